@@ -1,0 +1,225 @@
+"""The core check: git changes → claimed slice → scope → (verify) → one result per change set."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from checker import errors, gitio, resolve, verify
+from checker.config import Config
+from checker.gitio import Change
+from checker.resolve import Claim, Plans
+from checker.scope import Scope, ScopeResult, classify, compile_scope
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to check: ``staged``, ``commit`` (rev), ``range`` (A..B) or ``base`` (ref)."""
+
+    kind: str
+    rev: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One change set that claims one slice: the staged diff, one commit, or a whole range."""
+
+    label: str
+    sha: str | None
+    changes: tuple[Change, ...]
+    diff_revs: tuple[str, ...] = ()
+    cached: bool = False
+    trailers: tuple[str, ...] = ()
+    trailer_source: str = ""
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    exit_code: int = errors.OK
+    claim: Claim | None = None
+    scope: ScopeResult | None = None
+    verification: verify.Verification | None = None
+    verdicts: dict[str, verify.Verdict] = field(default_factory=dict)  # by drifted path
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == errors.OK
+
+
+@dataclass(frozen=True)
+class Options:
+    plan_ref: str | None = None  # --plan
+    verify: bool = True  # False with --no-verify
+    message: str | None = None  # a commit message, for the staged diff (commit-msg hook)
+
+
+def _commit_unit(root: Path, commit: gitio.Commit) -> Unit:
+    first = commit.parents[:1]
+    base = first[0] if first else gitio.empty_tree(root)
+    return Unit(
+        label=f"commit {commit.short} {commit.subject!r}",
+        sha=commit.sha,
+        changes=tuple(gitio.diff(root, base, commit.sha)),
+        diff_revs=(base, commit.sha),
+        trailers=commit.plan_trailers,
+        trailer_source=f"commit {commit.short}",
+    )
+
+
+def _range_units(root: Path, a: str, b: str, whole: bool, label: str) -> list[Unit]:
+    if whole:  # --plan given: the range's whole diff against that one slice
+        return [Unit(label, None, tuple(gitio.diff(root, a, b)), (a, b))]
+    # each commit against its own trailer; merges only bring in commits checked on their own
+    return [_commit_unit(root, c) for c in gitio.log(root, "--no-merges", f"{a}..{b}")]
+
+
+def units(root: Path, target: Target, opts: Options) -> list[Unit]:
+    if target.kind == "staged":
+        trailers: tuple[str, ...] = ()
+        if opts.message is not None:
+            pairs = gitio.message_trailers(root, opts.message)
+            trailers = tuple(v for k, v in pairs if k.lower() == resolve.TRAILER.lower())
+        return [Unit("staged changes", None, tuple(gitio.staged(root)), cached=True,
+                     trailers=trailers, trailer_source="the commit message")]
+    if target.kind == "commit":
+        sha = gitio.rev_parse(root, target.rev)
+        return [_commit_unit(root, gitio.log(root, "-1", sha)[0])]
+    whole = opts.plan_ref is not None
+    if target.kind == "range":
+        a, sep, b = target.rev.partition("..")
+        if not sep or b.startswith(".") or not a or not b:
+            raise errors.BadInput(f"--range takes A..B, got {target.rev!r}")
+        a, b = gitio.rev_parse(root, a), gitio.rev_parse(root, b)
+        return _range_units(root, a, b, whole, f"range {target.rev}")
+    if target.kind == "base":
+        head = gitio.rev_parse(root, "HEAD")
+        mb = gitio.merge_base(root, gitio.rev_parse(root, target.rev), head)
+        return _range_units(root, mb, head, whole, f"changes since {target.rev}")
+    raise ValueError(target.kind)
+
+
+class Checker:
+    """Checks units against their claims; plans and compiled scopes are loaded once."""
+
+    def __init__(self, root: Path, config: Config, opts: Options) -> None:
+        self.root = root
+        self.config = config
+        self.opts = opts
+        self.plans = Plans(root, config)
+        self._scopes: dict[str, Scope] = {}
+        self._exempt = pathspec.PathSpec.from_lines(
+            "gitignore", [*config.exempt_paths, f"/{config.plans_dir}/**"]
+        )
+        self._branch: str | bool | None = False  # False: not read yet
+
+    def _current_branch(self) -> str | None:
+        if self._branch is False:
+            self._branch = gitio.current_branch(self.root)
+        return self._branch if isinstance(self._branch, str) else None
+
+    def claim(self, unit: Unit) -> Claim | None:
+        if self.opts.plan_ref is not None:
+            return resolve.from_ref(self.opts.plan_ref, self.plans, "--plan")
+        found = resolve.from_trailers(unit.trailers, self.plans, unit.trailer_source)
+        if found is None:
+            found = resolve.from_branch(self._current_branch(), self.plans)
+        return found
+
+    def exempt(self, unit: Unit) -> bool:
+        paths = [p for c in unit.changes for p in c.paths]
+        if all(self._exempt.match_file(p) for p in paths):
+            return True
+        limit = self.config.exempt_max_changed_lines
+        if limit > 0:
+            lines = gitio.changed_lines(self.root, *unit.diff_revs, cached=unit.cached)
+            return lines is not None and lines <= limit
+        return False
+
+    def check(self, unit: Unit) -> UnitResult:
+        result = UnitResult(unit)
+        if not unit.changes:
+            result.notes.append("no changes")
+            return result
+        try:
+            claim = self.claim(unit)
+        except errors.PlanscopeError as exc:
+            result.error, result.exit_code = str(exc), exc.exit_code
+            return result
+        result.claim = claim
+        if claim is None or claim.plan is None:
+            return self._no_plan(result, claim)
+        key = claim.ref
+        if key not in self._scopes:
+            self._scopes[key] = compile_scope(claim.plan, claim.slices, self.config.always_allow)
+        scope = result.scope = classify(unit.changes, self._scopes[key])
+        if scope.forbidden:
+            result.exit_code = errors.DRIFT
+        if scope.drift:
+            self._on_drift(result, claim, scope)
+        return result
+
+    def _no_plan(self, result: UnitResult, claim: Claim | None) -> UnitResult:
+        exempt = self.exempt(result.unit)
+        why = "exempt" if exempt else "require_plan is false"
+        if exempt or not self.config.require_plan:
+            said = "'Plan: none'" if claim else "no plan claimed"
+            result.notes.append(f"{said}: needs no plan ({why})")
+            return result
+        result.exit_code = errors.BAD_INPUT
+        if claim is None:
+            result.error = (
+                f"{result.unit.label}: no plan claims this change; add the trailer "
+                f"'{resolve.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the commit "
+                f"message, pass --plan, or work on a branch named plan/<plan-id>/<slice-id>"
+            )
+        else:
+            result.error = (
+                f"{result.unit.label}: 'Plan: none' is honoured only for exempt changes "
+                f"(exempt.paths: {', '.join(self.config.exempt_paths) or 'none set'}) "
+                f"or with require_plan: false; name the slice this change belongs to"
+            )
+        return result
+
+    def _on_drift(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
+        mode = self.config.on_drift
+        if mode == "warn":
+            result.notes.append("on_drift is warn: drift reported, not blocking")
+            return
+        if mode == "block" or not self.opts.verify:
+            result.exit_code = errors.DRIFT
+            return
+        assert claim.plan is not None
+        request = verify.Request(self.root, claim.plan, claim.slices, scope,
+                                 result.unit.diff_revs, result.unit.cached)
+        try:
+            result.verification = verify.verify_drift(request, self.config.verify)
+        except errors.VerifyUnavailable as exc:
+            if self.config.verify.on_error == "pass":
+                result.notes.append(
+                    f"WARNING: verification could not run ({exc}); drift let through "
+                    f"because verify.on_error is pass"
+                )
+                return
+            result.error = f"verification could not run: {exc}"
+            result.exit_code = max(result.exit_code, errors.VERIFY_UNAVAILABLE)
+            return
+        result.verdicts = verify.final_verdicts(
+            [t.path for t in scope.drift], result.verification, self.config.verify.min_confidence
+        )
+        if any(v.verdict != "incidental" for v in result.verdicts.values()):
+            result.exit_code = max(result.exit_code, errors.DRIFT)
+
+
+def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitResult]:
+    checker = Checker(root, config, opts)
+    return [checker.check(u) for u in units(root, target, opts)]
+
+
+def exit_code(results: Sequence[UnitResult]) -> int:
+    return max((r.exit_code for r in results), default=errors.OK)

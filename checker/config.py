@@ -1,0 +1,106 @@
+"""Config: ``.planscope.yaml`` or ``[tool.planscope]`` in pyproject.toml, every key optional."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker import schemas, yamlfile
+from checker.errors import BadInput
+
+CONFIG_FILE = ".planscope.yaml"
+DEFAULT_MODEL = "claude-sonnet-5-5"
+DEFAULT_SECRET_PATHS = (".env*", "**/*.pem", "**/*.key", "**/id_rsa*")
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    provider: str = "anthropic"
+    model: str = DEFAULT_MODEL
+    command: tuple[str, ...] | None = None
+    timeout_s: float = 60.0
+    on_error: str = "fail"
+    min_confidence: float = 0.7
+    max_diff_bytes: int = 200_000
+    secret_paths: tuple[str, ...] = DEFAULT_SECRET_PATHS
+
+
+@dataclass(frozen=True)
+class Config:
+    plans_dir: str = "plans"
+    always_allow: tuple[str, ...] = ()
+    require_plan: bool = True
+    exempt_paths: tuple[str, ...] = ()
+    exempt_max_changed_lines: int = 0
+    on_drift: str = "verify"
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    source: str | None = None  # where it was read from, for messages
+
+
+def _from_dict(data: dict[str, Any], source: str) -> Config:
+    exempt = data.get("exempt", {})
+    v = data.get("verify", {})
+    command = v.get("command")
+    verify = VerifyConfig(
+        provider=v.get("provider", VerifyConfig.provider),
+        model=v.get("model", VerifyConfig.model),
+        command=tuple(command) if command else None,
+        timeout_s=float(v.get("timeout_s", VerifyConfig.timeout_s)),
+        on_error=v.get("on_error", VerifyConfig.on_error),
+        min_confidence=float(v.get("min_confidence", VerifyConfig.min_confidence)),
+        max_diff_bytes=int(v.get("max_diff_bytes", VerifyConfig.max_diff_bytes)),
+        secret_paths=tuple(v.get("secret_paths", DEFAULT_SECRET_PATHS)),
+    )
+    if verify.provider == "command" and not verify.command:
+        raise BadInput(f"{source}: verify.provider is 'command' but verify.command is not set")
+    return Config(
+        plans_dir=data.get("plans_dir", Config.plans_dir).strip("/") or ".",
+        always_allow=tuple(data.get("always_allow", ())),
+        require_plan=data.get("require_plan", Config.require_plan),
+        exempt_paths=tuple(exempt.get("paths", ())),
+        exempt_max_changed_lines=exempt.get("max_changed_lines", 0),
+        on_drift=data.get("on_drift", Config.on_drift),
+        verify=verify,
+        source=source,
+    )
+
+
+def _from_pyproject(path: Path) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"pyproject.toml: {exc}") from None
+    section = doc.get("tool", {}).get("planscope")
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise BadInput("pyproject.toml: [tool.planscope] must be a table")
+    return section
+
+
+def load(root: Path) -> Config:
+    """The repository's config; defaults when it has none. Invalid config raises BadInput."""
+    yaml_path = root / CONFIG_FILE
+    if yaml_path.exists():
+        data = yamlfile.load(yaml_path, CONFIG_FILE)
+        if data is None:
+            return Config(source=CONFIG_FILE)
+        problems = schemas.errors("config", data, CONFIG_FILE)
+        source = CONFIG_FILE
+    else:
+        pyproject = root / "pyproject.toml"
+        section = _from_pyproject(pyproject) if pyproject.is_file() else None
+        if section is None:
+            return Config()
+        data = section
+        source = "pyproject.toml [tool.planscope]"
+        problems = schemas.errors("config", data, source)
+    if problems:
+        raise BadInput("\n".join(problems))
+    return _from_dict(data, source)

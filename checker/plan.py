@@ -1,0 +1,274 @@
+"""Plans and slices: loading with line marks, schema and semantic validation, repo lint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker import schemas, yamlfile
+from checker.errors import BadInput
+
+GLOB_CHARS = frozenset("*?[")
+# A single leading "/" anchors a gitignore pattern at the repo root and is fine;
+# "//x", "~/x" and drive letters are filesystem paths.
+_ABSOLUTE = re.compile(r"^(//|~|[A-Za-z]:[\\/])")
+
+
+@dataclass(frozen=True)
+class TestRef:
+    path: str
+    covers: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    confidence: float
+    at: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Slice:
+    id: str
+    title: str
+    status: str
+    create: tuple[str, ...] = ()
+    modify: tuple[str, ...] = ()
+    delete: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    forbid: tuple[str, ...] = ()
+    tests: tuple[TestRef, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    branch: str | None = None
+    notes: str = ""
+
+    @property
+    def planned(self) -> tuple[str, ...]:
+        """The patterns the slice names as its work: files to create, modify, delete, and tests."""
+        return (*self.create, *self.modify, *self.delete, *(t.path for t in self.tests))
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str  # repo-relative, as errors name it
+    id: str
+    title: str
+    status: str
+    slices: tuple[Slice, ...]
+    summary: str = ""
+    assumptions: tuple[str, ...] = ()
+    forbid: tuple[str, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    data: Any = field(default=None, compare=False, repr=False)
+
+    def slice(self, slice_id: str) -> Slice | None:
+        return next((s for s in self.slices if s.id == slice_id), None)
+
+    def where(self, *path: Any) -> str:
+        line, col = yamlfile.locate(self.data, path)
+        return f"{self.path}:{line}:{col}"
+
+
+def literal(pattern: str) -> str | None:
+    """The path a pattern names when it is a plain path (no wildcard, negation or dir slash)."""
+    if GLOB_CHARS & set(pattern) or pattern.startswith("!") or pattern.endswith("/"):
+        return None
+    if "\\" in pattern:
+        return None
+    return pattern.lstrip("/")
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+def _build(data: dict[str, Any], name: str) -> Plan:
+    status = data.get("status", "draft")
+    slices = []
+    for s in data["slices"]:
+        files = s.get("files") or {}
+        slices.append(
+            Slice(
+                id=s["id"],
+                title=s["title"],
+                status=s.get("status", status),
+                create=_strs(files.get("create")),
+                modify=_strs(files.get("modify")),
+                delete=_strs(files.get("delete")),
+                allow=_strs(s.get("allow")),
+                forbid=_strs(s.get("forbid")),
+                tests=tuple(TestRef(t["path"], t.get("covers", "")) for t in s.get("tests") or ()),
+                depends_on=_strs(s.get("depends_on")),
+                branch=s.get("branch"),
+                notes=s.get("notes", ""),
+            )
+        )
+    return Plan(
+        path=name,
+        id=data["id"],
+        title=data["title"],
+        status=status,
+        slices=tuple(slices),
+        summary=data.get("summary", ""),
+        assumptions=_strs(data.get("assumptions")),
+        forbid=_strs(data.get("forbid")),
+        reviews=tuple(
+            Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")), r.get("notes", ""))
+            for r in data.get("reviews") or ()
+        ),
+        data=data,
+    )
+
+
+def _glob_problem(pattern: str) -> str | None:
+    import pathspec  # deferred: the check path imports it through scope anyway
+
+    body = pattern.removeprefix("!")
+    if _ABSOLUTE.match(body):
+        return f"{pattern!r} is an absolute path; plans use repo-relative paths"
+    if ".." in body.split("/"):
+        return f"{pattern!r} climbs out with '..'; plans use repo-relative paths"
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except Exception as exc:  # pathspec raises several types for bad patterns
+        return f"{pattern!r} is not a valid glob: {exc}"
+    return None
+
+
+def _pattern_lists(s: dict[str, Any]) -> Iterable[tuple[tuple[Any, ...], str]]:
+    files = s.get("files") or {}
+    for key in ("create", "modify", "delete"):
+        for i, p in enumerate(files.get(key) or ()):
+            yield ("files", key, i), p
+    for key in ("allow", "forbid"):
+        for i, p in enumerate(s.get(key) or ()):
+            yield (key, i), p
+    for i, t in enumerate(s.get("tests") or ()):
+        yield ("tests", i, "path"), t["path"]
+
+
+def semantic_errors(plan: Plan) -> list[str]:
+    """The checks JSON Schema cannot express (DESIGN §2)."""
+    problems: list[str] = []
+    data = plan.data
+    for i, p in enumerate(data.get("forbid") or ()):
+        if (why := _glob_problem(p)) is not None:
+            problems.append(f"{plan.where('forbid', i)}: {why}")
+    seen: dict[str, int] = {}
+    for si, s in enumerate(data["slices"]):
+        if s["id"] in seen:
+            problems.append(
+                f"{plan.where('slices', si, 'id')}: duplicate slice id {s['id']!r} "
+                f"(also slices[{seen[s['id']]}])"
+            )
+        seen.setdefault(s["id"], si)
+        for path, pattern in _pattern_lists(s):
+            if (why := _glob_problem(pattern)) is not None:
+                problems.append(f"{plan.where('slices', si, *path)}: {why}")
+        files = s.get("files") or {}
+        created = {literal(p) for p in files.get("create") or ()} - {None}
+        for di, p in enumerate(files.get("delete") or ()):
+            if literal(p) in created:
+                problems.append(
+                    f"{plan.where('slices', si, 'files', 'delete', di)}: "
+                    f"{p!r} is both created and deleted in slice {s['id']!r}"
+                )
+    ids = {s.id for s in plan.slices}
+    for si, s in enumerate(plan.slices):
+        for di, dep in enumerate(s.depends_on):
+            if dep == s.id:
+                problems.append(f"{plan.where('slices', si, 'depends_on', di)}: "
+                                f"slice {s.id!r} depends on itself")
+            elif dep not in ids:
+                problems.append(f"{plan.where('slices', si, 'depends_on', di)}: "
+                                f"unknown slice {dep!r} (slices: {', '.join(sorted(ids))})")
+    cycle = _find_cycle({s.id: [d for d in s.depends_on if d in ids and d != s.id]
+                         for s in plan.slices})
+    if cycle:
+        first = next(i for i, s in enumerate(plan.slices) if s.id == cycle[0])
+        problems.append(f"{plan.where('slices', first, 'depends_on')}: "
+                        f"depends_on has a cycle: {' -> '.join(cycle)}")
+    return problems
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def load(root: Path, rel: str) -> Plan:
+    """Load, schema-check and semantically check one plan; BadInput lists every problem."""
+    name = Path(rel).as_posix()
+    data = yamlfile.load(root / rel, name)
+    if data is None:
+        raise BadInput(f"{name}:1:1: empty plan file")
+    problems = schemas.errors("plan", data, name)
+    if problems:
+        raise BadInput("\n".join(problems))
+    plan = _build(data, name)
+    problems = semantic_errors(plan)
+    if problems:
+        raise BadInput("\n".join(problems))
+    return plan
+
+
+def plan_files(root: Path, plans_dir: str) -> list[str]:
+    """Repo-relative paths of every plan file under ``plans_dir``."""
+    base = root / plans_dir
+    if not base.is_dir():
+        return []
+    found = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(p.relative_to(root).as_posix() for p in found)
+
+
+def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
+    """Plan-versus-repo findings at ``rev`` (``files``: its tracked paths)."""
+    dirs = {f.rsplit("/", i)[0] for f in files for i in range(1, f.count("/") + 1)}
+
+    def exists(path: str) -> bool:
+        return path in files or path in dirs
+
+    findings = []
+    for si, s in enumerate(plan.slices):
+        for key in ("modify", "delete", "create"):
+            for i, pattern in enumerate(getattr(s, key)):
+                path = literal(pattern)
+                if path is None:
+                    continue
+                where = plan.where("slices", si, "files", key, i)
+                if key != "create" and not exists(path):
+                    findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
+                elif key == "create" and s.status != "done" and exists(path):
+                    findings.append(f"{where}: create {path!r} already exists at {rev}")
+    return findings
+
+
+def duplicate_ids(plans: Sequence[Plan], others: Sequence[Plan] = ()) -> list[str]:
+    """One error per plan of ``plans`` whose id another plan also uses."""
+    out = []
+    for p in plans:
+        clash = [o.path for o in (*plans, *others) if o.id == p.id and o.path != p.path]
+        if clash:
+            out.append(f"{p.where('id')}: plan id {p.id!r} is also used by {', '.join(clash)}")
+    return out

@@ -1,0 +1,108 @@
+"""Which plan and slice a change claims (DESIGN §4): --plan, the Plan: trailer, the branch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from checker import plan as plan_mod
+from checker.config import Config
+from checker.errors import BadInput
+from checker.plan import Plan, Slice
+
+TRAILER = "Plan"
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a change claims: a plan's slices, or ``Plan: none`` (plan is None)."""
+
+    plan: Plan | None
+    slices: tuple[Slice, ...]
+    source: str  # where the claim came from, for messages: "--plan", "trailer", "branch x"
+
+    @property
+    def ref(self) -> str:
+        if self.plan is None:
+            return NONE
+        return f"{self.plan.path}#{'+'.join(s.id for s in self.slices)}"
+
+
+class Plans:
+    """Plans loaded once per run, by repo-relative path."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self._loaded: dict[str, Plan] = {}
+
+    def get(self, rel: str, named_by: str) -> Plan:
+        rel = _clean(rel, named_by)
+        if rel not in self._loaded:
+            if not (self.root / rel).is_file():
+                raise BadInput(f"{rel}: no such plan file (named by {named_by})")
+            self._loaded[rel] = plan_mod.load(self.root, rel)
+        return self._loaded[rel]
+
+    def all(self) -> list[Plan]:
+        return [self.get(rel, self.config.plans_dir) for rel in
+                plan_mod.plan_files(self.root, self.config.plans_dir)]
+
+
+def _clean(rel: str, named_by: str) -> str:
+    path = PurePosixPath(rel.strip())
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BadInput(f"{rel!r} (named by {named_by}): a plan is named by its repo-relative path")
+    return path.as_posix()
+
+
+def select_slices(plan: Plan, slice_id: str | None) -> tuple[Slice, ...]:
+    ids = ", ".join(s.id for s in plan.slices)
+    if slice_id:
+        found = plan.slice(slice_id)
+        if found is None:
+            raise BadInput(f"{plan.path}: no slice {slice_id!r} (slices: {ids})")
+        return (found,)
+    if len(plan.slices) == 1:
+        return plan.slices
+    raise BadInput(
+        f"{plan.path} has {len(plan.slices)} slices; name one, e.g. "
+        f"'{TRAILER}: {plan.path}#{plan.slices[0].id}' (slices: {ids})"
+    )
+
+
+def from_ref(ref: str, plans: Plans, source: str) -> Claim:
+    """``plans/x.yaml#slice`` (or ``none``) → Claim."""
+    if ref.strip().lower() == NONE:
+        return Claim(None, (), source)
+    path, _, slice_id = ref.strip().partition("#")
+    plan = plans.get(path, source)
+    return Claim(plan, select_slices(plan, slice_id or None), source)
+
+
+def from_trailers(values: Sequence[str], plans: Plans, where: str) -> Claim | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadInput(f"{where}: {len(values)} '{TRAILER}:' trailers; a change claims one slice")
+    return from_ref(values[0], plans, f"'{TRAILER}:' trailer of {where}")
+
+
+def from_branch(branch: str | None, plans: Plans) -> Claim | None:
+    """A slice whose ``branch:`` is the branch, or a branch named ``plan/<plan-id>/<slice-id>``."""
+    if not branch:
+        return None
+    hits: list[tuple[Plan, Slice]] = []
+    for p in plans.all():
+        for s in p.slices:
+            if s.branch == branch or branch == f"plan/{p.id}/{s.id}":
+                hits.append((p, s))
+    if not hits:
+        return None
+    if len(hits) > 1:
+        names = ", ".join(f"{p.path}#{s.id}" for p, s in hits)
+        raise BadInput(f"branch {branch!r} maps to several slices: {names}")
+    p, s = hits[0]
+    return Claim(p, (s,), f"branch {branch}")

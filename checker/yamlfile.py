@@ -1,0 +1,156 @@
+"""YAML files loaded with the line and column of every value kept, for error messages.
+
+Plans and config are data: the safe loader only, duplicate keys are an error,
+aliases are refused (they add nothing to a plan and open the door to alias bombs),
+dates stay strings, and files above ``MAX_BYTES`` are refused before parsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import BadInput
+
+MAX_BYTES = 1024 * 1024
+
+Loc = tuple[int, int]  # 1-based line, column
+
+
+class MarkedDict(dict[Any, Any]):
+    """A mapping that remembers where it, its keys and its values start."""
+
+    loc: Loc = (1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_locs: dict[Any, Loc] = {}
+        self.value_locs: dict[Any, Loc] = {}
+
+
+class MarkedList(list[Any]):
+    """A sequence that remembers where it and each item start."""
+
+    loc: Loc = (1, 1)
+
+    def __init__(self, items: Sequence[Any], locs: list[Loc]) -> None:
+        super().__init__(items)
+        self.item_locs = locs
+
+
+def _loc(mark: yaml.Mark) -> Loc:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    data = MarkedDict()
+    data.loc = _loc(node.start_mark)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in data
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_locs[key] = _loc(key_node.start_mark)
+        data.value_locs[key] = _loc(value_node.start_mark)
+    return data
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
+    items = [loader.construct_object(child, deep=True) for child in node.value]
+    seq = MarkedList(items, [_loc(child.start_mark) for child in node.value])
+    seq.loc = _loc(node.start_mark)
+    return seq
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# Dates stay the strings they were written as: plans are data, not Python objects.
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+
+
+def parse(text: str, name: str) -> Any:
+    """Parse YAML text; errors become ``BadInput('NAME:LINE:COL: message')``."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise BadInput(f"{where}: {' '.join(problem.split())}") from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{name}: invalid YAML: {' '.join(str(exc).split())}") from None
+
+
+def load(path: Path, name: str) -> Any:
+    """Read and parse a YAML file; ``name`` is how errors call it (repo-relative)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BadInput(f"{name}: file is {size} bytes, larger than the {MAX_BYTES} allowed")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{name}: is a directory, not a file") from None
+    except OSError as exc:
+        raise BadInput(f"{name}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    return parse(text, name)
+
+
+def locate(data: Any, path: Sequence[Any], *, key: bool = False) -> Loc:
+    """Where the value at ``path`` (keys and indexes from the root) starts.
+
+    Walks as deep as the path exists; with ``key=True`` the last step points at the
+    mapping key rather than its value.
+    """
+    loc = getattr(data, "loc", (1, 1))
+    node = data
+    for depth, step in enumerate(path):
+        last = depth == len(path) - 1
+        if isinstance(node, MarkedDict) and step in node:
+            loc = node.key_locs[step] if key and last else node.value_locs[step]
+            node = node[step]
+        elif isinstance(node, MarkedList) and isinstance(step, int) and 0 <= step < len(node):
+            loc = node.item_locs[step]
+            node = node[step]
+        else:
+            break
+    return loc
+
+
+def dotted(path: Sequence[Any]) -> str:
+    """``('slices', 0, 'files')`` → ``slices[0].files``."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
