@@ -73,13 +73,13 @@ def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> 
         (doc,) = units
         return json.dumps(doc, indent=2)
     touched = {p for u in units for p in u["changed"]}
+    plans = {u["plan"] for u in units}
     claims = {(u["plan"], u["slice"]) for u in units}
-    plan, slice_id = claims.pop() if len(claims) == 1 else (None, None)
     calls = [u["verification"] for u in units if u["verification"]]
     doc = {
         "ok": exit_code == 0,
-        "plan": plan,
-        "slice": slice_id,
+        "plan": plans.pop() if len(plans) == 1 else None,  # None when commits differ
+        "slice": claims.pop()[1] if len(claims) == 1 else None,
         "changed": _dedupe([p for u in units for p in u["changed"]]),
         "in_scope": _dedupe([p for u in units for p in u["in_scope"]]),
         "drift": [dict(d, commit=u["commit"]) for u in units for d in u["drift"]],
@@ -140,5 +140,5 @@ def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:
     if not results:
         return "planscope: ok: no commits to check", ""
     out = [line for r in results for line in unit_text(r)]
-    err = [f"planscope: error: {r.error}" for r in results if r.error]
+    err = [f"planscope: error: {line}" for r in results if r.error for line in r.error.splitlines()]
     return "\n".join(out), "\n".join(err)

@@ -46,10 +46,6 @@ class Plans:
             self._loaded[rel] = plan_mod.load(self.root, rel)
         return self._loaded[rel]
 
-    def all(self) -> list[Plan]:
-        return [self.get(rel, self.config.plans_dir) for rel in
-                plan_mod.plan_files(self.root, self.config.plans_dir)]
-
 
 def _clean(rel: str, named_by: str) -> str:
     path = PurePosixPath(rel.strip())
@@ -91,14 +87,22 @@ def from_trailers(values: Sequence[str], plans: Plans, where: str) -> Claim | No
 
 
 def from_branch(branch: str | None, plans: Plans) -> Claim | None:
-    """A slice whose ``branch:`` is the branch, or a branch named ``plan/<plan-id>/<slice-id>``."""
+    """A slice whose ``branch:`` is the branch, or a branch named ``plan/<plan-id>/<slice-id>``.
+
+    Only plan files whose text mentions the branch (or the plan id it names) are loaded:
+    a broken plan elsewhere does not break every commit, and the hot path stays short.
+    """
     if not branch:
         return None
+    parts = branch.split("/")
+    named_id = parts[1] if len(parts) == 3 and parts[0] == "plan" else None
     hits: list[tuple[Plan, Slice]] = []
-    for p in plans.all():
-        for s in p.slices:
-            if s.branch == branch or branch == f"plan/{p.id}/{s.id}":
-                hits.append((p, s))
+    for rel in plan_mod.plan_files(plans.root, plans.config.plans_dir):
+        text = (plans.root / rel).read_bytes().decode("utf-8", "replace")
+        if branch not in text and (named_id is None or named_id not in text):
+            continue
+        p = plans.get(rel, f"branch {branch}")
+        hits += [(p, s) for s in p.slices if s.branch == branch or branch == f"plan/{p.id}/{s.id}"]
     if not hits:
         return None
     if len(hits) > 1:

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checker import gitio
+from checker.gitio import Change
+from tests.conftest import Repo
+
+
+def test_staged_in_an_unborn_repository(repo: Repo) -> None:
+    repo.write("a.py")
+    repo.git("add", "a.py")
+    assert gitio.staged(repo.path) == [Change("A", "a.py")]
+
+
+def test_hard_names_survive(repo: Repo) -> None:
+    names = ["with space.py", "ünï/cödé.py", "new\nline.py", '-dash "quote".py', "tab\there.py"]
+    for n in names:
+        repo.write(n)
+    repo.git("add", "-A")
+    assert sorted(c.path for c in gitio.staged(repo.path)) == sorted(names)
+
+
+def test_quotepath_config_does_not_change_names(repo: Repo) -> None:
+    repo.git("config", "core.quotePath", "true")
+    repo.git("config", "diff.noprefix", "true")
+    repo.git("config", "color.ui", "always")
+    repo.git("config", "diff.relative", "true")
+    repo.write("dir/ü.py")
+    repo.git("add", "-A")
+    assert gitio.staged(repo.path) == [Change("A", "dir/ü.py")]
+
+
+def test_non_utf8_name_round_trips(repo: Repo) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")
+    (repo.path / name).write_text("x")
+    repo.git("add", "-A")
+    (change,) = gitio.staged(repo.path)
+    assert os.fsencode(change.path) == b"caf\xe9.txt"
+
+
+def test_rename_delete_binary(repo: Repo) -> None:
+    repo.write("old/name.py", "line\n" * 20)
+    repo.write("gone.py")
+    repo.commit("init")
+    (repo.path / "new").mkdir()
+    repo.git("mv", "old/name.py", "new/name.py")
+    repo.git("rm", "-q", "gone.py")
+    (repo.path / "logo.png").write_bytes(bytes(range(256)) * 4)
+    repo.git("add", "-A")
+    changes = sorted(gitio.staged(repo.path), key=lambda c: c.path)
+    assert changes == [
+        Change("D", "gone.py"),
+        Change("A", "logo.png"),
+        Change("R", "new/name.py", "old/name.py"),
+    ]
+    assert changes[2].paths == ("old/name.py", "new/name.py")
+    assert gitio.changed_lines(repo.path, cached=True) is None  # a binary file is there
+
+
+def test_submodule_pointer_is_a_path(repo: Repo, tmp_path: Path) -> None:
+    sub = Repo(tmp_path / "sub")
+    sub.path.mkdir()
+    sub.git("init", "-q")
+    sub.write("lib.py")
+    sub.commit("lib")
+    repo.git(
+        "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub.path), "vendor/lib"
+    )
+    assert {c.path for c in gitio.staged(repo.path)} == {".gitmodules", "vendor/lib"}
+
+
+def test_root_commit_and_merge(repo: Repo) -> None:
+    repo.write("a.py")
+    root = repo.commit("root")
+    assert gitio.log(repo.path, "-1", root)[0].parents == ()
+    assert gitio.diff(repo.path, gitio.empty_tree(repo.path), root) == [Change("A", "a.py")]
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("side.py")
+    repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.write("main.py")
+    repo.commit("main")
+    repo.git("merge", "-q", "--no-edit", "side")
+    merge = gitio.log(repo.path, "-1", "HEAD")[0]
+    assert len(merge.parents) == 2
+    assert gitio.diff(repo.path, merge.parents[0], merge.sha) == [Change("A", "side.py")]
+
+
+def test_log_reads_plan_trailers_oldest_first(repo: Repo) -> None:
+    repo.commit("one", plan="plans/a.yaml#x")
+    repo.git(
+        "commit", "-q", "--allow-empty", "-m", "two\n\nBody.\n\nplan: none\nSigned-off-by: T <t@x>"
+    )
+    repo.git(
+        "commit", "-q", "--allow-empty", "-m", "three\n\nPlan: in the body is no trailer\nmore"
+    )
+    commits = gitio.log(repo.path, "HEAD")
+    assert [c.subject for c in commits] == ["one", "two", "three"]
+    assert [c.plan_trailers for c in commits] == [("plans/a.yaml#x",), ("none",), ()]
+
+
+def test_message_trailers(repo: Repo) -> None:
+    pairs = gitio.message_trailers(repo.path, "Subject\n\nBody\n\nPlan: plans/a.yaml#s\n")
+    assert pairs == [("Plan", "plans/a.yaml#s")]
+
+
+def test_errors_are_one_line(repo: Repo, tmp_path: Path) -> None:
+    with pytest.raises(gitio.GitError, match=r"^unknown revision 'HEAD' \(not a commit"):
+        gitio.rev_parse(repo.path, "HEAD")
+    with pytest.raises(gitio.GitError, match=r"^not a revision: --all"):
+        gitio.rev_parse(repo.path, "--all")
+    with pytest.raises(gitio.GitError, match=r"^not inside a git repository"):
+        gitio.repo_root(tmp_path)
+
+
+def test_current_branch(repo: Repo) -> None:
+    repo.commit("one")
+    assert gitio.current_branch(repo.path) == "main"
+    repo.git("checkout", "-q", "--detach")
+    assert gitio.current_branch(repo.path) is None

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import plan as plan_mod
+from checker import yamlfile
+from checker.errors import BadInput
+from tests.conftest import AWARDS_PLAN, Repo
+
+
+def load_text(tmp_path: Path, text: str) -> plan_mod.Plan:
+    (tmp_path / "plans").mkdir(exist_ok=True)
+    (tmp_path / "plans/p.yaml").write_text(text)
+    return plan_mod.load(tmp_path, "plans/p.yaml")
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(BadInput) as info:
+        load_text(tmp_path, text)
+    return str(info.value)
+
+
+MINIMAL = """\
+version: 1
+id: p
+title: P
+slices:
+  - id: a
+    title: A
+    files: {modify: [src/a.py]}
+"""
+
+
+def test_loads_the_design_example(tmp_path: Path) -> None:
+    p = load_text(tmp_path, AWARDS_PLAN)
+    assert p.id == "awards-dashboard"
+    assert [s.id for s in p.slices] == ["tables", "views"]
+    tables = p.slices[0]
+    assert tables.create == ("db/migrations/0042_awards.sql",)
+    assert tables.tests[0].path == "tests/test_awards_migration.py"
+    assert tables.status == "approved"  # inherits the plan's status
+    assert p.slices[1].depends_on == ("tables",)
+
+
+def test_dates_stay_strings(tmp_path: Path) -> None:
+    p = load_text(
+        tmp_path, MINIMAL + "reviews:\n  - {reviewer: x, confidence: 0.8, at: 2026-11-20}\n"
+    )
+    assert p.reviews[0].at == "2026-11-20"
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, "version: 1\nid: [unclosed\ntitle: x\n")
+    assert msg.startswith("plans/p.yaml:3:"), msg
+
+
+def test_schema_violation_points_at_the_value(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINIMAL.replace("id: a", "id: Bad_Id"))
+    assert msg.startswith("plans/p.yaml:5:9: slices[0].id: 'Bad_Id' does not match"), msg
+
+
+def test_unknown_key_points_at_the_key(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINIMAL + "colour: red\n")
+    assert msg.startswith("plans/p.yaml:8:1: colour: unknown key 'colour'"), msg
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINIMAL.replace("title: P\n", ""))
+    assert msg == "plans/p.yaml:1:1: 'title' is a required property"
+
+
+def test_every_problem_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINIMAL.replace("version: 1", "version: 2") + "status: later\n")
+    lines = msg.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("plans/p.yaml:1:10: version:")
+    assert lines[1].startswith("plans/p.yaml:8:9: status: 'later' is not one of")
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINIMAL + "id: q\n")
+    assert msg == "plans/p.yaml:8:1: duplicate key 'id'"
+
+
+def test_aliases_are_refused(tmp_path: Path) -> None:
+    text = MINIMAL.replace("files: {modify: [src/a.py]}", "files: {modify: &m [src/a.py]}")
+    text += "  - {id: b, title: B, files: {modify: *m}}\n"
+    assert "aliases" in error_of(tmp_path, text)
+
+
+def test_empty_and_non_utf8_files(tmp_path: Path) -> None:
+    assert error_of(tmp_path, "") == "plans/p.yaml:1:1: empty plan file"
+    (tmp_path / "plans/p.yaml").write_bytes(b"id: \xff\n")
+    with pytest.raises(BadInput, match=r"^plans/p.yaml: not UTF-8"):
+        plan_mod.load(tmp_path, "plans/p.yaml")
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = MINIMAL + "summary: '" + "x" * (yamlfile.MAX_BYTES + 1) + "'\n"
+    assert "larger than" in error_of(tmp_path, big)
+
+
+def test_duplicate_slice_ids(tmp_path: Path) -> None:
+    text = MINIMAL + "  - {id: a, title: again, files: {}}\n"
+    assert error_of(tmp_path, text) == (
+        "plans/p.yaml:8:10: duplicate slice id 'a' (also slices[0])"
+    )
+
+
+def test_depends_on_unknown_self_and_cycle(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    files:", "    depends_on: [b]\n    files:")
+    text += "  - {id: b, title: B, depends_on: [a, b, zz]}\n".replace("}", ", files: {}}")
+    lines = error_of(tmp_path, text).splitlines()
+    assert any("slice 'b' depends on itself" in x for x in lines)
+    assert any("unknown slice 'zz'" in x for x in lines)
+    assert any("depends_on has a cycle: a -> b -> a" in x for x in lines)
+
+
+def test_path_both_created_and_deleted(tmp_path: Path) -> None:
+    text = MINIMAL.replace("{modify: [src/a.py]}", "{create: [src/a.py], delete: [src/a.py]}")
+    assert "'src/a.py' is both created and deleted in slice 'a'" in error_of(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("glob", "why"),
+    [
+        ("../outside.py", "climbs out"),
+        ("src/../../x", "climbs out"),
+        ("//etc/passwd", "absolute"),
+        ("C:/x.py", "absolute"),
+        ("~/x", "absolute"),
+    ],
+)
+def test_globs_must_stay_inside_the_repo(tmp_path: Path, glob: str, why: str) -> None:
+    msg = error_of(tmp_path, MINIMAL.replace("src/a.py", f"'{glob}'"))
+    assert msg.startswith("plans/p.yaml:7:22: ") and why in msg, msg
+
+
+def test_leading_slash_anchors_and_is_allowed(tmp_path: Path) -> None:
+    p = load_text(tmp_path, MINIMAL.replace("src/a.py", "/README.md"))
+    assert plan_mod.literal(p.slices[0].modify[0]) == "README.md"
+
+
+def test_lint_against_a_revision(repo: Repo) -> None:
+    repo.write("src/a.py")
+    repo.write("src/new.py")
+    repo.commit("init")
+    repo.write(
+        "plans/p.yaml",
+        MINIMAL.replace(
+            "{modify: [src/a.py]}",
+            "{modify: [src/a.py, src/gone.py, 'src/*.py'], create: [src/new.py, src/fresh.py], "
+            "delete: [src]}",
+        ),
+    )
+    p = plan_mod.load(repo.path, "plans/p.yaml")
+    files = {"src/a.py", "src/new.py"}
+    findings = plan_mod.lint(p, files, "HEAD")
+    assert findings == [
+        "plans/p.yaml:7:32: modify 'src/gone.py' does not exist at HEAD",
+        "plans/p.yaml:7:67: create 'src/new.py' already exists at HEAD",
+    ]
+
+
+def test_validate_command(repo: Repo) -> None:
+    repo.write("plans/good.yaml", MINIMAL.replace("id: p", "id: good"))
+    repo.write("plans/twin.yaml", MINIMAL.replace("id: p", "id: good"))
+    repo.write("plans/bad.yaml", MINIMAL.replace("version: 1", "version: one"))
+    r = repo.planscope("validate")
+    assert r.code == 2
+    assert "plans/bad.yaml:1:10: version: 1 was expected" in r.err
+    assert "plans/good.yaml:2:5: plan id 'good' is also used by plans/twin.yaml" in r.err
+    r = repo.planscope("validate", "plans/good.yaml")
+    assert r.code == 2 and "also used by plans/twin.yaml" in r.err
+    (repo.path / "plans/twin.yaml").unlink()
+    (repo.path / "plans/bad.yaml").unlink()
+    repo.commit("plans")
+    r = repo.planscope("validate")
+    assert (r.code, r.out.strip()) == (0, "plans/good.yaml: ok (1 slice)")
+    r = repo.planscope("validate", "--against", "HEAD")
+    assert r.code == 1
+    assert "plans/good.yaml:7:22: modify 'src/a.py' does not exist at HEAD" in r.out
+
+
+def test_validate_from_a_subfolder_and_bad_revision(repo: Repo) -> None:
+    repo.write("plans/good.yaml", MINIMAL)
+    repo.write("src/a.py")
+    repo.commit("init")
+    r = repo.planscope("validate", "../plans/good.yaml", "--against", "HEAD", cwd=repo.path / "src")
+    assert (r.code, r.out.strip()) == (0, "plans/good.yaml: ok (1 slice)")
+    r = repo.planscope("validate", "--against", "nope")
+    assert r.code == 2
+    assert r.err.strip() == "planscope: unknown revision 'nope' (not a commit in this repository)"
+
+
+def test_validate_outside_a_repository(tmp_path: Path) -> None:
+    r = Repo(tmp_path).planscope("validate")
+    assert r.code == 2 and r.err.startswith("planscope: not inside a git repository")
+
+
+def test_schema_file_is_shipped_once() -> None:
+    from checker import schemas
+
+    root = Path(__file__).resolve().parent.parent
+    assert not (root / "checker" / "schemas").exists()
+    schema = schemas.load("plan")
+    assert schema["$id"].endswith("plan.schema.json")
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, sub in node.get("properties", {}).items():
+                assert "description" in sub or "$ref" in sub, name
+            for sub in node.values():
+                walk(sub)
+
+    walk(schema)
