@@ -57,11 +57,18 @@ class Options:
     plan_ref: str | None = None  # --plan
     verify: bool = True  # False with --no-verify
     message: str | None = None  # a commit message, for the staged diff (commit-msg hook)
+    no_cache: bool = False  # --no-cache: ask the verification pass even on a cached verdict
+    # The GitHub Action (checker/github.py): plans read from this revision (the PR base),
+    # a claim for commits that carry no Plan: trailer (the PR body's Plan: line), and the
+    # branch name when HEAD is detached (the PR head branch).
+    plans_rev: str | None = None
+    fallback_ref: str | None = None
+    fallback_source: str = ""
+    branch: str | None = None
 
 
 def _commit_unit(root: Path, commit: gitio.Commit) -> Unit:
-    first = commit.parents[:1]
-    base = first[0] if first else gitio.empty_tree(root)
+    base = gitio.commit_base(root, commit)
     return Unit(
         label=f"commit {commit.short} {commit.subject!r}",
         sha=commit.sha,
@@ -111,7 +118,7 @@ class Checker:
         self.root = root
         self.config = config
         self.opts = opts
-        self.plans = Plans(root, config)
+        self.plans = Plans(root, config, rev=opts.plans_rev)
         self._scopes: dict[str, Scope] = {}
         self._exempt = pathspec.PathSpec.from_lines(
             "gitignore", [*config.exempt_paths, f"/{config.plans_dir}/**"]
@@ -120,16 +127,29 @@ class Checker:
 
     def _current_branch(self) -> str | None:
         if self._branch is False:
-            self._branch = gitio.current_branch(self.root)
+            self._branch = self.opts.branch or gitio.current_branch(self.root)
         return self._branch if isinstance(self._branch, str) else None
 
     def claim(self, unit: Unit) -> Claim | None:
         if self.opts.plan_ref is not None:
             return resolve.from_ref(self.opts.plan_ref, self.plans, "--plan")
         found = resolve.from_trailers(unit.trailers, self.plans, unit.trailer_source)
+        if found is None and self.opts.fallback_ref is not None:
+            found = resolve.from_ref(self.opts.fallback_ref, self.plans, self.opts.fallback_source)
+        if found is None and unit.cached:
+            found = self._active_slice()
         if found is None:
             found = resolve.from_branch(self._current_branch(), self.plans)
         return found
+
+    def _active_slice(self) -> Claim | None:
+        """The slice ``planscope use`` set for this work tree: it claims the staged changes
+        (not commits already made, which carry their own trailers)."""
+        from checker.guard import read_active
+
+        located = gitio.locate(self.root)
+        ref = read_active(located[1]) if located is not None else None
+        return resolve.from_ref(ref, self.plans, "planscope use") if ref else None
 
     def exempt(self, unit: Unit) -> bool:
         paths = [p for c in unit.changes for p in c.paths]
@@ -196,7 +216,8 @@ class Checker:
             return
         assert claim.plan is not None
         request = verify.Request(self.root, claim.plan, claim.slices, scope,
-                                 result.unit.diff_revs, result.unit.cached)
+                                 result.unit.diff_revs, result.unit.cached,
+                                 no_cache=self.opts.no_cache)
         try:
             result.verification = verify.verify_drift(request, self.config.verify)
         except errors.VerifyUnavailable as exc:
@@ -223,3 +244,15 @@ def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitR
 
 def exit_code(results: Sequence[UnitResult]) -> int:
     return max((r.exit_code for r in results), default=errors.OK)
+
+
+def commit_units(root: Path, commits: Sequence[gitio.Commit]) -> list[Unit]:
+    """One unit per commit, each against its first parent, for callers that chose the
+    commits themselves (the pre-push hook)."""
+    return [_commit_unit(root, c) for c in commits]
+
+
+def run_units(root: Path, config: Config, todo: Sequence[Unit], opts: Options) -> list[UnitResult]:
+    """Check units the caller built (the hooks), the way ``run`` checks its own."""
+    checker = Checker(root, config, opts)
+    return [checker.check(u) for u in todo]

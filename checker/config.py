@@ -28,6 +28,14 @@ class VerifyConfig:
 
 
 @dataclass(frozen=True)
+class GuardConfig:
+    """The edit-time guard (``planscope guard``): what out-of-scope edits do."""
+
+    mode: str = "block"  # block | warn (forbidden paths always block)
+    require_active: bool = False  # block every edit while no slice is active
+
+
+@dataclass(frozen=True)
 class Config:
     plans_dir: str = "plans"
     always_allow: tuple[str, ...] = ()
@@ -36,6 +44,7 @@ class Config:
     exempt_max_changed_lines: int = 0
     on_drift: str = "verify"
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    guard: GuardConfig = field(default_factory=GuardConfig)
     source: str | None = None  # where it was read from, for messages
 
 
@@ -63,17 +72,25 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
         exempt_max_changed_lines=exempt.get("max_changed_lines", 0),
         on_drift=data.get("on_drift", Config.on_drift),
         verify=verify,
+        guard=GuardConfig(
+            mode=data.get("guard", {}).get("mode", GuardConfig.mode),
+            require_active=data.get("guard", {}).get("require_active", GuardConfig.require_active),
+        ),
         source=source,
     )
 
 
 def _from_pyproject(path: Path) -> dict[str, Any] | None:
+    return _pyproject_section(path.read_text(encoding="utf-8"))
+
+
+def _pyproject_section(text: str) -> dict[str, Any] | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"pyproject.toml: {exc}") from None
     section = doc.get("tool", {}).get("planscope")
@@ -101,6 +118,29 @@ def load(root: Path) -> Config:
         data = section
         source = "pyproject.toml [tool.planscope]"
         problems = schemas.errors("config", data, source)
+    if problems:
+        raise BadInput("\n".join(problems))
+    return _from_dict(data, source)
+
+
+def load_at(root: Path, rev: str) -> Config:
+    """The config as committed at ``rev`` (``git show REV:.planscope.yaml``, else the
+    ``[tool.planscope]`` of that revision's pyproject.toml): the rules a pull request's base
+    branch has, which the pull request itself cannot change."""
+    from checker import gitio
+
+    text = gitio.show_text(root, rev, CONFIG_FILE, yamlfile.MAX_BYTES)
+    if text is not None:
+        data, source = yamlfile.parse(text, CONFIG_FILE), CONFIG_FILE
+        if data is None:
+            return Config(source=CONFIG_FILE)
+    else:
+        pyproject = gitio.show_text(root, rev, "pyproject.toml", yamlfile.MAX_BYTES)
+        data = _pyproject_section(pyproject) if pyproject is not None else None
+        if data is None:
+            return Config()
+        source = "pyproject.toml [tool.planscope]"
+    problems = schemas.errors("config", data, source)
     if problems:
         raise BadInput("\n".join(problems))
     return _from_dict(data, source)

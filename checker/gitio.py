@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,9 +154,11 @@ class Commit:
 _LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
 
 
-def log(root: Path, *rev_args: str) -> list[Commit]:
-    """Commits named by ``rev_args`` (rev-list syntax), oldest first, with their Plan trailers."""
-    out = run(root, "log", "-z", "--no-color", f"--format={_LOG_FORMAT}", *rev_args, "--")
+def log(root: Path, *rev_args: str, paths: Sequence[str] = ()) -> list[Commit]:
+    """Commits named by ``rev_args`` (rev-list syntax), oldest first, with their Plan trailers;
+    with ``paths``, only the commits that touched them."""
+    out = run(root, "log", "-z", "--no-color", f"--format={_LOG_FORMAT}", *rev_args, "--",
+              *(f":(literal){p}" for p in paths))
     commits = []
     for record in out.split(b"\0"):
         if not record:
@@ -165,6 +168,23 @@ def log(root: Path, *rev_args: str) -> list[Commit]:
         commits.append(Commit(sha, tuple(parent_ids.split()), subject, values))
     commits.reverse()
     return commits
+
+
+def commit_base(root: Path, commit: Commit) -> str:
+    """What a commit is diffed against: its first parent, or the empty tree for a root commit.
+
+    The oldest commit of a shallow clone shows no parents without being a root commit:
+    diffing it against the empty tree would call every file in the repository changed.
+    """
+    if commit.parents:
+        return commit.parents[0]
+    shallow = git_path(root, "shallow")
+    if shallow.is_file() and commit.sha in shallow.read_text(encoding="ascii", errors="replace"):
+        raise GitError(
+            f"commit {commit.short}: its parent is not in this shallow clone; fetch more "
+            f"history (git fetch --deepen=50, or fetch-depth: 0 in actions/checkout)"
+        )
+    return empty_tree(root)
 
 
 def merge_base(root: Path, a: str, b: str) -> str:
@@ -186,6 +206,15 @@ def message_trailers(root: Path, message: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def has_commits(root: Path) -> bool:
+    """False on an unborn branch (a new repository before its first commit)."""
+    try:
+        run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        return False
+    return True
+
+
 def current_branch(root: Path) -> str | None:
     """The checked-out branch's short name; None when HEAD is detached."""
     try:
@@ -199,3 +228,130 @@ def tracked_files(root: Path, rev: str) -> set[str]:
     """Every file path in the tree of ``rev``."""
     out = run(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
     return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def hunks(root: Path, *revs: str, cached: bool = False, paths: Sequence[str]) -> bytes:
+    """The unified diff (3 lines of context) of ``paths`` only, between two trees or of the
+    index (``cached=True``). Binary files show as "Binary files … differ", never their bytes;
+    textconv filters are not run. An empty ``paths`` gives an empty diff, not the whole one."""
+    if not paths:
+        return b""
+    args = ["diff", "-U3", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+            "--src-prefix=a/", "--dst-prefix=b/", "-M"]
+    if cached:
+        args.append("--cached")
+    return run(root, *args, *revs, "--", *(f":(literal){p}" for p in paths))
+
+
+def common_dir(root: Path) -> Path:
+    """The repository's shared git directory (``.git`` of the main worktree), absolute."""
+    out = os.fsdecode(run(root, "rev-parse", "--git-common-dir").rstrip(b"\n"))
+    path = Path(out)
+    return path if path.is_absolute() else (root / path).resolve()
+
+
+def locate(cwd: Path) -> tuple[Path, Path] | None:
+    """(top of the work tree, this work tree's own git directory), both absolute, from one
+    git call; None when ``cwd`` is not inside a work tree. In a linked worktree the git
+    directory is ``.git/worktrees/NAME``, so what is kept there is per worktree."""
+    if not cwd.is_dir():
+        return None
+    try:
+        out = run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+    except GitError:
+        return None
+    lines = os.fsdecode(out).rstrip("\n").split("\n")
+    if len(lines) != 2:
+        return None
+    return Path(lines[0]), Path(lines[1])
+
+
+def git_path(root: Path, name: str) -> Path:
+    """``git rev-parse --git-path NAME``, absolute: worktree-aware, and ``hooks`` follows
+    ``core.hooksPath`` the way git itself does when it looks for a hook."""
+    out = os.fsdecode(run(root, "rev-parse", "--git-path", name).rstrip(b"\n"))
+    path = Path(out)
+    return path if path.is_absolute() else root / path
+
+
+def config_get(root: Path, key: str) -> str | None:
+    """The value of a git config key (the last one when set several times); None when unset."""
+    try:
+        out = run(root, "config", "--get", key)
+    except GitError:
+        return None
+    return out.decode("utf-8", "replace").rstrip("\n")
+
+
+def config_set_local(root: Path, key: str, value: str) -> None:
+    run(root, "config", "--local", key, value)
+
+
+def config_unset_local(root: Path, key: str) -> None:
+    run(root, "config", "--local", "--unset-all", key)
+
+
+def head_commit(root: Path) -> Commit | None:
+    """The commit HEAD points at; None on an unborn branch."""
+    try:
+        sha = rev_parse(root, "HEAD")
+    except GitError:
+        return None
+    return log(root, "-1", sha)[0]
+
+
+def commit_exists(root: Path, sha: str) -> bool:
+    """Whether ``sha`` names a commit present in this repository."""
+    try:
+        run(root, "cat-file", "-e", f"{sha}^{{commit}}")
+    except GitError:
+        return False
+    return True
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` as committed at ``rev`` (``git show REV:PATH``, no textconv);
+    None when ``rev`` has no file there. An unknown ``rev`` raises GitError."""
+    try:
+        return run(root, "cat-file", "blob", f"{rev}:{path}")
+    except GitError:
+        if not commit_exists(root, rev):
+            raise GitError(f"unknown revision {rev!r} (not a commit in this repository)") from None
+        return None
+
+
+def show_text(root: Path, rev: str, path: str, max_bytes: int) -> str | None:
+    """``show`` decoded as UTF-8; BadInput when the file is larger than ``max_bytes`` or is
+    not UTF-8 text; None when ``rev`` has no file there."""
+    raw = show(root, rev, path)
+    if raw is None:
+        return None
+    where = f"{path} (at {rev[:9]})"
+    if len(raw) > max_bytes:
+        raise BadInput(f"{where}: file is {len(raw)} bytes, larger than the {max_bytes} allowed")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{where}: not UTF-8 text (byte {exc.start})") from None
+
+
+def files_under(root: Path, rev: str, folder: str) -> list[str]:
+    """Paths of the files committed under ``folder`` at ``rev``, sorted."""
+    spec = "." if folder in ("", ".") else folder
+    out = run(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", spec)
+    return sorted(os.fsdecode(p) for p in out.split(b"\0") if p)
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether this clone is shallow (``git clone --depth N``, ``actions/checkout``'s default)."""
+    out = run(root, "rev-parse", "--is-shallow-repository")
+    return out.strip() == b"true"
+
+
+def shallow_boundary(root: Path) -> set[str]:
+    """The commits whose parents a shallow clone does not have (empty when not shallow)."""
+    try:
+        text = git_path(root, "shallow").read_text(encoding="ascii")
+    except OSError:
+        return set()
+    return {line.strip() for line in text.splitlines() if line.strip()}

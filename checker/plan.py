@@ -220,7 +220,16 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 def load(root: Path, rel: str) -> Plan:
     """Load, schema-check and semantically check one plan; BadInput lists every problem."""
     name = Path(rel).as_posix()
-    data = yamlfile.load(root / rel, name)
+    return _checked(yamlfile.load(root / rel, name), name)
+
+
+def load_text(text: str, name: str) -> Plan:
+    """``load`` for plan text read elsewhere (a file at a revision: ``git show REV:PATH``);
+    ``name`` is the repo-relative path errors and results use."""
+    return _checked(yamlfile.parse(text, name), name)
+
+
+def _checked(data: Any, name: str) -> Plan:
     if data is None:
         raise BadInput(f"{name}:1:1: empty plan file")
     problems = schemas.errors("plan", data, name)

@@ -57,12 +57,8 @@ def unit_json(r: UnitResult) -> dict[str, Any]:
     }
 
 
-def _dedupe(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> str:
@@ -71,7 +67,7 @@ def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> 
     units = [unit_json(r) for r in results]
     if not per_commit:
         (doc,) = units
-        return json.dumps(doc, indent=2)
+        return json.dumps(doc)
     touched = {p for u in units for p in u["changed"]}
     plans = {u["plan"] for u in units}
     claims = {(u["plan"], u["slice"]) for u in units}
@@ -95,7 +91,7 @@ def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> 
         "exit_code": exit_code,
         "commits": units,
     }
-    return json.dumps(doc, indent=2)
+    return json.dumps(doc)
 
 
 def unit_text(r: UnitResult) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from checker import gitio, yamlfile
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import BadInput
@@ -31,20 +32,47 @@ class Claim:
 
 
 class Plans:
-    """Plans loaded once per run, by repo-relative path."""
+    """Plans loaded once per run, by repo-relative path: from the working tree, or, with
+    ``rev``, as committed at that revision (the GitHub Action reads the pull request's base)."""
 
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, rev: str | None = None) -> None:
         self.root = root
         self.config = config
+        self.rev = rev
         self._loaded: dict[str, Plan] = {}
 
     def get(self, rel: str, named_by: str) -> Plan:
         rel = _clean(rel, named_by)
         if rel not in self._loaded:
-            if not (self.root / rel).is_file():
+            if self.rev is not None:
+                self._loaded[rel] = self._get_at_rev(rel, named_by, self.rev)
+            elif not (self.root / rel).is_file():
                 raise BadInput(f"{rel}: no such plan file (named by {named_by})")
-            self._loaded[rel] = plan_mod.load(self.root, rel)
+            else:
+                self._loaded[rel] = plan_mod.load(self.root, rel)
         return self._loaded[rel]
+
+    def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
+        text = gitio.show_text(self.root, rev, rel, yamlfile.MAX_BYTES)
+        if text is None:
+            raise BadInput(
+                f"{rel}: no such plan file at the base commit {rev[:9]} (named by {named_by}); "
+                f"changes are judged by the plans their base already has: merge the plan first"
+            )
+        return plan_mod.load_text(text, rel)
+
+    def files(self) -> list[str]:
+        """Repo-relative paths of every plan file (at ``rev`` when set)."""
+        if self.rev is None:
+            return plan_mod.plan_files(self.root, self.config.plans_dir)
+        return [p for p in gitio.files_under(self.root, self.rev, self.config.plans_dir)
+                if p.endswith((".yaml", ".yml"))]
+
+    def text(self, rel: str) -> str:
+        """A plan file's text, undecodable bytes replaced (for a cheap look before loading)."""
+        if self.rev is None:
+            return (self.root / rel).read_bytes().decode("utf-8", "replace")
+        return (gitio.show(self.root, self.rev, rel) or b"").decode("utf-8", "replace")
 
 
 def _clean(rel: str, named_by: str) -> str:
@@ -97,8 +125,8 @@ def from_branch(branch: str | None, plans: Plans) -> Claim | None:
     parts = branch.split("/")
     named_id = parts[1] if len(parts) == 3 and parts[0] == "plan" else None
     hits: list[tuple[Plan, Slice]] = []
-    for rel in plan_mod.plan_files(plans.root, plans.config.plans_dir):
-        text = (plans.root / rel).read_bytes().decode("utf-8", "replace")
+    for rel in plans.files():
+        text = plans.text(rel)
         if branch not in text and (named_id is None or named_id not in text):
             continue
         p = plans.get(rel, f"branch {branch}")

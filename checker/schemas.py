@@ -14,8 +14,8 @@ _SOURCE_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 
 @functools.cache
-def load(name: str) -> dict[str, Any]:
-    """``load('plan')`` → the parsed ``plan.schema.json``.
+def text(name: str) -> str:
+    """``text('plan')`` → the text of ``plan.schema.json``.
 
     A wheel carries the schemas inside the package (see pyproject.toml); an editable
     or source checkout reads the one copy in ``schemas/``.
@@ -23,10 +23,14 @@ def load(name: str) -> dict[str, Any]:
     filename = f"{name}.schema.json"
     packaged = resources.files("checker") / "schemas" / filename
     if packaged.is_file():
-        text = packaged.read_text(encoding="utf-8")
-    else:
-        text = (_SOURCE_DIR / filename).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+        return packaged.read_text(encoding="utf-8")
+    return (_SOURCE_DIR / filename).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """``load('plan')`` → the parsed ``plan.schema.json``."""
+    schema: dict[str, Any] = json.loads(text(name))
     return schema
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +17,47 @@ from checker.plan import Plan, Slice, literal
 class Touched:
     path: str
     status: str  # the git status letter of the change that touched it
+    other: str | None = None  # a rename's other name
+
+    @staticmethod
+    def of(change: Change) -> list[Touched]:
+        """The paths a change touches: a rename touches both its names."""
+        old, new = change.old_path, change.path
+        if change.status == "R" and old is not None:
+            return [Touched(old, "R", new), Touched(new, "R", old)]
+        return [Touched(new, change.status)]
+
+
+class Patterns:
+    """Gitignore-style patterns parsed by pathspec, matched as one combined regex.
+
+    pathspec compiles each pattern to a regex and tries them one by one in Python; with no
+    negated pattern, "any of them matches" is one alternation that ``re`` runs in C.
+    """
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.spec: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", lines)
+        patterns = self.spec.patterns
+        regexes = [getattr(p, "regex", None) for p in patterns]
+        self._combined: re.Pattern[str] | None = None
+        if patterns and all(
+            p.include and isinstance(r, re.Pattern) and not r.groupindex
+            for p, r in zip(patterns, regexes, strict=True)
+        ):
+            self._combined = re.compile("|".join(f"(?:{r.pattern})" for r in regexes if r))
+
+    def match(self, path: str) -> bool:
+        if self._combined is not None:
+            return self._combined.search(path) is not None
+        return self.spec.match_file(path)
 
 
 @dataclass(frozen=True)
 class Scope:
     """A slice's patterns, compiled once."""
 
-    allowed: pathspec.PathSpec[Any]
-    forbidden: pathspec.PathSpec[Any]
+    allowed: Patterns
+    forbidden: Patterns
     planned: tuple[str, ...]  # literal planned paths, for "untouched"
 
 
@@ -45,27 +79,24 @@ def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[st
         allowed += [*s.planned, *s.allow]
         forbidden += s.forbid
         planned += [p for p in map(literal, s.planned) if p is not None and p not in planned]
-    return Scope(
-        allowed=pathspec.PathSpec.from_lines("gitignore", allowed),
-        forbidden=pathspec.PathSpec.from_lines("gitignore", forbidden),
-        planned=tuple(planned),
-    )
+    return Scope(allowed=Patterns(allowed), forbidden=Patterns(forbidden), planned=tuple(planned))
 
 
 def classify(changes: Sequence[Change], scope: Scope) -> ScopeResult:
     """Every touched path lands in exactly one of in_scope / drift / forbidden."""
-    changed = [Touched(path, c.status) for c in changes for path in c.paths]
+    changed = [t for c in changes for t in Touched.of(c)]
     in_scope, drift, forbidden = [], [], []
     for t in changed:
-        if scope.forbidden.match_file(t.path):
+        if scope.forbidden.match(t.path):
             forbidden.append(t)
-        elif scope.allowed.match_file(t.path):
+        elif scope.allowed.match(t.path):
             in_scope.append(t)
         else:
             drift.append(t)
     touched = {t.path for t in changed}
     untouched = tuple(
-        p for p in scope.planned
+        p
+        for p in scope.planned
         if p not in touched and not any(t.startswith(p + "/") for t in touched)
     )
     return ScopeResult(tuple(changed), tuple(in_scope), tuple(drift), tuple(forbidden), untouched)

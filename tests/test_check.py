@@ -359,3 +359,18 @@ def test_bad_config_and_outside_a_repo(
     assert r.code == 2 and r.err.startswith("planscope: .planscope.yaml:1:11: on_drift:")
     r = Repo(tmp_path_factory.mktemp("nowhere")).planscope("check")
     assert r.code == 2 and "not inside a git repository" in r.err
+
+
+def test_planscope_use_claims_the_staged_changes(awards: Repo) -> None:
+    awards.write("app/views/awards.py")
+    awards.git("add", "-A")
+    assert awards.planscope("check").code == 2  # nothing claims the change yet
+    assert awards.planscope("use", "plans/awards.yaml#views").code == 0
+    code, doc = check_json(awards)
+    assert (code, doc["slice"], doc["claimed_by"]) == (0, "views", "planscope use")
+    awards.commit("no trailer")
+    assert awards.planscope("check", "--commit", "HEAD").code == 2  # commits need trailers
+    assert awards.planscope("use", "--clear").code == 0
+    awards.write("app/views/more.py")
+    awards.git("add", "-A")
+    assert awards.planscope("check").code == 2

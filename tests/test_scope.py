@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from checker.gitio import Change
 from checker.plan import Plan, Slice
-from checker.scope import ScopeResult, Touched, classify, compile_scope
+from checker.scope import Patterns, ScopeResult, Touched, classify, compile_scope
 
 
 def make_plan(forbid: tuple[str, ...] = (), **slice_lists: tuple[str, ...]) -> tuple[Plan, Slice]:
@@ -130,6 +130,19 @@ def test_adding_to_allow_never_creates_drift(
     assert paths(after.forbidden) == paths(before.forbidden)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(glob_st, glob_st.map(lambda g: "!" + g), st.just("/a.py")), max_size=5
+    ),
+    candidates=st.lists(path_st, max_size=10),
+)
+def test_combined_regex_agrees_with_pathspec(lines: list[str], candidates: list[str]) -> None:
+    patterns = Patterns(lines)
+    for path in candidates:
+        assert patterns.match(path) == patterns.spec.match_file(path), (lines, path)
+
+
 # -- agreement with git's own glob pathspecs --------------------------------------------
 # Where gitignore patterns and git's ':(glob)' pathspecs agree: anchored patterns (they
 # hold a slash) whose last segment can only name a file here (it has a dot; folders don't).
@@ -169,5 +182,5 @@ def test_matching_agrees_with_git_ls_files(glob_repo: Path, pattern: str) -> Non
     by_git = {p for p in out.decode().split("\0") if p}
     every = {d + f for d in DIRS for f in FILES}
     plan, s = make_plan(modify=(pattern,))
-    spec = compile_scope(plan, [s], ()).allowed
-    assert {p for p in every if spec.match_file(p)} == by_git
+    allowed = compile_scope(plan, [s], ()).allowed
+    assert {p for p in every if allowed.match(p)} == by_git
