@@ -1,39 +1,29 @@
 """The verification pass: judge each non-forbidden drifted path incidental or drift.
 
-This is the seam the checker calls (DESIGN §7). The model providers are not built
-yet: ``verify_drift`` says so by raising VerifyUnavailable, which the checker
-handles like any other unavailable pass (``verify.on_error``).
+This is the seam the checker calls (DESIGN §7). ``verify_drift`` makes one call per check
+(or none, on a cache hit) and returns the model's verdicts; ``final_verdicts`` applies the
+policy that does not depend on the model. Only the drifted paths go out; forbidden paths
+never do, secret paths and binary files go by name only.
+
+Nothing here imports the model SDK at module level: ``checker.check`` imports this package
+on every run, and the SDK is loaded only when a call is actually made.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
 from checker.plan import Plan, Slice
 from checker.scope import ScopeResult
+from checker.verify.result import Verdict, Verification
 
-
-@dataclass(frozen=True)
-class Verdict:
-    path: str
-    verdict: str  # "incidental" | "drift"
-    reason: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Verification:
-    provider: str
-    model: str
-    verdicts: tuple[Verdict, ...]
-    cached: bool = False
-    calls: int = 0
-    elapsed_s: float = 0.0
+__all__ = ["Request", "Verdict", "Verification", "final_verdicts", "verify_drift"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +36,7 @@ class Request:
     scope: ScopeResult
     diff_revs: tuple[str, ...]
     cached: bool
+    no_cache: bool = False  # --no-cache: ask the model even when a cached verdict exists
 
 
 def final_verdicts(
@@ -70,9 +61,50 @@ def final_verdicts(
 
 
 def verify_drift(request: Request, config: VerifyConfig) -> Verification:
-    """Judge ``request.scope.drift`` (never the forbidden paths) in one call."""
+    """Judge ``request.scope.drift`` (never the forbidden paths) in one call.
+
+    Raises VerifyUnavailable, with a one-line reason, when no verdict can be had within
+    ``config.timeout_s``: offline, no key, network or API errors, a malformed reply.
+    """
     if os.environ.get("PLANSCOPE_OFFLINE") == "1":
         raise VerifyUnavailable("PLANSCOPE_OFFLINE=1 is set, so no model is called")
-    raise VerifyUnavailable(
-        f"the verification pass ({config.provider}) is not built into this version of planscope"
-    )
+    start = time.monotonic()
+    deadline = start + config.timeout_s
+    from checker.verify import cache, diff, prompt, providers, reply
+    from checker.verify.progress import Progress
+
+    drifted = request.scope.drift
+    provider = providers.make(config, request.root)
+    if not drifted:
+        return Verification(provider.name, provider.model, ())
+    files = diff.collect(request.root, request.diff_revs, request.cached, drifted,
+                         config.secret_paths, config.max_diff_bytes)
+    built = prompt.build(request.plan, request.slices, request.scope, files,
+                         config.max_diff_bytes)
+    key = cache.key(provider.name, config.model,
+                    config.command if provider.name == "command" else None, built)
+    hit = None if request.no_cache else cache.load(request.root, key)
+    if hit is not None:
+        result = replace(hit, elapsed_s=time.monotonic() - start)
+    else:
+        payload = prompt.command_request(built, request.plan, request.scope, config.model)
+        progress = Progress(providers.describe(len(drifted), provider.model), config.timeout_s)
+        answer = providers.call_within(provider, built, payload, deadline, config.timeout_s,
+                                       progress)
+        verdicts = reply.parse(answer.data, provider.model)
+        result = Verification(provider.name, provider.model, verdicts, cached=False, calls=1,
+                              elapsed_s=time.monotonic() - start,
+                              input_tokens=answer.input_tokens,
+                              output_tokens=answer.output_tokens)
+        cache.store(request.root, key, result)
+    final = final_verdicts([t.path for t in drifted], result, config.min_confidence)
+    cache.log(request.root, key, {
+        "plan": request.plan.path,
+        "slice": "+".join(s.id for s in request.slices),
+        "diff": "staged" if request.cached else "..".join(request.diff_revs),
+        "provider": result.provider,
+        "model": result.model,
+        "cached": result.cached,
+        "min_confidence": config.min_confidence,
+    }, list(final.values()))
+    return result

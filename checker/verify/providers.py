@@ -1,0 +1,312 @@
+"""Providers: ``anthropic`` (the official SDK) and ``command`` (any program speaking JSON).
+
+Both run under one hard deadline for the whole pass (``verify.timeout_s``, retries
+included). The call runs in a worker thread while the caller waits at most until the
+deadline and draws the progress line; each HTTP attempt also gets the time left as its own
+timeout, and retries stop when their wait would pass the deadline. The SDK's own retries
+are off: it obeys ``retry-after`` without a cap, which would break the deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import os
+import random
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from checker.config import VerifyConfig
+from checker.errors import VerifyUnavailable
+from checker.verify.progress import Progress
+from checker.verify.prompt import TOOL, TOOL_NAME, Prompt, max_tokens
+from checker.verify.reply import clean_reason
+
+if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
+    from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
+
+MAX_ATTEMPTS = 3  # one call and at most two retries, all inside the deadline
+MARGIN_S = 0.2  # the worker stops this much before the hard deadline, to report its reason
+RETRY_STATUS = frozenset({408, 409, 429})
+
+
+@dataclass(frozen=True)
+class Reply:
+    data: Any  # the answer object, ``{"verdicts": [...]}`` when well formed
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class Provider(Protocol):
+    name: str
+    model: str  # what the report names as the model
+    last_failure: str | None  # the latest failed attempt, for the deadline's message
+
+    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply: ...
+
+    def cancel(self) -> None: ...
+
+
+def _one_line(text: object, limit: int = 200) -> str:
+    return clean_reason(str(text))[:limit] or "no details"
+
+
+# --- anthropic ----------------------------------------------------------------------------
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asks to wait (``retry-after-ms``, ``retry-after``), if it says."""
+    with contextlib.suppress(TypeError, ValueError):
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return float(ms) / 1000
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    with contextlib.suppress(ValueError):
+        return float(value)
+    date = email.utils.parsedate_tz(value)
+    return None if date is None else float(email.utils.mktime_tz(date)) - time.time()
+
+
+def _backoff(attempt: int) -> float:
+    return min(0.5 * 2.0**attempt, 4.0) * random.uniform(0.75, 1.0)
+
+
+class AnthropicProvider:
+    name = "anthropic"
+
+    def __init__(self, config: VerifyConfig) -> None:
+        self.model = config.model
+        self.timeout_s = config.timeout_s
+        self.last_failure: str | None = None
+        self._client: Any = None
+
+    def _status_reason(self, exc: Any) -> str:
+        code = int(exc.status_code)
+        what = {
+            401: "the API key was rejected",
+            403: "the API key may not use this model or endpoint",
+            404: f"the model {self.model!r} or the endpoint was not found",
+            413: "the request is too large (lower verify.max_diff_bytes)",
+            429: "rate limited by the API",
+            529: "the API is overloaded",
+        }.get(code) or ("the API failed" if code >= 500 else "the API refused the request")
+        kind = getattr(exc, "type", None)
+        text = f"{what} (HTTP {code}{f' {kind}' if isinstance(kind, str) else ''})"
+        message = getattr(exc, "api_message", None)
+        if isinstance(message, str) and message.strip():
+            text += f": {_one_line(message, 160)}"
+        request_id = getattr(exc, "request_id", None)
+        if request_id:
+            text += f" [request-id {_one_line(request_id, 60)}]"
+        return text
+
+    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
+        import anthropic  # deferred: ~1 s of imports, paid only when a model is asked
+
+        client = anthropic.Anthropic(max_retries=0, timeout=max(deadline - time.monotonic(), 0.1))
+        self._client = client
+        if not (client.api_key or client.auth_token or getattr(client, "credentials", None)):
+            raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY (or use "
+                                    "verify.provider: command)")
+        where = str(client.base_url).rstrip("/")
+        reason = f"no reply from the API ({where}) within {self.timeout_s:g}s (verify.timeout_s)"
+        messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
+        tools = [cast("ToolParam", TOOL)]
+        choice: ToolChoiceToolParam = {"type": "tool", "name": TOOL_NAME,
+                                       "disable_parallel_tool_use": True}
+        for attempt in range(MAX_ATTEMPTS):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise VerifyUnavailable(reason)
+            wait: float | None = None
+            try:
+                message = client.messages.create(
+                    model=self.model,
+                    max_tokens=max_tokens(prompt),
+                    system=prompt.system,
+                    messages=messages,
+                    tools=tools,
+                    tool_choice=choice,
+                    timeout=anthropic.Timeout(left, connect=min(5.0, left)),
+                )
+                return self._reply(message)
+            except anthropic.APIStatusError as exc:
+                reason = self._status_reason(exc)
+                headers = exc.response.headers
+                should = headers.get("x-should-retry")
+                code = exc.status_code
+                retry = should == "true" or (should != "false" and (code in RETRY_STATUS
+                                                                     or code >= 500))
+                if not retry:
+                    raise VerifyUnavailable(reason) from None
+                asked = _retry_after(headers)
+                if asked is not None and asked > 0 and time.monotonic() + asked > deadline:
+                    raise VerifyUnavailable(f"{reason}; the server asks to retry after "
+                                            f"{asked:g}s, past verify.timeout_s "
+                                            f"({self.timeout_s:g}s)") from None
+                wait = asked if asked is not None and asked > 0 else _backoff(attempt)
+            except anthropic.APITimeoutError:
+                reason = (f"no reply from the API ({where}) within {self.timeout_s:g}s "
+                          f"(verify.timeout_s)")
+                wait = _backoff(attempt)
+            except anthropic.APIConnectionError as exc:
+                cause = exc.__cause__ or exc
+                reason = f"cannot reach the API at {where}: {_one_line(cause, 120)}"
+                wait = _backoff(attempt)
+            except (ValueError, anthropic.APIResponseValidationError) as exc:
+                raise VerifyUnavailable(f"malformed reply from the API ({where}): "
+                                        f"{_one_line(exc, 120)}") from None
+            except TypeError as exc:  # the SDK's way of saying it found no credentials
+                if "authentication" in str(exc).lower():
+                    raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY") from None
+                raise
+            if attempt + 1 >= MAX_ATTEMPTS or time.monotonic() + wait >= deadline:
+                raise VerifyUnavailable(reason)
+            self.last_failure = reason
+            time.sleep(wait)
+        raise VerifyUnavailable(reason)
+
+    def _reply(self, message: Any) -> Reply:
+        usage = getattr(message, "usage", None)
+        tokens = [getattr(usage, k, 0) for k in ("input_tokens", "output_tokens")]
+        tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in tokens]
+        for block in getattr(message, "content", None) or ():
+            if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) \
+                    == TOOL_NAME:
+                return Reply(getattr(block, "input", None), tokens[0], tokens[1])
+        stop = getattr(message, "stop_reason", None)
+        raise VerifyUnavailable(f"malformed reply from {self.model}: no {TOOL_NAME} tool call "
+                                f"(stop_reason {_one_line(stop, 40)})")
+
+    def cancel(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+# --- command ------------------------------------------------------------------------------
+
+
+class CommandProvider:
+    """Runs ``verify.command`` (an argv, never a shell string) with the request on stdin."""
+
+    name = "command"
+
+    def __init__(self, config: VerifyConfig, cwd: Path) -> None:
+        if not config.command:
+            raise VerifyUnavailable("verify.provider is 'command' but verify.command is not set")
+        self.argv = list(config.command)
+        self.model = _one_line(shlex.join(self.argv), 80)
+        self.timeout_s = config.timeout_s
+        self.last_failure: str | None = None
+        self.cwd = cwd
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
+        data = json.dumps(request).encode("utf-8")
+        program = self.argv[0]
+        try:
+            proc = subprocess.Popen(
+                self.argv, cwd=self.cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=os.name == "posix",
+            )
+        except OSError as exc:
+            raise VerifyUnavailable(f"verify.command {program!r} cannot run: "
+                                    f"{exc.strerror or exc}") from None
+        self._proc = proc
+        try:
+            out, err = proc.communicate(data, timeout=max(deadline - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise VerifyUnavailable(f"verify.command {program!r} gave no verdict within "
+                                    f"{self.timeout_s:g}s (verify.timeout_s)") from None
+        if proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            said = f": {_one_line(lines[-1], 160)}" if lines else ""
+            raise VerifyUnavailable(f"verify.command {program!r} exited with code "
+                                    f"{proc.returncode}{said}")
+        try:
+            answer = json.loads(out)
+        except ValueError:
+            raise VerifyUnavailable(f"malformed reply from verify.command {program!r}: "
+                                    f"stdout is not JSON") from None
+        return Reply(answer)
+
+    def cancel(self) -> None:
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(OSError):
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows
+                proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired, OSError, ValueError):
+            proc.communicate(timeout=1)
+
+
+def make(config: VerifyConfig, root: Path) -> Provider:
+    if config.provider == "anthropic":
+        return AnthropicProvider(config)
+    if config.provider == "command":
+        return CommandProvider(config, root)
+    raise VerifyUnavailable(f"unknown verify.provider {config.provider!r}")
+
+
+# --- the deadline -------------------------------------------------------------------------
+
+
+def call_within(provider: Provider, prompt: Prompt, request: Mapping[str, Any],
+                deadline: float, timeout_s: float, progress: Progress) -> Reply:
+    """``provider.call`` in a worker thread; VerifyUnavailable once ``deadline`` passes."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["reply"] = provider.call(prompt, request, deadline - MARGIN_S)
+        except VerifyUnavailable as exc:
+            box["error"] = exc
+        except Exception as exc:  # never a traceback: one line, and on_error decides
+            box["error"] = VerifyUnavailable(
+                f"the {provider.name} provider failed: {type(exc).__name__}: {_one_line(exc)}"
+            )
+
+    worker = threading.Thread(target=work, name="planscope-verify", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            progress.update()
+            worker.join(min(left, 0.25))
+    except BaseException:  # Ctrl-C: a command in its own session would not get the signal
+        provider.cancel()
+        raise
+    finally:
+        progress.clear()
+    if worker.is_alive():
+        provider.cancel()
+        last = provider.last_failure
+        raise VerifyUnavailable(f"no verdict from {provider.model} within {timeout_s:g}s "
+                                f"(verify.timeout_s)" + (f"; last attempt: {last}" if last else ""))
+    if "error" in box:
+        raise box["error"]
+    reply: Reply = box["reply"]
+    return reply
+
+
+def describe(n: int, model: str) -> str:
+    return f"verifying {n} drifted path{'s' * (n != 1)} with {model}"
+
