@@ -1,0 +1,620 @@
+"""The edit-time guard: ``planscope guard``, a Claude Code ``PreToolUse`` hook.
+
+Claude Code runs the hook before each Edit, Write, MultiEdit and NotebookEdit call, with a
+JSON object on stdin (``tool_name``; ``tool_input`` holding ``file_path``, or
+``notebook_path`` for NotebookEdit; ``cwd``; ...). The guard finds the active slice and:
+
+- a path inside the slice's scope: exit 0, nothing printed;
+- a forbidden path: refused; the reason names the slice and the forbid rule that matched;
+- any other path outside the scope: refused, or allowed with a warning (``guard.mode: warn``);
+- no active slice: allowed with a one-line note on stderr, or refused when
+  ``guard.require_active`` is true.
+
+Policies, in one place:
+
+- **How a refusal is said.** Exit 2 with the reason on stderr: Claude Code's documented way
+  for a PreToolUse hook to block a call, the stderr text going back to the model as the
+  reason. The same decision is printed on stdout in its JSON form (``hookSpecificOutput``,
+  ``permissionDecision: "deny"``). Claude Code reads that JSON only on exit 0 and ignores
+  stdout on exit 2, so there it changes nothing; it is there for other hosts and for logs.
+  Some Claude Code builds have let Edit/Write through despite exit 2
+  (anthropics/claude-code#13744, and later reports on Windows): for those,
+  ``planscope guard --deny-with json`` refuses with exit 0 and the JSON decision, which is the
+  other documented way. The guard never answers ``allow``: that would skip the user's own
+  permission prompts.
+- **The active slice.** ``PLANSCOPE_PLAN=plans/x.yaml#slice`` in the environment, else the
+  file written by ``planscope use`` (``planscope/active`` in the work tree's git directory:
+  ``.git/planscope/active``, and one per linked worktree), else the branch mapping of
+  DESIGN §4 (a slice's ``branch:``, or ``plan/<plan-id>/<slice-id>``).
+  ``PLANSCOPE_PLAN=none`` means "no active slice".
+- **Which paths.** A relative path is taken from the hook's ``cwd``. An edit touches the
+  directory entry it names (with the links among its folders resolved) and, when that entry
+  is a symbolic link, the file the link leads to. Each of the two that lies inside the work
+  tree must be in scope, the way a rename needs both names in scope: a link inside the repo
+  is judged by its own name even when it points elsewhere. A path whose entry and target both
+  lie outside the work tree is not the plan's business: allowed, silently.
+- **Other tools.** Bash and every other tool are allowed without reading their input: which
+  files a shell command writes cannot be known from its text. The commit-time hooks and the
+  pull request check catch those changes.
+- **Errors.** Unreadable hook input, an invalid config or plan: exit 1 with a message, which
+  Claude Code shows to the user as a non-blocking error (the edit goes ahead). With
+  ``guard.require_active``, an active slice that cannot be loaded refuses the edit instead.
+  Never a traceback.
+- **Speed.** The guard runs before every edit. What it needs from the config and the plan is
+  kept in ``planscope/guard-cache.json`` in the git directory, keyed by a hash of those
+  files' bytes, the schemas and planscope's version: an unchanged plan is not parsed or
+  validated again, and jsonschema is not even imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker import __version__, config, gitio, schemas
+from checker.errors import BadInput, PlanscopeError
+
+if TYPE_CHECKING:  # imported where used: a Bash call or an outside path needs none of them
+    from checker.plan import Plan, Slice
+    from checker.scope import Scope
+
+ALLOW = 0
+ERROR = 1  # a non-blocking hook error: Claude Code shows it and the edit goes ahead
+DENY = 2
+
+FILE_TOOLS: dict[str, str] = {
+    "Edit": "file_path",
+    "Write": "file_path",
+    "MultiEdit": "file_path",
+    "NotebookEdit": "notebook_path",
+}
+MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
+COMMAND = "planscope guard"
+ENV_PLAN = "PLANSCOPE_PLAN"
+ACTIVE_FILE = ("planscope", "active")
+CACHE_FILE = ("planscope", "guard-cache.json")
+CACHE_ENTRIES = 32
+CLAUDE_SETTINGS = ".claude/settings.json"
+DENY_WITH = ("exit-code", "json")
+_SCOPE_LIST_MAX = 12  # patterns named in a refusal before "and N more"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the hook prints and its exit code."""
+
+    code: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+class HookInputError(ValueError):
+    """The input is not a PreToolUse hook call."""
+
+
+@dataclass(frozen=True)
+class HookCall:
+    tool: str
+    path: str | None  # the file the tool edits; None for tools the guard does not read
+    cwd: Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parts of the config the guard uses."""
+
+    plans_dir: str
+    always_allow: tuple[str, ...]
+    mode: str
+    require_active: bool
+
+
+@dataclass(frozen=True)
+class Active:
+    ref: str  # plans/x.yaml#slice, as written
+    source: str  # where it came from, for messages
+
+
+# --- hook input -----------------------------------------------------------------------
+
+
+def parse_input(raw: bytes, fallback_cwd: Path) -> HookCall:
+    """The tool and the path it edits, from the hook's stdin."""
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
+        raise HookInputError(f"hook input is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise HookInputError("hook input is not a JSON object")
+    event = data.get("hook_event_name", "PreToolUse")
+    if event != "PreToolUse":
+        raise HookInputError(f"hook_event_name is {event!r}: planscope guard is a PreToolUse hook")
+    tool = data.get("tool_name")
+    if not isinstance(tool, str) or not tool:
+        raise HookInputError("hook input has no tool_name")
+    cwd_value = data.get("cwd")
+    cwd = fallback_cwd
+    if isinstance(cwd_value, str) and os.path.isabs(cwd_value):
+        cwd = Path(cwd_value)
+    field = FILE_TOOLS.get(tool)
+    if field is None:
+        return HookCall(tool, None, cwd)
+    tool_input = data.get("tool_input")
+    path = tool_input.get(field) if isinstance(tool_input, dict) else None
+    if not isinstance(path, str) or not path or "\0" in path:
+        raise HookInputError(f"{tool} hook input has no usable tool_input.{field}")
+    return HookCall(tool, path, cwd)
+
+
+def repo_paths(root: Path, cwd: Path, name: str) -> tuple[str, ...]:
+    """The repo-relative paths an edit of ``name`` touches: the directory entry it names and,
+    when that entry is a symbolic link, the file it leads to; those outside the work tree are
+    left out (so an empty result means "not in this repository")."""
+    joined = os.path.join(cwd, name)  # an absolute name replaces cwd
+    head, tail = os.path.split(joined)
+    target = os.path.realpath(joined)
+    entry = target if tail in ("", ".", "..") else os.path.join(os.path.realpath(head), tail)
+    top = Path(os.path.realpath(root))
+    found: list[str] = []
+    for candidate in (Path(entry), Path(target)):
+        if candidate == top or not candidate.is_relative_to(top):
+            continue
+        rel = candidate.relative_to(top).as_posix()
+        if rel not in found:
+            found.append(rel)
+    return tuple(found)
+
+
+# --- cache ----------------------------------------------------------------------------
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes for a cache key; a marker when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"\0{type(exc).__name__}".encode()
+
+
+class _Cache:
+    """Values derived from files, under keys hashed from those files' bytes: an entry is
+    found only while every input is unchanged, so nothing in it is ever stale."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.path = git_dir.joinpath(*CACHE_FILE)
+        self._entries: dict[str, Any] | None = None
+        self._base = [
+            b"guard-cache-1",
+            __version__.encode(),
+            schemas.text("plan").encode(),
+            schemas.text("config").encode(),
+        ]
+
+    def _load(self) -> dict[str, Any]:
+        if self._entries is None:
+            try:
+                data = json.loads(self.path.read_bytes())
+            except (OSError, ValueError):
+                data = {}
+            self._entries = data if isinstance(data, dict) else {}
+        return self._entries
+
+    def get(self, parts: Sequence[bytes], compute: Callable[[], Any],
+            decode: Callable[[Any], Any]) -> Any:
+        """``decode(value)`` of the entry for ``parts``; on a miss (or an entry that does not
+        decode) ``compute()`` makes the value, which is stored. Errors are not cached."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for part in (*self._base, *parts):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        key = digest.hexdigest()
+        entries = self._load()
+        if key in entries:
+            try:
+                return decode(entries[key])
+            except (KeyError, TypeError, ValueError):
+                pass
+        value = compute()
+        decoded = decode(value)
+        entries.pop(key, None)
+        entries[key] = value
+        while len(entries) > CACHE_ENTRIES:
+            del entries[next(iter(entries))]
+        self._save(entries)
+        return decoded
+
+    def _save(self, entries: dict[str, Any]) -> None:
+        """Atomic (hooks may run side by side); a cache that cannot be written is skipped."""
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".guard-cache.")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump(entries, f)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("not a list of strings")
+    return tuple(value)
+
+
+def _settings(root: Path, cache: _Cache) -> Settings:
+    def compute() -> dict[str, Any]:
+        cfg = config.load(root)
+        return {"plans_dir": cfg.plans_dir, "always_allow": list(cfg.always_allow),
+                "mode": cfg.guard.mode, "require_active": cfg.guard.require_active}
+
+    def decode(v: Any) -> Settings:
+        return Settings(str(v["plans_dir"]), _strs(v["always_allow"]), str(v["mode"]),
+                        bool(v["require_active"]))
+
+    parts = [b"settings", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml")]
+    result: Settings = cache.get(parts, compute, decode)
+    return result
+
+
+def _encode_target(plan: Plan, slices: Sequence[Slice]) -> dict[str, Any]:
+    """What scope.compile_scope and the messages need from a plan and its active slices."""
+    return {
+        "path": plan.path, "id": plan.id, "title": plan.title, "status": plan.status,
+        "forbid": list(plan.forbid),
+        "slices": [
+            {"id": s.id, "title": s.title, "status": s.status, "create": list(s.create),
+             "modify": list(s.modify), "delete": list(s.delete), "allow": list(s.allow),
+             "forbid": list(s.forbid), "tests": [t.path for t in s.tests]}
+            for s in slices
+        ],
+    }
+
+
+def _decode_target(v: Any) -> tuple[Plan, tuple[Slice, ...]]:
+    from checker.plan import Plan, Slice, TestRef
+
+    slices = tuple(
+        Slice(id=str(s["id"]), title=str(s["title"]), status=str(s["status"]),
+              create=_strs(s["create"]), modify=_strs(s["modify"]), delete=_strs(s["delete"]),
+              allow=_strs(s["allow"]), forbid=_strs(s["forbid"]),
+              tests=tuple(TestRef(p) for p in _strs(s["tests"])))
+        for s in v["slices"]
+    )
+    if not slices:
+        raise ValueError("no slices")
+    plan = Plan(path=str(v["path"]), id=str(v["id"]), title=str(v["title"]),
+                status=str(v["status"]), slices=slices, forbid=_strs(v["forbid"]))
+    return plan, slices
+
+
+# --- the active slice -----------------------------------------------------------------
+
+
+def read_active(git_dir: Path) -> str | None:
+    """The slice ``planscope use`` set in this work tree, or None."""
+    path = git_dir.joinpath(*ACTIVE_FILE)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the active slice: {exc}") from None
+    return text.strip() or None
+
+
+def _git_dir(root: Path) -> Path:
+    located = gitio.locate(root)
+    if located is None:
+        raise BadInput(f"not inside a git work tree: {root}")
+    return located[1]
+
+
+def set_active(root: Path, ref: str) -> Path:
+    """Write ``ref`` (``plans/x.yaml#slice``, already checked) as this work tree's active
+    slice; returns the file written."""
+    path = _git_dir(root).joinpath(*ACTIVE_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ref + "\n", encoding="utf-8")
+    return path
+
+
+def clear_active(root: Path) -> str | None:
+    """Forget this work tree's active slice; returns the one that was set, if any."""
+    git_dir = _git_dir(root)
+    previous = read_active(git_dir)
+    git_dir.joinpath(*ACTIVE_FILE).unlink(missing_ok=True)
+    return previous
+
+
+def current_active(root: Path) -> str | None:
+    return read_active(_git_dir(root))
+
+
+def _active(root: Path, git_dir: Path, env: Mapping[str, str], settings: Settings,
+            cache: _Cache) -> Active | None:
+    ref = env.get(ENV_PLAN, "").strip()
+    if ref:
+        return Active(ref, ENV_PLAN)
+    ref = read_active(git_dir) or ""
+    if ref:
+        return Active(ref, "planscope use")
+    branch = gitio.current_branch(root)
+    if branch is None:
+        return None
+    from checker import plan as plan_mod
+
+    rels = plan_mod.plan_files(root, settings.plans_dir)
+
+    def compute() -> str | None:
+        from checker import resolve
+
+        plans = resolve.Plans(root, config.Config(plans_dir=settings.plans_dir))
+        claim = resolve.from_branch(branch, plans)
+        return claim.ref if claim is not None else None
+
+    def decode(v: Any) -> str | None:
+        if v is not None and not isinstance(v, str):
+            raise ValueError("not a reference")
+        return v
+
+    parts = [b"branch", os.fsencode(branch), settings.plans_dir.encode()]
+    for rel in rels:
+        parts += [os.fsencode(rel), _read(root / rel)]
+    found: str | None = cache.get(parts, compute, decode)
+    return Active(found, f"branch {branch}") if found else None
+
+
+def _target(root: Path, active: Active, cache: _Cache) -> tuple[Plan, tuple[Slice, ...]] | None:
+    """The plan and slices ``active`` names; None for ``none``. Invalid ones raise BadInput."""
+    if active.ref.lower() == "none":  # resolve.NONE, without importing resolve on a hit
+        return None
+    rel = active.ref.partition("#")[0].strip()
+
+    def compute() -> dict[str, Any]:
+        from checker import resolve
+
+        claim = resolve.from_ref(active.ref, resolve.Plans(root, config.Config()), active.source)
+        assert claim.plan is not None
+        return _encode_target(claim.plan, claim.slices)
+
+    parts = [b"target", active.ref.encode("utf-8", "surrogateescape"), _read(root / rel)]
+    result: tuple[Plan, tuple[Slice, ...]] = cache.get(parts, compute, _decode_target)
+    return result
+
+
+# --- the verdict ----------------------------------------------------------------------
+
+
+def _shown(paths: Sequence[str]) -> str:
+    return paths[0] if len(paths) == 1 else f"{paths[0]} (a link to {paths[1]})"
+
+
+def _slice_name(plan: Plan, slices: Sequence[Slice], active: Active) -> str:
+    ids = "+".join(s.id for s in slices)
+    how = "from" if active.source.startswith("branch ") else "set by"
+    return f"slice '{ids}' of {plan.path} ({how} {active.source})"
+
+
+def _forbid_rules(plan: Plan, slices: Sequence[Slice], paths: Sequence[str]) -> list[str]:
+    """The forbid patterns that match, each with where it is written."""
+    import pathspec
+
+    rules = [(p, f"plan-level forbid of {plan.path}") for p in plan.forbid]
+    rules += [(p, f"slice '{s.id}' forbid") for s in slices for p in s.forbid]
+    hits = []
+    for pattern, origin in rules:
+        if pattern.startswith("!"):
+            continue
+        spec = pathspec.PathSpec.from_lines("gitignore", [pattern])
+        if any(spec.match_file(p) for p in paths):
+            hits.append(f"'{pattern}' ({origin})")
+    return hits
+
+
+def _scope_list(slices: Sequence[Slice], always_allow: Sequence[str], scope: Scope) -> str:
+    """The slice's patterns, for the agent; literal paths that forbid overrules left out."""
+    from checker.plan import literal
+    from checker.scope import classify
+
+    patterns: list[str] = []
+    for p in (*(q for s in slices for q in (*s.planned, *s.allow)), *always_allow):
+        path = literal(p)
+        if p in patterns or (path is not None
+                             and classify([gitio.Change("M", path)], scope).forbidden):
+            continue
+        patterns.append(p)
+    if not patterns:
+        return "nothing"
+    extra = len(patterns) - _SCOPE_LIST_MAX
+    listed = ", ".join(patterns[:_SCOPE_LIST_MAX])
+    return listed + (f" and {extra} more" if extra > 0 else "")
+
+
+def _deny(reason: str, deny_with: str) -> Outcome:
+    decision = {"hookSpecificOutput": {"hookEventName": "PreToolUse",
+                                       "permissionDecision": "deny",
+                                       "permissionDecisionReason": reason}}
+    code = ALLOW if deny_with == "json" else DENY
+    return Outcome(code, json.dumps(decision) + "\n", reason + "\n")
+
+
+def _warn(message: str) -> Outcome:
+    """Allowed, with the warning for the user (systemMessage) and the model (context)."""
+    said = {"systemMessage": message,
+            "hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": message}}
+    return Outcome(ALLOW, json.dumps(said) + "\n", message + "\n")
+
+
+def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Slice],
+           active: Active, settings: Settings, deny_with: str) -> Outcome:
+    from checker.scope import classify, compile_scope
+
+    scope = compile_scope(plan, slices, settings.always_allow)
+    result = classify([gitio.Change("M", p) for p in paths], scope)
+    name = _slice_name(plan, slices, active)
+    if result.forbidden:
+        rules = _forbid_rules(plan, slices, [t.path for t in result.forbidden])
+        return _deny(
+            f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by rule "
+            f"{' and '.join(rules)}, for the active {name}. A forbidden path is never in "
+            f"scope: do not change it another way; if it really must change, stop and ask the "
+            f"user to change the plan.",
+            deny_with,
+        )
+    if not result.drift:
+        return Outcome(ALLOW)
+    allowed = _scope_list(slices, settings.always_allow, scope)
+    if settings.mode == "warn":
+        return _warn(
+            f"planscope: warning: {call.tool} of {_shown(paths)} is outside the active {name}; "
+            f"allowed because guard.mode is warn, but the commit check will report it as drift. "
+            f"The slice may touch: {allowed}."
+        )
+    return _deny(
+        f"planscope: {call.tool} of {_shown(paths)} refused: outside the active {name}. "
+        f"The slice may touch: {allowed}. Keep to the slice; if this file really must change, "
+        f"stop and ask the user to add it to the plan.",
+        deny_with,
+    )
+
+
+def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings,
+              deny_with: str) -> Outcome:
+    how = (f"`planscope use {settings.plans_dir}/<plan>.yaml#<slice>`, {ENV_PLAN}, "
+           f"or a branch named plan/<plan-id>/<slice-id>")
+    if settings.require_active:
+        return _deny(
+            f"planscope: {call.tool} of {_shown(paths)} refused: no plan slice is active and "
+            f"guard.require_active is true. Ask the user which slice this work belongs to "
+            f"(set with {how}).",
+            deny_with,
+        )
+    return Outcome(ALLOW, stderr=f"planscope guard: no active slice ({how}); "
+                                 f"{_shown(paths)} not checked\n")
+
+
+def _one_line(exc: PlanscopeError) -> str:
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
+def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
+    if call.path is None:
+        return Outcome(ALLOW)  # Bash and the rest: input not parsed (see the module notes)
+    located = gitio.locate(call.cwd)
+    if located is None:
+        return Outcome(ALLOW, stderr=f"planscope guard: {call.cwd} is not in a git work tree; "
+                                     f"{call.path} not checked\n")
+    root, git_dir = located
+    paths = repo_paths(root, call.cwd, call.path)
+    if not paths:
+        return Outcome(ALLOW)  # outside the repository: not the plan's business
+    cache = _Cache(git_dir)
+    settings = _settings(root, cache)
+    try:
+        active = _active(root, git_dir, env, settings, cache)
+        target = _target(root, active, cache) if active is not None else None
+    except PlanscopeError as exc:
+        if not settings.require_active:
+            raise
+        return _deny(f"planscope: {call.tool} of {_shown(paths)} refused: guard.require_active "
+                     f"is true and the active slice cannot be used: {_one_line(exc)}", deny_with)
+    if active is None or target is None:
+        return _no_slice(call, paths, settings, deny_with)
+    return _judge(call, paths, *target, active, settings, deny_with)
+
+
+def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
+        deny_with: str = "exit-code") -> Outcome:
+    """The whole hook: stdin bytes in, what to print and the exit code out."""
+    if deny_with not in DENY_WITH:
+        raise ValueError(deny_with)
+    try:
+        call = parse_input(raw, cwd or Path(os.getcwd()))
+        return evaluate(call, os.environ if env is None else env, deny_with)
+    except HookInputError as exc:
+        return Outcome(ERROR, stderr=f"planscope guard: {exc}; it reads the JSON a Claude Code "
+                                     f"PreToolUse hook gets on stdin\n")
+    except PlanscopeError as exc:
+        lines = str(exc).splitlines() or ["error"]
+        return Outcome(ERROR, stderr="".join(f"planscope guard: {line}\n" for line in lines))
+    except Exception as exc:  # a hook must not crash into a traceback; exit 1 lets the edit go
+        return Outcome(ERROR, stderr=f"planscope guard: internal error, edit not checked: "
+                                     f"{type(exc).__name__}: {exc}\n")
+
+
+# --- planscope init --claude-code -----------------------------------------------------
+
+
+def _is_guard_command(command: Any) -> bool:
+    import shlex
+
+    if not isinstance(command, str):
+        return False
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return any(Path(w).name.removesuffix(".exe") == "planscope" and words[i + 1] == "guard"
+               for i, w in enumerate(words[:-1]))
+
+
+def install_claude_hook(root: Path) -> tuple[Path, bool]:
+    """Add the guard to ``.claude/settings.json`` as a PreToolUse hook, keeping every other
+    setting; returns the file and whether it changed (False: the hook was already there)."""
+    path = root / CLAUDE_SETTINGS
+    settings: dict[str, Any] = {}
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{CLAUDE_SETTINGS}: cannot read: {exc}") from None
+        try:
+            loaded = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{CLAUDE_SETTINGS}:{exc.lineno}:{exc.colno}: not valid JSON "
+                           f"({exc.msg}); fix it and run this again (nothing was changed)"
+                           ) from None
+        if not isinstance(loaded, dict):
+            raise BadInput(f"{CLAUDE_SETTINGS}: the top level is not a JSON object "
+                           f"(nothing was changed)")
+        settings = loaded
+    hooks = settings.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise BadInput(f"{CLAUDE_SETTINGS}: \"hooks\" is not an object (nothing was changed)")
+    pre = hooks.setdefault("PreToolUse", [])
+    if not isinstance(pre, list):
+        raise BadInput(f"{CLAUDE_SETTINGS}: \"hooks.PreToolUse\" is not a list "
+                       f"(nothing was changed)")
+    for entry in pre:
+        handlers = entry.get("hooks") if isinstance(entry, dict) else None
+        if isinstance(handlers, list) and any(
+            isinstance(h, dict) and _is_guard_command(h.get("command")) for h in handlers
+        ):
+            return path, False
+    pre.append({"matcher": MATCHER, "hooks": [{"type": "command", "command": COMMAND}]})
+    import tempfile
+
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path, True
