@@ -1,0 +1,107 @@
+"""``planscope status``: per slice, what the commits that claim it have done so far."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker import gitio
+from checker.gitio import Change, Commit
+from checker.plan import Plan, Slice
+from checker.resolve import NONE
+from checker.scope import ScopeResult, classify, compile_scope
+
+
+@dataclass(frozen=True)
+class SliceStatus:
+    slice: Slice
+    commits: tuple[Commit, ...]
+    scope: ScopeResult  # the union of the commits' changes against the slice
+    planned: tuple[str, ...]  # the slice's literal planned paths
+
+    @property
+    def touched(self) -> tuple[str, ...]:
+        return tuple(p for p in self.planned if p not in self.scope.untouched)
+
+
+def claimed_slice(commit: Commit) -> tuple[str, str] | None:
+    """(plan path, slice id) named by a commit's trailer; None for no or ``none`` trailers."""
+    if len(commit.plan_trailers) != 1 or commit.plan_trailers[0].lower() == NONE:
+        return None
+    path, _, slice_id = commit.plan_trailers[0].partition("#")
+    return path.strip().removeprefix("./"), slice_id.strip()
+
+
+def plan_status(
+    root: Path, plan: Plan, commits: Sequence[Commit], always_allow: Sequence[str]
+) -> list[SliceStatus]:
+    """Each slice of ``plan`` with the commits (of ``commits``) whose trailer names it."""
+    only = plan.slices[0].id if len(plan.slices) == 1 else None
+    out = []
+    for s in plan.slices:
+        mine = [
+            c
+            for c in commits
+            if (ref := claimed_slice(c)) is not None
+            and ref[0] == plan.path
+            and (ref[1] or only) == s.id
+        ]
+        changes: dict[tuple[str, str | None], Change] = {}
+        for c in mine:
+            for ch in gitio.diff(root, gitio.commit_base(root, c), c.sha):
+                changes.setdefault((ch.path, ch.old_path), ch)
+        scope = compile_scope(plan, [s], always_allow)
+        result = classify(list(changes.values()), scope)
+        out.append(SliceStatus(s, tuple(mine), result, scope.planned))
+    return out
+
+
+def to_json(plan: Plan, statuses: Sequence[SliceStatus]) -> dict[str, Any]:
+    return {
+        "plan": plan.path,
+        "id": plan.id,
+        "title": plan.title,
+        "status": plan.status,
+        "slices": [
+            {
+                "id": st.slice.id,
+                "title": st.slice.title,
+                "status": st.slice.status,
+                "commits": [{"sha": c.sha, "subject": c.subject} for c in st.commits],
+                "touched": list(st.touched),
+                "untouched": list(st.scope.untouched),
+                "drift": sorted({t.path for t in st.scope.drift}),
+                "forbidden": sorted({t.path for t in st.scope.forbidden}),
+            }
+            for st in statuses
+        ],
+    }
+
+
+def summary_line(plan: Plan, statuses: Sequence[SliceStatus]) -> str:
+    planned = sum(len(st.planned) for st in statuses)
+    touched = sum(len(st.touched) for st in statuses)
+    commits = sum(len(st.commits) for st in statuses)
+    drift = sum(len(st.scope.drift) + len(st.scope.forbidden) for st in statuses)
+    return (
+        f"{plan.path}  {plan.id}  {plan.status}  {len(plan.slices)} slices  "
+        f"{commits} commits  {touched}/{planned} planned files touched  {drift} drift"
+    )
+
+
+def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
+    lines = [f"{plan.path} ({plan.id}): {plan.title} [{plan.status}]"]
+    width = max(len(st.slice.id) for st in statuses)
+    for st in statuses:
+        lines.append(
+            f"  {st.slice.id:<{width}}  {st.slice.status:<11}  {len(st.commits)} commits  "
+            f"{len(st.touched)}/{len(st.planned)} planned files touched"
+        )
+        lines += [f"      done       {p}" for p in st.touched]
+        lines += [f"      untouched  {p}" for p in st.scope.untouched]
+        lines += [f"      drift      {p}" for p in sorted({t.path for t in st.scope.drift})]
+        lines += [f"      forbidden  {p}" for p in sorted({t.path for t in st.scope.forbidden})]
+        lines += [f"      commit     {c.short} {c.subject}" for c in st.commits]
+    return lines
