@@ -1,0 +1,191 @@
+"""Strange and hostile input: every case ends with a defined exit code and a clear line,
+never a traceback (Repo.planscope asserts that), never a hang, never a silent pass."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker import plan as plan_mod
+from checker.errors import BadInput
+from tests.conftest import Repo
+
+TABLES = "plans/awards.yaml#tables"
+
+HOSTILE_PLANS = {
+    "alias bomb": "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
+    "tabs": "version: 1\n\tid: x\n",
+    "python tag": "version: !!python/object/apply:os.system ['true']\n",
+    "not a mapping": "- just\n- a list\n",
+    "scalar": "42\n",
+    "binary junk": "\x00\x01\x02",
+    "unclosed quote": "id: 'oops\n",
+    "huge number": "version: 1e999999\nid: x\ntitle: t\nslices: []\n",
+    "duplicate key": "version: 1\nversion: 1\n",
+    "deep nesting": "x: " + "[" * 200 + "]" * 200 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PLANS))
+def test_hostile_plan_yaml(awards: Repo, name: str) -> None:
+    awards.write("plans/awards.yaml", HOSTILE_PLANS[name])
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "-A")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2, (r.out, r.err)
+    assert "plans/awards.yaml" in r.err.splitlines()[0]
+
+
+def test_ten_megabyte_plan_is_refused_quickly(awards: Repo) -> None:
+    awards.write("plans/awards.yaml", "summary: '" + "x" * (10 * 1024 * 1024) + "'\n")
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "-A")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2 and "larger than the 1048576 allowed" in r.err
+
+
+SCHEMA_BREAKS = [
+    ("version: 1", "version: '1'"),
+    ("id: awards-dashboard", "id: 'awards dashboard'"),
+    ("status: approved", "status: [approved]"),
+    ("forbid: [app/auth/**, \"**/*.pem\"]", "forbid: app/auth/**"),
+    ("forbid: [app/auth/**, \"**/*.pem\"]", "forbid: [1, 2]"),
+    ("      create: [db/migrations/0042_awards.sql]", "      create: [\"\"]"),
+    ("      create: [db/migrations/0042_awards.sql]", "      make: [x]"),
+    ("    depends_on: [tables]", "    depends_on: tables"),
+    ("  - id: views", "  - idd: views"),
+    ("        covers: awards table migrates up and down", "        covers: [x]"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), SCHEMA_BREAKS)
+def test_schema_violations(awards: Repo, old: str, new: str) -> None:
+    from tests.conftest import AWARDS_PLAN
+
+    assert old in AWARDS_PLAN
+    awards.write("plans/awards.yaml", AWARDS_PLAN.replace(old, new))
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "-A")
+    r = awards.planscope("validate", "plans/awards.yaml")
+    assert r.code == 2
+    first = r.err.splitlines()[0]
+    assert first.startswith("planscope: plans/awards.yaml:") and first.count(":") >= 4, first
+
+
+def test_crlf_plan_and_files(awards: Repo) -> None:
+    from tests.conftest import AWARDS_PLAN
+
+    (awards.path / "plans/awards.yaml").write_bytes(AWARDS_PLAN.replace("\n", "\r\n").encode())
+    (awards.path / "app/models/__init__.py").write_bytes(b"a\r\nb\r\n")
+    awards.commit("crlf", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1  # the plan file itself is drift for the tables slice
+    assert "drift      plans/awards.yaml (M)" in r.out
+
+
+def test_symlink_is_a_path_like_any_other(awards: Repo) -> None:
+    os.symlink("../../etc/passwd", awards.path / "app/models/link")
+    awards.commit("symlink", plan=TABLES)
+    code = awards.planscope("check", "--commit", "HEAD").code
+    assert code == 1
+
+
+def test_empty_commit(awards: Repo) -> None:
+    awards.git("commit", "-q", "--allow-empty", "-m", "nothing")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 0 and "no changes" in r.out
+
+
+def test_octopus_merge_is_diffed_against_its_first_parent(awards: Repo) -> None:
+    for name in ("one", "two"):
+        awards.git("checkout", "-q", "-b", name, "main")
+        awards.write(f"{name}.txt")
+        awards.commit(name, plan="none")
+    awards.git("checkout", "-q", "main")
+    awards.write("main.txt")
+    awards.commit("main moves", plan="none")
+    awards.git("merge", "-q", "-m", f"octopus\n\nPlan: {TABLES}", "one", "two")
+    assert len(awards.git("rev-list", "--parents", "-n1", "HEAD").split()) == 4
+    r = awards.planscope("check", "--commit", "HEAD", "--format", "json")
+    doc = json.loads(r.out)
+    assert (r.code, sorted(doc["changed"])) == (1, ["one.txt", "two.txt"])
+    r = awards.planscope("check", "--range", "HEAD~1..HEAD")
+    assert r.code == 2  # the merged commits claim 'Plan: none' without an exemption
+
+
+def test_shallow_clone_and_detached_head(awards: Repo, tmp_path: Path) -> None:
+    awards.write("db/migrations/0042_awards.sql")
+    awards.commit("table", plan=TABLES)
+    clone = Repo(tmp_path / "shallow")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{awards.path}", str(clone.path)],
+                   check=True)
+    clone.git("checkout", "-q", "--detach")
+    r = clone.planscope("check", "--commit", "HEAD")
+    assert r.code == 2
+    assert "its parent is not in this shallow clone; fetch more history" in r.err
+    r = clone.planscope("check", "--range", "HEAD~1..HEAD")
+    assert r.code == 2 and "unknown revision 'HEAD~1'" in r.err
+    clone.git("fetch", "-q", "--deepen=1")
+    r = clone.planscope("check", "--commit", "HEAD")
+    assert r.code == 0, r.err
+
+
+def test_unborn_branch(repo: Repo) -> None:
+    repo.write("plans/p.yaml", "version: 1\nid: p\ntitle: P\nslices:\n"
+               "  - {id: s, title: S, files: {create: ['**']}}\n")
+    repo.git("add", "-A")
+    assert repo.planscope("check", "--plan", "plans/p.yaml").code == 0
+    r = repo.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "unknown revision 'HEAD'" in r.err
+    r = repo.planscope("check", "--base", "main")
+    assert r.code == 2
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    for args in (["check"], ["validate"], ["status"], ["trace", "x"], ["new", "x"]):
+        r = Repo(tmp_path).planscope(*args)
+        assert r.code == 2 and r.err.startswith("planscope: not inside a git repository"), args
+
+
+def test_non_utf8_and_control_names_print_escaped(awards: Repo) -> None:
+    (awards.path / os.fsdecode(b"app/caf\xe9.py")).write_text("x")
+    awards.write("app/bell\a.py")
+    awards.commit("names", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1
+    assert "drift      app/caf\\xe9.py (A)" in r.out
+    assert "drift      app/bell\\x07.py (A)" in r.out
+    doc = json.loads(awards.planscope("check", "--commit", "HEAD", "--format", "json").out)
+    assert "app/caf\udce9.py" in doc["changed"]
+
+
+def test_quote_path_config(awards: Repo) -> None:
+    awards.git("config", "core.quotePath", "true")
+    awards.write("app/ü \"q\".py")
+    awards.commit("quoted", plan=TABLES)
+    doc = json.loads(awards.planscope("check", "--commit", "HEAD", "--format", "json").out)
+    assert doc["changed"] == ['app/ü "q".py']
+
+
+# -- fuzzing the plan loader -----------------------------------------------------------
+
+yaml_ish = st.text(alphabet=st.sampled_from(list("abc:-[]{}'\"#&*!|>\n\t 01.,%@`")), max_size=200)
+
+
+@settings(max_examples=int(os.environ.get("PLANSCOPE_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(text=yaml_ish)
+def test_plan_loader_fuzz(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """Any text either loads as a plan or raises BadInput naming the file; nothing else."""
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "p.yaml").write_text(text)
+    try:
+        plan_mod.load(root, "p.yaml")
+    except BadInput as exc:
+        assert str(exc).startswith("p.yaml"), str(exc)
