@@ -80,14 +80,18 @@ def to_json(plan: Plan, statuses: Sequence[SliceStatus]) -> dict[str, Any]:
     }
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def summary_line(plan: Plan, statuses: Sequence[SliceStatus]) -> str:
     planned = sum(len(st.planned) for st in statuses)
     touched = sum(len(st.touched) for st in statuses)
     commits = sum(len(st.commits) for st in statuses)
     drift = sum(len(st.scope.drift) + len(st.scope.forbidden) for st in statuses)
     return (
-        f"{plan.path}  {plan.id}  {plan.status}  {len(plan.slices)} slices  "
-        f"{commits} commits  {touched}/{planned} planned files touched  {drift} drift"
+        f"{plan.path}  {plan.id}  {plan.status}  {_n(len(plan.slices), 'slice')}  "
+        f"{_n(commits, 'commit')}  {touched}/{planned} planned files touched  {drift} drift"
     )
 
 
@@ -96,7 +100,7 @@ def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
     width = max(len(st.slice.id) for st in statuses)
     for st in statuses:
         lines.append(
-            f"  {st.slice.id:<{width}}  {st.slice.status:<11}  {len(st.commits)} commits  "
+            f"  {st.slice.id:<{width}}  {st.slice.status:<11}  {_n(len(st.commits), 'commit')}  "
             f"{len(st.touched)}/{len(st.planned)} planned files touched"
         )
         lines += [f"      done       {p}" for p in st.touched]

@@ -100,7 +100,7 @@ def test_status_after_three_commits_on_two_slices(awards: Repo) -> None:
     assert "tables  approved     2 commits  2/4 planned files touched" in r.out
     assert "      drift      app/helpers.py" in r.out
     assert "      untouched  tests/test_awards_migration.py" in r.out
-    assert "views   approved     1 commits  1/2 planned files touched" in r.out
+    assert "views   approved     1 commit  1/2 planned files touched" in r.out
     doc = json.loads(awards.planscope("status", "plans/awards.yaml", "--format", "json").out)
     tables, views = doc["plans"][0]["slices"]
     assert [c["subject"] for c in tables["commits"]] == ["table", "models, and a helper"]
