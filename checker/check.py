@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pathspec
 
-from checker import errors, gitio, resolve, verify
+from checker import errors, gitio, resolve
 from checker.config import Config
 from checker.gitio import Change
 from checker.resolve import Claim, Plans
 from checker.scope import Scope, ScopeResult, classify, compile_scope
+
+if TYPE_CHECKING:  # the pass itself is imported only when drift is to be verified
+    from checker import verify
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ class Checker:
         if mode == "block" or not self.opts.verify:
             result.exit_code = errors.DRIFT
             return
+        from checker import verify
+
         assert claim.plan is not None
         request = verify.Request(self.root, claim.plan, claim.slices, scope,
                                  result.unit.diff_revs, result.unit.cached,

@@ -105,10 +105,13 @@ def load(root: Path) -> Config:
     """The repository's config; defaults when it has none. Invalid config raises BadInput."""
     yaml_path = root / CONFIG_FILE
     if yaml_path.exists():
-        data = yamlfile.load(yaml_path, CONFIG_FILE)
+        text = yamlfile.read(yaml_path, CONFIG_FILE)
+        data = yamlfile.parse(text, CONFIG_FILE)
         if data is None:
             return Config(source=CONFIG_FILE)
-        problems = schemas.errors("config", data, CONFIG_FILE)
+        problems = schemas.checked_errors(
+            "config", data, CONFIG_FILE, text, schemas.validated_in(root)
+        )
         source = CONFIG_FILE
     else:
         pyproject = root / "pyproject.toml"

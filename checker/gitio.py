@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from checker.errors import BadInput
 
@@ -25,6 +27,9 @@ NAME_STATUS = (
     "-z",
     "-M",
 )
+
+
+_FS_ENCODING = sys.getfilesystemencoding()
 
 
 class GitError(BadInput):
@@ -58,9 +63,11 @@ def repo_root(cwd: Path | None = None) -> Path:
     return Path(os.fsdecode(out.rstrip(b"\n")))
 
 
-@dataclass(frozen=True)
-class Change:
-    """One changed path. ``old_path`` is set for renames (status ``R``)."""
+class Change(NamedTuple):
+    """One changed path. ``old_path`` is set for renames (status ``R``).
+
+    A named tuple: a big diff makes tens of thousands of them.
+    """
 
     status: str  # A C D M R T U X (one letter)
     path: str
@@ -75,21 +82,23 @@ class Change:
 
 
 def parse_name_status(out: bytes) -> list[Change]:
-    """Parse ``git diff --name-status -z`` output."""
-    fields = out.split(b"\0")
-    if fields and fields[-1] == b"":
+    """Parse ``git diff --name-status -z`` output (names decoded like ``os.fsdecode``)."""
+    fields = out.decode(_FS_ENCODING, "surrogateescape").split("\0")
+    if fields and fields[-1] == "":
         fields.pop()
     changes: list[Change] = []
+    append = changes.append
     i = 0
     while i < len(fields):
-        letter = fields[i][:1].decode("ascii")
-        if letter in ("R", "C"):
-            old, new = os.fsdecode(fields[i + 1]), os.fsdecode(fields[i + 2])
-            # a copy leaves its source untouched: only the new path changed
-            changes.append(Change(letter, new, old if letter == "R" else None))
+        letter = fields[i][:1]
+        if letter == "R":
+            append(Change("R", fields[i + 2], fields[i + 1]))
+            i += 3
+        elif letter == "C":  # a copy leaves its source untouched: only the new path changed
+            append(Change("C", fields[i + 2]))
             i += 3
         else:
-            changes.append(Change(letter, os.fsdecode(fields[i + 1])))
+            append(Change(letter, fields[i + 1]))
             i += 2
     return changes
 
@@ -243,6 +252,7 @@ def hunks(root: Path, *revs: str, cached: bool = False, paths: Sequence[str]) ->
     return run(root, *args, *revs, "--", *(f":(literal){p}" for p in paths))
 
 
+@functools.cache
 def common_dir(root: Path) -> Path:
     """The repository's shared git directory (``.git`` of the main worktree), absolute."""
     out = os.fsdecode(run(root, "rev-parse", "--git-common-dir").rstrip(b"\n"))

@@ -217,22 +217,20 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def load(root: Path, rel: str) -> Plan:
+def load(root: Path, rel: str, validated: schemas.Validated | None = None) -> Plan:
     """Load, schema-check and semantically check one plan; BadInput lists every problem."""
     name = Path(rel).as_posix()
-    return _checked(yamlfile.load(root / rel, name), name)
+    return load_text(yamlfile.read(root / rel, name), name, validated)
 
 
-def load_text(text: str, name: str) -> Plan:
+def load_text(text: str, name: str, validated: schemas.Validated | None = None) -> Plan:
     """``load`` for plan text read elsewhere (a file at a revision: ``git show REV:PATH``);
     ``name`` is the repo-relative path errors and results use."""
-    return _checked(yamlfile.parse(text, name), name)
-
-
-def _checked(data: Any, name: str) -> Plan:
+    data = yamlfile.parse(text, name)
     if data is None:
         raise BadInput(f"{name}:1:1: empty plan file")
-    problems = schemas.errors("plan", data, name)
+    validated = validated or schemas.Validated(None)
+    problems = schemas.checked_errors("plan", data, name, text, validated)
     if problems:
         raise BadInput("\n".join(problems))
     plan = _build(data, name)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checker import gitio, yamlfile
+from checker import gitio, schemas, yamlfile
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import BadInput
@@ -49,7 +50,7 @@ class Plans:
             elif not (self.root / rel).is_file():
                 raise BadInput(f"{rel}: no such plan file (named by {named_by})")
             else:
-                self._loaded[rel] = plan_mod.load(self.root, rel)
+                self._loaded[rel] = plan_mod.load(self.root, rel, self._validated)
         return self._loaded[rel]
 
     def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
@@ -59,7 +60,11 @@ class Plans:
                 f"{rel}: no such plan file at the base commit {rev[:9]} (named by {named_by}); "
                 f"changes are judged by the plans their base already has: merge the plan first"
             )
-        return plan_mod.load_text(text, rel)
+        return plan_mod.load_text(text, rel, self._validated)
+
+    @functools.cached_property
+    def _validated(self) -> schemas.Validated:
+        return schemas.validated_in(self.root)
 
     def files(self) -> list[str]:
         """Repo-relative paths of every plan file (at ``rev`` when set)."""

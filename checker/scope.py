@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pathspec
 
@@ -13,8 +13,7 @@ from checker.gitio import Change
 from checker.plan import Plan, Slice, literal
 
 
-@dataclass(frozen=True)
-class Touched:
+class Touched(NamedTuple):
     path: str
     status: str  # the git status letter of the change that touched it
     other: str | None = None  # a rename's other name

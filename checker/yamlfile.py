@@ -109,6 +109,11 @@ def parse(text: str, name: str) -> Any:
 
 def load(path: Path, name: str) -> Any:
     """Read and parse a YAML file; ``name`` is how errors call it (repo-relative)."""
+    return parse(read(path, name), name)
+
+
+def read(path: Path, name: str) -> str:
+    """A YAML file's text: size-checked before it is read, UTF-8."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -124,7 +129,7 @@ def load(path: Path, name: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
-    return parse(text, name)
+    return text
 
 
 def locate(data: Any, path: Sequence[Any], *, key: bool = False) -> Loc:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -492,6 +493,7 @@ def _importtime_guard(repo: Repo, path: Path) -> subprocess.CompletedProcess[str
 
 def test_a_warm_guard_neither_parses_nor_validates_the_plan(active: Repo) -> None:
     target = active.path / "app/views/awards.py"
+    shutil.rmtree(active.path / ".git/planscope/valid", ignore_errors=True)  # `use` validated
     cold = _importtime_guard(active, target)
     assert cold.returncode == 2 and "| jsonschema\n" in cold.stderr
     assert (active.path / ".git/planscope/guard-cache.json").is_file()

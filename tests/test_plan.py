@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from checker import plan as plan_mod
-from checker import yamlfile
+from checker import schemas, yamlfile
 from checker.errors import BadInput
 from tests.conftest import AWARDS_PLAN, Repo
 
@@ -216,3 +216,30 @@ def test_schema_file_is_shipped_once() -> None:
                 walk(sub)
 
     walk(schema)
+
+
+def test_validated_plans_skip_the_schema_next_time(repo: Repo) -> None:
+    import subprocess
+    import sys
+
+    repo.write("plans/p.yaml", MINIMAL)
+    probe = (
+        "import sys; from pathlib import Path; from checker import plan, schemas; "
+        "root = Path('.'); plan.load(root, 'plans/p.yaml', schemas.validated_in(root)); "
+        "print('jsonschema' in sys.modules)"
+    )
+
+    def loads_jsonschema() -> bool:
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True
+        ).stdout
+        return out.strip() == "True"
+
+    assert loads_jsonschema() is True
+    assert loads_jsonschema() is False  # same text, same schema: known valid
+    valid_dir = repo.path / ".git/planscope/valid"
+    assert len(list(valid_dir.iterdir())) == 1
+    repo.write("plans/p.yaml", MINIMAL.replace("version: 1", "version: 2"))
+    with pytest.raises(BadInput, match="version"):  # a changed text is validated again
+        plan_mod.load(repo.path, "plans/p.yaml", schemas.validated_in(repo.path))
+    assert len(list(valid_dir.iterdir())) == 1  # an invalid text is never remembered
