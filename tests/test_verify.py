@@ -268,8 +268,10 @@ def test_cache_hit_makes_no_call_and_no_cache_forces_one(
     assert (first["provider"], first["model"], first["cached"], first["calls"]) == (
         "anthropic", "claude-sonnet-5-5", False, 1)
     assert first["elapsed_s"] > 0
+    assert (first["input_tokens"], first["output_tokens"]) == (321, 45)  # the fake's usage
     second = check()
     assert (second["cached"], second["calls"]) == (True, 0)
+    assert (second["input_tokens"], second["output_tokens"]) == (0, 0)  # nothing spent
     assert len(api.requests) == 1
     third = check("--no-cache")
     assert (third["cached"], third["calls"]) == (False, 1)

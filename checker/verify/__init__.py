@@ -85,7 +85,9 @@ def verify_drift(request: Request, config: VerifyConfig) -> Verification:
                     config.command if provider.name == "command" else None, built)
     hit = None if request.no_cache else cache.load(request.root, key)
     if hit is not None:
-        result = replace(hit, elapsed_s=time.monotonic() - start)
+        # a cache hit spends no tokens: the counts say what this run used
+        result = replace(hit, elapsed_s=time.monotonic() - start, input_tokens=0,
+                         output_tokens=0)
     else:
         payload = prompt.command_request(built, request.plan, request.scope, config.model)
         progress = Progress(providers.describe(len(drifted), provider.model), config.timeout_s)
