@@ -119,6 +119,10 @@ def unit_text(r: UnitResult) -> list[str]:
         lines.append(f"  drift      {display(t.path)} ({t.status}){judged}")
     for p in s.untouched:
         lines.append(f"  untouched  {display(p)}")
+    ver = r.verification
+    if ver is not None:
+        how = "cached verdicts" if ver.cached else f"{ver.calls} call, {ver.elapsed_s:.1f}s"
+        lines.append(f"  verified   by {ver.provider} {ver.model} ({how})")
     lines += [f"  {n}" for n in r.notes]
     blocking = [t for t in s.drift if r.verdicts.get(t.path) is None
                 or r.verdicts[t.path].verdict != "incidental"]

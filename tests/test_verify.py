@@ -175,6 +175,7 @@ def test_one_drift_verdict_blocks(awards: Repo, api: fake_api.FakeAPI) -> None:
     assert ("app/registry.py (A) -> drift (0.80): a registry is not part of the tables slice"
             in r.out)
     assert "1 path(s) outside slice 'tables'" in r.out
+    assert "verified   by anthropic claude-sonnet-5-5 (1 call, " in r.out
 
 
 def test_omitted_path_and_low_confidence_count_as_drift(
