@@ -415,3 +415,84 @@ def uninstall() -> None:
     from checker import install as install_mod
 
     _hook_exit(install_mod.uninstall(gitio.repo_root()))
+
+
+# --- reviews: the diff against its slice, and the plan before it is built ---------------
+
+@main.command()
+@click.option("--base", "base", metavar="REF", help="The changes since the merge base with REF.")
+@click.option("--range", "rev_range", metavar="A..B", help="The whole diff of A..B.")
+@click.option("--plan", "plan_ref", metavar="PATH[#SLICE]",
+              help="Review against this slice instead of the commits' trailers or the branch.")
+@click.option("--no-cache", is_flag=True, help="Ask the model again even when a cached "
+                                               "review exists.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True,
+              help="github: annotations, step summary and outputs; without --base/--range, "
+                   "the base comes from the pull_request/merge_group event.")
+@_fail_cleanly
+def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cache: bool,
+           fmt: str) -> None:
+    """A model's review of a change's whole diff against its slice, with local facts.
+
+    Without --base or --range: the last commit. Exit 0 matches the plan, 1 a blocker or does
+    not match, 2 bad input, 3 the model could not be asked (verify.on_error: fail).
+    """
+    import os
+
+    from checker import review as review_mod
+
+    root = gitio.repo_root()
+    cfg, target, plans_rev = review_mod.setup(root, base, rev_range,
+                                              os.environ if fmt == "github" else None)
+    result = review_mod.run(root, cfg, target, plan_ref, no_cache=no_cache, plans_rev=plans_rev)
+    if fmt == "json":
+        click.echo(review_mod.to_json(result))
+    elif fmt == "github":
+        review_mod.write_github(result, os.environ, click.echo)
+    else:
+        out, err = review_mod.to_text(result)
+        click.echo(out)
+        if err:
+            click.echo(err, err=True)
+    sys.exit(result.exit_code)
+
+
+@main.command("plan-review")
+@click.argument("plan_path", metavar="PLAN")
+@click.option("--reviewer", "reviewer_specs", multiple=True, metavar="NAME=PROVIDER:MODEL",
+              help="A reviewer (repeat it; replaces review.plan.reviewers): "
+                   "opus=anthropic:claude-opus-5-5, or local=command:./my-judge --json.")
+@click.option("--record", is_flag=True,
+              help="Append the reviews to the plan's reviews: list, keeping the rest of the "
+                   "file as written.")
+@click.option("--no-cache", is_flag=True, help="Ask the reviewers again even when cached "
+                                               "reviews exist.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@_fail_cleanly
+def plan_review(plan_path: str, reviewer_specs: tuple[str, ...], record: bool, no_cache: bool,
+                fmt: str) -> None:
+    """Blind reviewers each give a confidence that PLAN is ready: ready, not ready, disagree.
+
+    The plan is linted against HEAD first; a plan that misreads the repository is not ready
+    and no model is asked. Exit 0 ready, 1 not ready or disagree, 2 bad input, 3 a reviewer
+    could not be asked (verify.on_error: fail).
+    """
+    from checker import planreview
+
+    root = gitio.repo_root()
+    cfg = config.load(root)
+    reviewers = [planreview.parse_reviewer(s, cfg.verify.command) for s in reviewer_specs]
+    outcome = planreview.run(root, cfg, _repo_relative(root, plan_path), reviewers,
+                             no_cache=no_cache)
+    if record and outcome.recordable:
+        planreview.record(root, outcome)
+    if fmt == "json":
+        click.echo(planreview.to_json(outcome))
+    else:
+        out, err = planreview.to_text(outcome)
+        click.echo(out)
+        if err:
+            click.echo(err, err=True)
+    sys.exit(outcome.exit_code)

@@ -36,6 +36,36 @@ class GuardConfig:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    """One blind reviewer of ``planscope plan-review``."""
+
+    name: str
+    provider: str = "anthropic"  # anthropic | command
+    model: str = DEFAULT_MODEL
+    command: tuple[str, ...] | None = None  # provider command: argv (default verify.command)
+
+
+DEFAULT_REVIEWERS = (
+    Reviewer("claude-sonnet-5-5", "anthropic", "claude-sonnet-5-5"),
+    Reviewer("claude-opus-5-5", "anthropic", "claude-opus-5-5"),
+)
+
+
+@dataclass(frozen=True)
+class PlanReviewConfig:
+    """``planscope plan-review``: who reviews, and where the verdicts' lines are drawn."""
+
+    reviewers: tuple[Reviewer, ...] = DEFAULT_REVIEWERS
+    ready_at: float = 0.8  # every reviewer at or above: ready
+    disagree_at: float = 0.25  # a confidence spread at least this wide: disagree
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    plan: PlanReviewConfig = field(default_factory=PlanReviewConfig)
+
+
+@dataclass(frozen=True)
 class Config:
     plans_dir: str = "plans"
     always_allow: tuple[str, ...] = ()
@@ -45,6 +75,7 @@ class Config:
     on_drift: str = "verify"
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
     source: str | None = None  # where it was read from, for messages
 
 
@@ -64,6 +95,18 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
     )
     if verify.provider == "command" and not verify.command:
         raise BadInput(f"{source}: verify.provider is 'command' but verify.command is not set")
+    plan_review = data.get("review", {}).get("plan", {})
+    reviewers = tuple(reviewer(r, verify) for r in plan_review.get("reviewers", ())) \
+        or DEFAULT_REVIEWERS
+    names = [r.name for r in reviewers]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise BadInput(f"{source}: review.plan.reviewers: the name {twice[0]!r} is used twice; "
+                       f"give each reviewer its own name")
+    for r in reviewers:
+        if r.provider == "command" and not r.command:
+            raise BadInput(f"{source}: review.plan.reviewers: {r.name!r} uses the command "
+                           f"provider but neither it nor verify.command sets a command")
     return Config(
         plans_dir=data.get("plans_dir", Config.plans_dir).strip("/") or ".",
         always_allow=tuple(data.get("always_allow", ())),
@@ -76,7 +119,27 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
             mode=data.get("guard", {}).get("mode", GuardConfig.mode),
             require_active=data.get("guard", {}).get("require_active", GuardConfig.require_active),
         ),
+        review=ReviewConfig(PlanReviewConfig(
+            reviewers=reviewers,
+            ready_at=float(plan_review.get("ready_at", PlanReviewConfig.ready_at)),
+            disagree_at=float(plan_review.get("disagree_at", PlanReviewConfig.disagree_at)),
+        )),
         source=source,
+    )
+
+
+def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:
+    """A ``review.plan.reviewers`` entry (schema-checked); the name defaults to the model
+    (or ``command``), a command reviewer's argv to ``verify.command``."""
+    provider = entry.get("provider", "anthropic")
+    model = entry.get("model", DEFAULT_MODEL)
+    command = entry.get("command") or verify.command
+    default_name = model if provider == "anthropic" else "command"
+    return Reviewer(
+        name=entry.get("name", default_name),
+        provider=provider,
+        model=model,
+        command=tuple(command) if command and provider == "command" else None,
     )
 
 

@@ -441,10 +441,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, message: str, *, file: str | None = None, title: str | None = None) -> str:
+def command(level: str, message: str, *, file: str | None = None, title: str | None = None,
+            line: int | None = None) -> str:
     props = []
     if file is not None:
         props.append(f"file={escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
     if title is not None:
         props.append(f"title={escape_property(title)}")
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
@@ -696,7 +699,7 @@ def outputs(out: Outcome) -> dict[str, str]:
     return {"result": result_word(out), "drift-count": str(len(drift_paths(out)))}
 
 
-def _append(env: Mapping[str, str], name: str, text: str) -> None:
+def append_env_file(env: Mapping[str, str], name: str, text: str) -> None:
     path = env.get(name)
     if not path:
         return
@@ -728,8 +731,8 @@ def write(out: Outcome, env: Mapping[str, str], emit: Emit) -> None:
     _log(out, emit)
     for line in annotation_lines(out, env):
         emit(line)
-    _append(env, "GITHUB_STEP_SUMMARY", summary(out, env))
-    _append(env, "GITHUB_OUTPUT", "".join(f"{k}={v}\n" for k, v in outputs(out).items()))
+    append_env_file(env, "GITHUB_STEP_SUMMARY", summary(out, env))
+    append_env_file(env, "GITHUB_OUTPUT", "".join(f"{k}={v}\n" for k, v in outputs(out).items()))
 
 
 def write_error(exc: PlanscopeError, env: Mapping[str, str], emit: Emit) -> None:
@@ -737,9 +740,9 @@ def write_error(exc: PlanscopeError, env: Mapping[str, str], emit: Emit) -> None
     message = str(exc)
     emit(command("error", message, title="planscope"))
     text = "\n".join(md_text(line) for line in message.splitlines())
-    _append(env, "GITHUB_STEP_SUMMARY",
-            f"## planscope: {_HEADLINES['error']}\n\n{text}\n")
-    _append(env, "GITHUB_OUTPUT", "result=error\ndrift-count=0\n")
+    append_env_file(env, "GITHUB_STEP_SUMMARY",
+                    f"## planscope: {_HEADLINES['error']}\n\n{text}\n")
+    append_env_file(env, "GITHUB_OUTPUT", "result=error\ndrift-count=0\n")
 
 
 def main(target: Target | None, opts: Options, emit: Emit,

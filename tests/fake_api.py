@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,12 +66,15 @@ def error(status: int, kind: str, text: str = "scripted failure",
 
 
 class FakeAPI:
-    """Replies are taken from ``replies`` in order; when it is empty, ``default`` answers."""
+    """Replies are taken from ``replies`` in order; when it is empty, ``default`` answers.
+    ``route``, when set, answers first (a reply chosen from the request, e.g. by model, for
+    requests that arrive concurrently in any order); None falls through to the others."""
 
     def __init__(self) -> None:
         self.requests: list[Seen] = []
         self.replies: list[Reply] = []
         self.default: Reply = error(500, "api_error", "no reply scripted")
+        self.route: Callable[[Seen], Reply | None] | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         api = self
@@ -87,9 +90,12 @@ class FakeAPI:
                     body: Any = json.loads(text)
                 except ValueError:
                     body = None
+                seen = Seen("POST", self.path, dict(self.headers), body, text)
                 with api._lock:
-                    api.requests.append(Seen("POST", self.path, dict(self.headers), body, text))
-                    reply = api.replies.pop(0) if api.replies else api.default
+                    api.requests.append(seen)
+                    reply = api.route(seen) if api.route is not None else None
+                    if reply is None:
+                        reply = api.replies.pop(0) if api.replies else api.default
                 if reply.delay and api._stop.wait(reply.delay):
                     return
                 data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()

@@ -29,8 +29,12 @@ CACHE_DIR = ("planscope", "cache")
 LOG_FILE = ("planscope", "verdicts.jsonl")
 
 
-def key(provider: str, model: str, command: Sequence[str] | None, prompt: Prompt) -> str:
-    doc = [provider, model, list(command or ()), PROMPT_VERSION, prompt.system, prompt.user]
+def key(provider: str, model: str, command: Sequence[str] | None, prompt: Prompt,
+        extra: Sequence[str] = ()) -> str:
+    """``extra``: what else tells requests apart (another command's kind, prompt version and
+    tool schema); the verification pass passes none."""
+    doc = [provider, model, list(command or ()), PROMPT_VERSION, prompt.system, prompt.user,
+           *extra]
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode("utf-8",
                                                                        "surrogatepass")).hexdigest()
 
@@ -39,11 +43,22 @@ def _dir(root: Path) -> Path:
     return gitio.common_dir(root).joinpath(*CACHE_DIR)
 
 
-def load(root: Path, cache_key: str) -> Verification | None:
-    """The cached verification for ``cache_key``; None when absent or unreadable."""
+def load_doc(root: Path, cache_key: str) -> dict[str, Any] | None:
+    """The cached JSON object for ``cache_key``; None when absent or unreadable."""
     try:
         path = _dir(root) / f"{cache_key}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, gitio.GitError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load(root: Path, cache_key: str) -> Verification | None:
+    """The cached verification for ``cache_key``; None when absent or unreadable."""
+    data = load_doc(root, cache_key)
+    if data is None:
+        return None
+    try:
         verdicts = reply.parse(data, "the cache")
         return Verification(
             provider=str(data["provider"]), model=str(data["model"]), verdicts=verdicts,
@@ -51,12 +66,12 @@ def load(root: Path, cache_key: str) -> Verification | None:
             input_tokens=int(data.get("input_tokens", 0)),
             output_tokens=int(data.get("output_tokens", 0)),
         )
-    except (OSError, ValueError, KeyError, TypeError, gitio.GitError, VerifyUnavailable):
+    except (ValueError, KeyError, TypeError, VerifyUnavailable):
         return None
 
 
 def store(root: Path, cache_key: str, verification: Verification) -> None:
-    doc = {
+    store_doc(root, cache_key, {
         "version": 1,
         "provider": verification.provider,
         "model": verification.model,
@@ -64,14 +79,19 @@ def store(root: Path, cache_key: str, verification: Verification) -> None:
         "input_tokens": verification.input_tokens,
         "output_tokens": verification.output_tokens,
         "at": _now(),
-    }
+    })
+
+
+def store_doc(root: Path, cache_key: str, doc: dict[str, Any]) -> None:
+    """Write ``doc`` (JSON) as the cache entry for ``cache_key``, atomically; failures are
+    ignored (the next run asks again)."""
     with contextlib.suppress(OSError, gitio.GitError):
         folder = _dir(root)
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh)
+                json.dump({"at": _now(), **doc}, fh)
             os.replace(tmp, folder / f"{cache_key}.json")
         except OSError:
             with contextlib.suppress(OSError):

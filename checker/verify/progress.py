@@ -22,6 +22,7 @@ class Progress:
         self.enabled = _isatty(self.stream)
         self.what = what
         self.timeout_s = timeout_s
+        self.detail = ""  # what it is still waiting on, when several calls run at once
         self.start = time.monotonic()
         self._width = 0
 
@@ -36,7 +37,8 @@ class Progress:
         if not self.enabled:
             return
         elapsed = int(time.monotonic() - self.start)
-        line = f"{self.what}… {elapsed}s/{self.timeout_s:g}s"
+        what = f"{self.what}; {self.detail}" if self.detail else self.what
+        line = f"{what}… {elapsed}s/{self.timeout_s:g}s"
         pad = " " * max(self._width - len(line), 0)
         self._width = max(self._width, len(line))
         self._write(f"\r{line}{pad}")

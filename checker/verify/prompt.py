@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import yaml
@@ -100,14 +100,22 @@ class Prompt:
     paths: tuple[str, ...]  # the drifted paths to judge, in order
     slice_yaml: str
     files: tuple[FileDiff, ...]
+    # The forced tool call that carries the answer (``planscope review`` and ``plan-review``
+    # pass their own), and the reply's token budget (0: sized by the number of paths).
+    tool: Mapping[str, Any] = field(default_factory=lambda: TOOL)
+    reply_tokens: int = 0
+
+    @property
+    def tool_name(self) -> str:
+        return str(self.tool["name"])
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """YAML-loaded data (with line marks) as plain dicts, lists and scalars."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -116,9 +124,9 @@ def slice_yaml(plan: Plan, slices: Sequence[Slice]) -> str:
     raw = plan.data.get("slices") if isinstance(plan.data, dict) else None
     ids = [s.id for s in slices]
     if isinstance(raw, list):
-        picked = [_plain(s) for s in raw if isinstance(s, dict) and s.get("id") in ids]
+        picked = [plain(s) for s in raw if isinstance(s, dict) and s.get("id") in ids]
     else:
-        picked = [_plain(asdict(s)) for s in slices]
+        picked = [plain(asdict(s)) for s in slices]
     return yaml.safe_dump(picked, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -128,12 +136,18 @@ def quoted(path: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable names
 
 
-def _nonce(parts: Sequence[str]) -> str:
+def nonce(parts: Sequence[str]) -> str:
+    """A request id derived from the data blocks' own content (see the module docstring)."""
     h = hashlib.sha256()
     for p in parts:
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()[:20]
+
+
+def data_block(rid: str, label: str, text: str) -> str:
+    """``text`` between the lines that open and close data block ``label`` of request ``rid``."""
+    return f"<<<DATA {rid} {label}>>>\n{text}<<<END DATA {rid}>>>\n"
 
 
 def build(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
@@ -161,10 +175,10 @@ def build(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
         label = f"diff {quoted(f.path)} ({f.status})" + (f" [{f.cut}]" if f.cut else "")
         text = f.text if f.text.endswith("\n") else f.text + "\n"
         blocks.append((label, text))
-    rid = _nonce([f"{label}\n{text}" for label, text in blocks])
+    rid = nonce([f"{label}\n{text}" for label, text in blocks])
 
     def block(label: str, text: str) -> str:
-        return f"<<<DATA {rid} {label}>>>\n{text}<<<END DATA {rid}>>>\n"
+        return data_block(rid, label, text)
 
     titles = {
         "slice": "The claimed slice, as written in the plan file:",
@@ -197,6 +211,8 @@ def build(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
 
 
 def max_tokens(prompt: Prompt) -> int:
+    if prompt.reply_tokens > 0:
+        return prompt.reply_tokens
     return min(1024 + 200 * len(prompt.paths), 16_000)
 
 

@@ -19,7 +19,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
 from checker.verify.progress import Progress
-from checker.verify.prompt import TOOL, TOOL_NAME, Prompt, max_tokens
+from checker.verify.prompt import Prompt, max_tokens
 from checker.verify.reply import clean_reason
 
 if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
@@ -121,8 +121,8 @@ class AnthropicProvider:
         where = str(client.base_url).rstrip("/")
         reason = f"no reply from the API ({where}) within {self.timeout_s:g}s (verify.timeout_s)"
         messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
-        tools = [cast("ToolParam", TOOL)]
-        choice: ToolChoiceToolParam = {"type": "tool", "name": TOOL_NAME,
+        tools = [cast("ToolParam", dict(prompt.tool))]
+        choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool_name,
                                        "disable_parallel_tool_use": True}
         for attempt in range(MAX_ATTEMPTS):
             left = deadline - time.monotonic()
@@ -139,7 +139,7 @@ class AnthropicProvider:
                     tool_choice=choice,
                     timeout=anthropic.Timeout(left, connect=min(5.0, left)),
                 )
-                return self._reply(message)
+                return self._reply(message, prompt.tool_name)
             except anthropic.APIStatusError as exc:
                 reason = self._status_reason(exc)
                 headers = exc.response.headers
@@ -176,16 +176,16 @@ class AnthropicProvider:
             time.sleep(wait)
         raise VerifyUnavailable(reason)
 
-    def _reply(self, message: Any) -> Reply:
+    def _reply(self, message: Any, tool_name: str) -> Reply:
         usage = getattr(message, "usage", None)
         tokens = [getattr(usage, k, 0) for k in ("input_tokens", "output_tokens")]
         tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in tokens]
         for block in getattr(message, "content", None) or ():
             if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) \
-                    == TOOL_NAME:
+                    == tool_name:
                 return Reply(getattr(block, "input", None), tokens[0], tokens[1])
         stop = getattr(message, "stop_reason", None)
-        raise VerifyUnavailable(f"malformed reply from {self.model}: no {TOOL_NAME} tool call "
+        raise VerifyUnavailable(f"malformed reply from {self.model}: no {tool_name} tool call "
                                 f"(stop_reason {_one_line(stop, 40)})")
 
     def cancel(self) -> None:
@@ -267,44 +267,74 @@ def make(config: VerifyConfig, root: Path) -> Provider:
 # --- the deadline -------------------------------------------------------------------------
 
 
-def call_within(provider: Provider, prompt: Prompt, request: Mapping[str, Any],
-                deadline: float, timeout_s: float, progress: Progress) -> Reply:
-    """``provider.call`` in a worker thread; VerifyUnavailable once ``deadline`` passes."""
-    box: dict[str, Any] = {}
+Call = tuple[Provider, Prompt, Mapping[str, Any]]  # a provider, its prompt, its stdin request
 
-    def work() -> None:
-        try:
-            box["reply"] = provider.call(prompt, request, deadline - MARGIN_S)
-        except VerifyUnavailable as exc:
-            box["error"] = exc
-        except Exception as exc:  # never a traceback: one line, and on_error decides
-            box["error"] = VerifyUnavailable(
-                f"the {provider.name} provider failed: {type(exc).__name__}: {_one_line(exc)}"
-            )
 
-    worker = threading.Thread(target=work, name="planscope-verify", daemon=True)
-    worker.start()
+def _work(provider: Provider, prompt: Prompt, request: Mapping[str, Any], deadline: float,
+          box: dict[str, Any]) -> None:
     try:
-        while worker.is_alive():
+        box["reply"] = provider.call(prompt, request, deadline - MARGIN_S)
+    except VerifyUnavailable as exc:
+        box["error"] = exc
+    except Exception as exc:  # never a traceback: one line, and on_error decides
+        box["error"] = VerifyUnavailable(
+            f"the {provider.name} provider failed: {type(exc).__name__}: {_one_line(exc)}"
+        )
+
+
+def call_all_within(calls: Sequence[Call], deadline: float, timeout_s: float,
+                    progress: Progress) -> list[Reply | VerifyUnavailable]:
+    """Each ``provider.call`` in a worker thread of its own, all under one ``deadline``.
+
+    The calls share nothing: each provider is its own object with its own client or
+    process. One result per call, in order: its reply, or the VerifyUnavailable that ended
+    it (a call still running at the deadline is cancelled). With several calls, the progress
+    line names the models still being waited on.
+    """
+    boxes: list[dict[str, Any]] = [{} for _ in calls]
+    workers = [threading.Thread(target=_work, args=(*call, deadline, box),
+                                name="planscope-verify", daemon=True)
+               for call, box in zip(calls, boxes, strict=True)]
+    for worker in workers:
+        worker.start()
+    try:
+        while True:
+            waiting = [c[0].model for c, w in zip(calls, workers, strict=True) if w.is_alive()]
             left = deadline - time.monotonic()
-            if left <= 0:
+            if not waiting or left <= 0:
                 break
+            if len(calls) > 1:
+                progress.detail = f"waiting on {', '.join(waiting)}"
             progress.update()
-            worker.join(min(left, 0.25))
+            next(w for w in workers if w.is_alive()).join(min(left, 0.25))
     except BaseException:  # Ctrl-C: a command in its own session would not get the signal
-        provider.cancel()
+        for provider, _, _ in calls:
+            provider.cancel()
         raise
     finally:
         progress.clear()
-    if worker.is_alive():
-        provider.cancel()
-        last = provider.last_failure
-        raise VerifyUnavailable(f"no verdict from {provider.model} within {timeout_s:g}s "
-                                f"(verify.timeout_s)" + (f"; last attempt: {last}" if last else ""))
-    if "error" in box:
-        raise box["error"]
-    reply: Reply = box["reply"]
-    return reply
+    out: list[Reply | VerifyUnavailable] = []
+    for (provider, _, _), worker, box in zip(calls, workers, boxes, strict=True):
+        if worker.is_alive():
+            provider.cancel()
+            last = provider.last_failure
+            out.append(VerifyUnavailable(
+                f"no verdict from {provider.model} within {timeout_s:g}s (verify.timeout_s)"
+                + (f"; last attempt: {last}" if last else "")))
+        elif "error" in box:
+            out.append(box["error"])
+        else:
+            out.append(box["reply"])
+    return out
+
+
+def call_within(provider: Provider, prompt: Prompt, request: Mapping[str, Any],
+                deadline: float, timeout_s: float, progress: Progress) -> Reply:
+    """``provider.call`` in a worker thread; VerifyUnavailable once ``deadline`` passes."""
+    (got,) = call_all_within([(provider, prompt, request)], deadline, timeout_s, progress)
+    if isinstance(got, VerifyUnavailable):
+        raise got
+    return got
 
 
 def describe(n: int, model: str) -> str:

@@ -28,19 +28,36 @@ def clean_reason(text: str) -> str:
     return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
 
 
+def confidence(value: Any) -> float | None:
+    """``value`` as a confidence: a finite number in [0, 1] (not a bool); None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        return None
+    return float(value)
+
+
+def lines(value: Any, source: str, name: str, limit: int = 50) -> tuple[str, ...]:
+    """A list of strings as clean one-line texts (empty and non-string items dropped,
+    duplicates once, at most ``limit``); an absent field is empty, any other type is a
+    malformed reply."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise VerifyUnavailable(f"malformed reply from {source}: {name!r} is not a list")
+    out = [clean_reason(v) for v in value if isinstance(v, str)]
+    return tuple(dict.fromkeys(v for v in out if v))[:limit]
+
+
 def _entry(item: Any) -> Verdict | None:
     if not isinstance(item, dict):
         return None
     path, verdict, reason = item.get("path"), item.get("verdict"), item.get("reason")
-    confidence = item.get("confidence")
-    if not isinstance(path, str) or not path or verdict not in VERDICTS:
-        return None
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
-        return None
-    if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:
+    sure = confidence(item.get("confidence"))
+    if not isinstance(path, str) or not path or verdict not in VERDICTS or sure is None:
         return None
     text = clean_reason(reason) if isinstance(reason, str) and reason.strip() else ""
-    return Verdict(path, verdict, text or "(no reason given)", float(confidence))
+    return Verdict(path, verdict, text or "(no reason given)", sure)
 
 
 def _better(old: Verdict, new: Verdict) -> Verdict:
