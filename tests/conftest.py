@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 import textwrap
@@ -81,6 +82,26 @@ class Repo:
         )
         assert "Traceback" not in proc.stderr, proc.stderr
         return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+    def on_a_terminal(self, *args: str) -> Run:
+        """Run the CLI with stderr on a pseudo-terminal; ``err`` is what was drawn there."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen((sys.executable, "-m", "checker", *args), cwd=self.path,
+                                stdout=subprocess.PIPE, stderr=slave, text=True)
+        os.close(slave)
+        out, _ = proc.communicate(timeout=60)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        return Run(proc.returncode, out, b"".join(chunks).decode("utf-8"))
 
 
 @pytest.fixture

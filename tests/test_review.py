@@ -9,10 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
-import os
-import pty
 import re
-import subprocess
 import sys
 import textwrap
 import time
@@ -755,30 +752,11 @@ def test_plan_review_bad_input_exits_2(args: list[str], config: dict[str, Any] |
     assert message in r.err, r.err
 
 
-def on_a_terminal(repo: Repo, *args: str) -> tuple[int, str, str]:
-    """(exit code, stdout, what was drawn on stderr, a terminal)."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen((sys.executable, "-m", "checker", *args), cwd=repo.path,
-                            stdout=subprocess.PIPE, stderr=slave, text=True)
-    os.close(slave)
-    out, _ = proc.communicate(timeout=60)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    return proc.returncode, out, b"".join(chunks).decode("utf-8")
-
-
 def test_progress_line_on_a_terminal(planned: Repo, api: fake_api.FakeAPI) -> None:
     api.route = by_model({SONNET: plan_reply(0.9, True, delay=0.3),
                           OPUS: plan_reply(0.9, True, delay=1.5)})
-    code, out, tty = on_a_terminal(planned, "plan-review", "plans/awards.yaml")
+    r = planned.on_a_terminal("plan-review", "plans/awards.yaml")
+    code, out, tty = r.code, r.out, r.err
     assert code == 0, out + tty
     what = "\rreviewing plans/awards.yaml with 2 reviewers; waiting on "
     assert f"{what}{SONNET}, {OPUS}… 0s/10s" in tty
@@ -788,7 +766,8 @@ def test_progress_line_on_a_terminal(planned: Repo, api: fake_api.FakeAPI) -> No
     api.route = None
     commit_slice(planned, GOOD)
     api.replies.append(review_reply(True, 0.9, delay=0.6))
-    code, out, tty = on_a_terminal(planned, "review")
+    r = planned.on_a_terminal("review")
+    code, out, tty = r.code, r.out, r.err
     assert code == 0, out + tty
     assert f"\rreviewing 3 changed paths with {SONNET}… 0s/10s" in tty
     assert re.search(r"\r +\r$", tty) and "reviewing" not in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -498,23 +497,9 @@ def test_progress_line_only_on_a_terminal(awards: Repo, api: fake_api.FakeAPI) -
     configure(awards)
     commit_change(awards, STANDARD)
     api.default = replace(OK_REPLY, delay=0.6)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen((sys.executable, "-m", "checker", "check", "--commit", "HEAD"),
-                            cwd=awards.path, stdout=subprocess.PIPE, stderr=slave, text=True)
-    os.close(slave)
-    out, _ = proc.communicate(timeout=60)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    tty = b"".join(chunks).decode("utf-8")
-    assert proc.returncode == 0, out + tty
+    r = awards.on_a_terminal("check", "--commit", "HEAD")
+    out, tty = r.out, r.err
+    assert r.code == 0, out + tty
     assert "\rverifying 2 drifted paths with claude-sonnet-5-5… 0s/10s" in tty
     assert "… 1s/10s" in tty
     assert re.search(r"\r +\r$", tty), repr(tty[-80:])  # cleared at the end
