@@ -9,6 +9,7 @@ from typing import Any
 
 from checker import schemas, yamlfile
 from checker.errors import BadInput
+from checker.state import Cache
 
 CONFIG_FILE = ".planscope.yaml"
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -172,9 +173,8 @@ def load(root: Path) -> Config:
         data = yamlfile.parse(text, CONFIG_FILE)
         if data is None:
             return Config(source=CONFIG_FILE)
-        problems = schemas.checked_errors(
-            "config", data, CONFIG_FILE, text, schemas.validated_in(root)
-        )
+        problems = schemas.checked_errors("config", data, CONFIG_FILE, text,
+                                          Cache.of(root, "valid"))
         source = CONFIG_FILE
     else:
         pyproject = root / "pyproject.toml"

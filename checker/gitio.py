@@ -10,13 +10,23 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from checker.errors import BadInput
+from checker.gitformats import (
+    LOG_FORMAT,
+    Change,
+    Commit,
+    abbrev,
+    auto_comment_prefix,
+    clean_message,
+    parse_log,
+    parse_name_status,
+    parse_numstat,
+    parse_range,
+)
 
 NAME_STATUS = (
     "--no-color",
@@ -27,9 +37,6 @@ NAME_STATUS = (
     "-z",
     "-M",
 )
-
-
-_FS_ENCODING = sys.getfilesystemencoding()
 
 
 class GitError(BadInput):
@@ -61,46 +68,6 @@ def repo_root(cwd: Path | None = None) -> Path:
     except GitError:
         raise GitError(f"not inside a git repository: {cwd or Path.cwd()}") from None
     return Path(os.fsdecode(out.rstrip(b"\n")))
-
-
-class Change(NamedTuple):
-    """One changed path. ``old_path`` is set for renames (status ``R``).
-
-    A named tuple: a big diff makes tens of thousands of them.
-    """
-
-    status: str  # A C D M R T U X (one letter)
-    path: str
-    old_path: str | None = None
-
-    @property
-    def paths(self) -> tuple[str, ...]:
-        """The paths this change touches: a rename touches both names."""
-        if self.status == "R" and self.old_path is not None:
-            return (self.old_path, self.path)
-        return (self.path,)
-
-
-def parse_name_status(out: bytes) -> list[Change]:
-    """Parse ``git diff --name-status -z`` output (names decoded like ``os.fsdecode``)."""
-    fields = out.decode(_FS_ENCODING, "surrogateescape").split("\0")
-    if fields and fields[-1] == "":
-        fields.pop()
-    changes: list[Change] = []
-    append = changes.append
-    i = 0
-    while i < len(fields):
-        letter = fields[i][:1]
-        if letter == "R":
-            append(Change("R", fields[i + 2], fields[i + 1]))
-            i += 3
-        elif letter == "C":  # a copy leaves its source untouched: only the new path changed
-            append(Change("C", fields[i + 2]))
-            i += 3
-        else:
-            append(Change(letter, fields[i + 1]))
-            i += 2
-    return changes
 
 
 @functools.cache
@@ -137,46 +104,16 @@ def changed_lines(root: Path, *revs: str, cached: bool = False) -> int | None:
     args = ["diff", "--no-color", "--no-ext-diff", "--no-relative", "--numstat", "-z", "-M"]
     if cached:
         args.append("--cached")
-    total = 0
-    for record in run(root, *args, *revs, "--").split(b"\0"):
-        parts = record.split(b"\t")
-        if len(parts) < 3:
-            continue
-        if parts[0] == b"-" or parts[1] == b"-":
-            return None
-        total += int(parts[0]) + int(parts[1])
-    return total
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    parents: tuple[str, ...]
-    subject: str
-    plan_trailers: tuple[str, ...]  # values of every ``Plan:`` trailer, in order
-
-    @property
-    def short(self) -> str:
-        return self.sha[:9]
-
-
-_LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
+    return parse_numstat(run(root, *args, *revs, "--"))
 
 
 def log(root: Path, *rev_args: str, paths: Sequence[str] = ()) -> list[Commit]:
     """Commits named by ``rev_args`` (rev-list syntax), oldest first, with their Plan trailers;
     with ``paths``, only the commits that touched them."""
-    out = run(root, "log", "-z", "--no-color", f"--format={_LOG_FORMAT}", *rev_args, "--",
+    out = run(root, "log", "-z", "--no-color", "--encoding=UTF-8", f"--format={LOG_FORMAT}",
+              *rev_args, "--",
               *(f":(literal){p}" for p in paths))
-    commits = []
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        sha, parent_ids, subject, trailers = record.decode("utf-8", "replace").split("\x1f", 3)
-        values = tuple(v.strip() for v in trailers.split("\x1e") if v.strip())
-        commits.append(Commit(sha, tuple(parent_ids.split()), subject, values))
-    commits.reverse()
-    return commits
+    return parse_log(out)
 
 
 def commit_base(root: Path, commit: Commit) -> str:
@@ -365,3 +302,65 @@ def shallow_boundary(root: Path) -> set[str]:
     except OSError:
         return set()
     return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+# --- what a target names: one commit, a range, the changes since a base ------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """The commits a target names, oldest first (merges included), and the whole diff they
+    make together: ``base`` to ``head``."""
+
+    label: str
+    base: str
+    head: str
+    commits: tuple[Commit, ...]
+
+
+def span(root: Path, kind: str, rev: str) -> Span:
+    """``commit`` REV (against its first parent), ``range`` A..B, or ``base`` REF (the
+    changes on HEAD since its merge base with REF)."""
+    if kind == "commit":
+        sha = rev_parse(root, rev)
+        commit = log(root, "-1", sha)[0]
+        return Span(f"commit {commit.short} {commit.subject!r}", commit_base(root, commit), sha,
+                    (commit,))
+    if kind == "range":
+        a, b = (rev_parse(root, r) for r in parse_range(rev))
+        return Span(f"range {rev}", a, b, tuple(log(root, f"{a}..{b}")))
+    if kind == "base":
+        head = rev_parse(root, "HEAD")
+        mb = merge_base(root, rev_parse(root, rev), head)
+        return Span(f"changes since {abbrev(rev)}", mb, head, tuple(log(root, f"{mb}..{head}")))
+    raise ValueError(kind)
+
+
+# --- commit messages, as git cleans them up ----------------------------------------------
+
+def comment_prefix(root: Path, text: str) -> str:
+    """The comment prefix git used in a message file: ``core.commentString`` or
+    ``core.commentChar`` (default ``#``); for ``auto``, the one the file shows git chose."""
+    value = config_get(root, "core.commentString") or config_get(root, "core.commentChar")
+    if not value:
+        return "#"
+    return auto_comment_prefix(text) if value == "auto" else value
+
+
+def read_message(root: Path, path: Path, editor_used: bool) -> str:
+    """A commit message file as git will record it (``editor_used``: git strips comments
+    only when an editor was involved, under the default cleanup)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the commit message: {exc.strerror}") from None
+    text = raw.decode("utf-8", "surrogateescape")
+    mode = (config_get(root, "commit.cleanup") or "default").lower()
+    if mode == "default":
+        mode = "strip" if editor_used else "whitespace"
+    return clean_message(text, comment_prefix(root, text), mode)
+
+
+def trailer_values(root: Path, message: str, key: str) -> tuple[str, ...]:
+    """The values of every ``KEY:`` trailer of a message (key case-insensitive), in order."""
+    return tuple(v for k, v in message_trailers(root, message) if k.lower() == key.lower())

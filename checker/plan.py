@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker import schemas, yamlfile
 from checker.errors import BadInput
+from checker.state import Cache
 
 GLOB_CHARS = frozenset("*?[")
 # A single leading "/" anchors a gitignore pattern at the repo root and is fine;
@@ -217,19 +218,18 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def load(root: Path, rel: str, validated: schemas.Validated | None = None) -> Plan:
+def load(root: Path, rel: str, validated: Cache | None = None) -> Plan:
     """Load, schema-check and semantically check one plan; BadInput lists every problem."""
     name = Path(rel).as_posix()
     return load_text(yamlfile.read(root / rel, name), name, validated)
 
 
-def load_text(text: str, name: str, validated: schemas.Validated | None = None) -> Plan:
+def load_text(text: str, name: str, validated: Cache | None = None) -> Plan:
     """``load`` for plan text read elsewhere (a file at a revision: ``git show REV:PATH``);
     ``name`` is the repo-relative path errors and results use."""
     data = yamlfile.parse(text, name)
     if data is None:
         raise BadInput(f"{name}:1:1: empty plan file")
-    validated = validated or schemas.Validated(None)
     problems = schemas.checked_errors("plan", data, name, text, validated)
     if problems:
         raise BadInput("\n".join(problems))
@@ -279,3 +279,26 @@ def duplicate_ids(plans: Sequence[Plan], others: Sequence[Plan] = ()) -> list[st
         if clash:
             out.append(f"{p.where('id')}: plan id {p.id!r} is also used by {', '.join(clash)}")
     return out
+
+
+def slice_yaml(plan: Plan, slices: Sequence[Slice]) -> str:
+    """The slices as written in the plan file (rebuilt from the records when it has none)."""
+    import yaml
+
+    raw = plan.data.get("slices") if isinstance(plan.data, dict) else None
+    ids = [s.id for s in slices]
+    if isinstance(raw, list):
+        picked = [yamlfile.plain(s) for s in raw if isinstance(s, dict) and s.get("id") in ids]
+    else:
+        picked = [yamlfile.plain(asdict(s)) for s in slices]
+    return yaml.safe_dump(picked, sort_keys=False, allow_unicode=True, width=100)
+
+
+def plan_yaml(plan: Plan) -> str:
+    """The plan as YAML without its recorded reviews (a reviewer never sees earlier answers)."""
+    import yaml
+
+    data = yamlfile.plain(plan.data)
+    if isinstance(data, dict):
+        data.pop("reviews", None)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -19,12 +19,8 @@ plan plus the new reviews, or the file is left alone.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,9 +28,8 @@ from typing import Any
 import yaml
 
 from checker import plan as plan_mod
-from checker import yamlfile
+from checker import state, yamlfile
 from checker.errors import BadInput
-from checker.verify.prompt import plain
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "none"}
@@ -143,10 +138,10 @@ def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
     path = root / rel
     text = yamlfile.read(path, rel)
     new = insert_reviews(text, rel, entries)
-    before = plain(yamlfile.parse(text, rel))
+    before = yamlfile.plain(yamlfile.parse(text, rel))
     try:
         plan_mod.load_text(new, rel)
-        after = plain(yamlfile.parse(new, rel))
+        after = yamlfile.plain(yamlfile.parse(new, rel))
     except BadInput as exc:
         first = str(exc).splitlines()[0]
         raise BadInput(f"{rel}: reviews not recorded: the edited plan would not validate "
@@ -156,13 +151,7 @@ def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
     if after != expected:
         raise BadInput(f"{rel}: reviews not recorded: the edit would change more than the "
                        f"reviews list (add them by hand)")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(new)
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
+        state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checker import gitio, schemas, yamlfile
+from checker import gitio, state, yamlfile
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import BadInput
 from checker.plan import Plan, Slice
+from checker.state import Cache
 
 TRAILER = "Plan"
 NONE = "none"
@@ -63,8 +64,8 @@ class Plans:
         return plan_mod.load_text(text, rel, self._validated)
 
     @functools.cached_property
-    def _validated(self) -> schemas.Validated:
-        return schemas.validated_in(self.root)
+    def _validated(self) -> Cache:
+        return Cache.of(self.root, "valid")
 
     def files(self) -> list[str]:
         """Repo-relative paths of every plan file (at ``rev`` when set)."""
@@ -102,13 +103,30 @@ def select_slices(plan: Plan, slice_id: str | None) -> tuple[Slice, ...]:
     )
 
 
+def parse_ref(ref: str) -> tuple[str, str | None] | None:
+    """``plans/x.yaml#slice`` → (path, slice id); ``plans/x.yaml`` → (path, None); ``none``
+    (any case) → None."""
+    text = ref.strip()
+    if text.lower() == NONE:
+        return None
+    path, _, slice_id = text.partition("#")
+    return path.strip(), slice_id.strip() or None
+
+
 def from_ref(ref: str, plans: Plans, source: str) -> Claim:
     """``plans/x.yaml#slice`` (or ``none``) → Claim."""
-    if ref.strip().lower() == NONE:
+    parsed = parse_ref(ref)
+    if parsed is None:
         return Claim(None, (), source)
-    path, _, slice_id = ref.strip().partition("#")
-    plan = plans.get(path, source)
-    return Claim(plan, select_slices(plan, slice_id or None), source)
+    plan = plans.get(parsed[0], source)
+    return Claim(plan, select_slices(plan, parsed[1]), source)
+
+
+def from_active(root: Path, plans: Plans, env: Mapping[str, str]) -> Claim | None:
+    """The active slice as a claim (it claims staged changes, never commits already made)."""
+    located = gitio.locate(root)
+    found = state.active_ref(located[1], env) if located is not None else None
+    return from_ref(found[0], plans, found[1]) if found else None
 
 
 def from_trailers(values: Sequence[str], plans: Plans, where: str) -> Claim | None:
@@ -143,3 +161,21 @@ def from_branch(branch: str | None, plans: Plans) -> Claim | None:
         raise BadInput(f"branch {branch!r} maps to several slices: {names}")
     p, s = hits[0]
     return Claim(p, (s,), f"branch {branch}")
+
+
+def repo_relative(root: Path, name: str) -> str:
+    """A path given on the command line (relative to the current folder, or absolute) as
+    the repo-relative path planscope names files by."""
+    path = Path(name)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return absolute.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise BadInput(f"{name}: not inside the repository {root}") from None
+
+
+def named_slice(root: Path, config: Config, ref: str) -> tuple[Plan, Slice]:
+    """``PLAN#SLICE`` as given on the command line → the plan and its slice."""
+    path, _, slice_id = ref.partition("#")
+    plan = Plans(root, config).get(repo_relative(root, path), "the command line")
+    return plan, select_slices(plan, slice_id or None)[0]

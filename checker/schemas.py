@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from checker import yamlfile
+from checker.state import Cache, digest
 
 _PACKAGE_DIR = Path(__file__).resolve().parent / "schemas"
 _SOURCE_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -41,60 +41,19 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class Validated:
-    """Texts that passed a schema before, as empty files named by a digest under
-    ``.git/planscope/valid/``: an unchanged plan or config is not validated again, and
-    jsonschema is not even imported (it is most of a hook's start-up otherwise). The digest
-    covers planscope's version, the schema and the text; a broken cache only costs time."""
+def checked_errors(schema_name: str, data: Any, file_name: str, source: str,
+                   cache: Cache | None) -> list[str]:
+    """``errors``, skipped for a ``source`` text that passed the same schema before: those
+    are remembered in ``cache`` (jsonschema is most of a hook's start-up otherwise). The key
+    covers planscope's version, the schema and the text."""
+    from checker import __version__
 
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-
-    def _key(self, schema_name: str, source: str) -> Path | None:
-        if self.directory is None:
-            return None
-        from checker import __version__
-
-        digest = hashlib.sha256()
-        for part in (__version__, schema_name, text(schema_name), source):
-            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-        return self.directory / digest.hexdigest()
-
-    def known(self, schema_name: str, source: str) -> bool:
-        key = self._key(schema_name, source)
-        return key is not None and key.exists()
-
-    def remember(self, schema_name: str, source: str) -> None:
-        key = self._key(schema_name, source)
-        if key is None:
-            return
-        try:
-            key.parent.mkdir(parents=True, exist_ok=True)
-            key.touch()
-        except OSError:
-            pass  # a read-only repository: validate every time
-
-
-def validated_in(root: Path) -> Validated:
-    """The Validated cache of the repository at ``root`` (none outside a repository)."""
-    from checker import gitio
-    from checker.errors import PlanscopeError
-
-    try:
-        return Validated(gitio.common_dir(root) / "planscope" / "valid")
-    except PlanscopeError:
-        return Validated(None)
-
-
-def checked_errors(
-    schema_name: str, data: Any, file_name: str, source: str, validated: Validated
-) -> list[str]:
-    """``errors``, skipped for a ``source`` text that passed the same schema before."""
-    if validated.known(schema_name, source):
+    key = digest(__version__, schema_name, text(schema_name), source)
+    if cache is not None and cache.get(key) is True:
         return []
     problems = errors(schema_name, data, file_name)
-    if not problems:
-        validated.remember(schema_name, source)
+    if not problems and cache is not None:
+        cache.put(key, True)
     return problems
 
 

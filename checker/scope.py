@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import pathspec
 
-from checker.gitio import Change
+from checker.gitformats import Change
 from checker.plan import Plan, Slice, literal
 
 

@@ -1,0 +1,99 @@
+"""Coding agents' hook settings: where planscope's edit-time guard is registered.
+
+Claude Code reads ``PreToolUse`` hooks from ``.claude/settings.json``: a ``hooks`` object whose
+``PreToolUse`` list holds ``{"matcher": ..., "hooks": [{"type": "command", "command": ...}]}``
+entries. ``merge_hook`` adds the guard there, keeping every other setting, and does nothing
+when a command that runs ``planscope guard`` is already registered (also one added by hand).
+A file it cannot merge (not JSON, not an object) is left alone with a message.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+from checker import state
+from checker.errors import BadInput
+
+GUARD_COMMAND = "planscope guard"
+CLAUDE_SETTINGS = ".claude/settings.json"
+CLAUDE_MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
+
+
+def is_guard_command(command: Any) -> bool:
+    """Whether a hook command runs ``planscope guard`` (by any path to planscope)."""
+    if not isinstance(command, str):
+        return False
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return any(Path(w).name.removesuffix(".exe") == "planscope" and words[i + 1] == "guard"
+               for i, w in enumerate(words[:-1]))
+
+
+def _load(path: Path, name: str) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{name}: cannot read: {exc}") from None
+    try:
+        loaded = json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix it "
+                       f"and run this again (nothing was changed)") from None
+    if not isinstance(loaded, dict):
+        raise BadInput(f"{name}: the top level is not a JSON object (nothing was changed)")
+    return loaded
+
+
+def _entries(settings: dict[str, Any], name: str) -> list[Any]:
+    hooks = settings.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise BadInput(f"{name}: \"hooks\" is not an object (nothing was changed)")
+    entries = hooks.setdefault("PreToolUse", [])
+    if not isinstance(entries, list):
+        raise BadInput(f"{name}: \"hooks.PreToolUse\" is not a list (nothing was changed)")
+    return entries
+
+
+def has_guard(entries: list[Any]) -> bool:
+    for entry in entries:
+        handlers = entry.get("hooks") if isinstance(entry, dict) else None
+        if isinstance(handlers, list) and any(
+            isinstance(h, dict) and is_guard_command(h.get("command")) for h in handlers
+        ):
+            return True
+    return False
+
+
+def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
+    """Add the guard to the JSON settings file ``name`` (repo-relative) as a PreToolUse hook,
+    keeping every other setting; returns the file and whether it changed."""
+    path = root / name
+    settings = _load(path, name)
+    entries = _entries(settings, name)
+    if has_guard(entries):
+        return path, False
+    entries.append({"matcher": matcher, "hooks": [{"type": "command",
+                                                   "command": GUARD_COMMAND}]})
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    state.atomic_write(path, json.dumps(settings, indent=2, ensure_ascii=False) + "\n",
+                       mode=mode)
+    return path, True
+
+
+def install_claude_hook(root: Path) -> tuple[Path, bool]:
+    return merge_hook(root, CLAUDE_SETTINGS, CLAUDE_MATCHER)
+
+
+def guard_installed(root: Path, name: str) -> bool:
+    """Whether the settings file ``name`` registers the guard (False when unreadable)."""
+    try:
+        return has_guard(_entries(_load(root / name, name), name))
+    except BadInput:
+        return False

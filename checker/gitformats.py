@@ -1,0 +1,223 @@
+"""git's output formats, parsed: pure functions and the records they make, no process.
+
+``gitio`` runs git and hands its output here; nothing else in planscope reads git output.
+Names arrive with ``-z`` and are decoded like ``os.fsdecode`` (undecodable bytes kept as
+surrogate escapes), so any byte a file name can hold survives the round trip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from checker.errors import BadInput
+
+_FS_ENCODING = sys.getfilesystemencoding()
+
+
+class Change(NamedTuple):
+    """One changed path. ``old_path`` is set for renames (status ``R``).
+
+    A named tuple: a big diff makes tens of thousands of them.
+    """
+
+    status: str  # A C D M R T U X (one letter)
+    path: str
+    old_path: str | None = None
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The paths this change touches: a rename touches both names."""
+        if self.status == "R" and self.old_path is not None:
+            return (self.old_path, self.path)
+        return (self.path,)
+
+
+def parse_name_status(out: bytes) -> list[Change]:
+    """Parse ``git diff --name-status -z`` output (names decoded like ``os.fsdecode``)."""
+    fields = out.decode(_FS_ENCODING, "surrogateescape").split("\0")
+    if fields and fields[-1] == "":
+        fields.pop()
+    changes: list[Change] = []
+    append = changes.append
+    i = 0
+    while i < len(fields):
+        letter = fields[i][:1]
+        if letter == "R":
+            append(Change("R", fields[i + 2], fields[i + 1]))
+            i += 3
+        elif letter == "C":  # a copy leaves its source untouched: only the new path changed
+            append(Change("C", fields[i + 2]))
+            i += 3
+        else:
+            append(Change(letter, fields[i + 1]))
+            i += 2
+    return changes
+
+
+def parse_numstat(out: bytes) -> int | None:
+    """Added plus deleted lines of ``git diff --numstat -z`` output (``None`` when a binary
+    file is among the changes). A record is ``ADDED TAB DELETED TAB PATH NUL``; for a rename
+    or copy the path is empty and the old and new names follow as NUL-separated fields."""
+    fields = out.split(b"\0")
+    total, i = 0, 0
+    while i < len(fields):
+        record = fields[i]
+        i += 1
+        if not record:
+            continue
+        added, deleted, path = [*record.split(b"\t", 2), b"", b""][:3]
+        if not path:
+            i += 2  # a rename's old and new names are fields of their own
+        if added == b"-" or deleted == b"-":
+            return None
+        if not (added.isdigit() and deleted.isdigit()):
+            raise BadInput(f"git diff --numstat: unexpected record {record[:80]!r}")
+        total += int(added) + int(deleted)
+    return total
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    subject: str
+    plan_trailers: tuple[str, ...]  # values of every ``Plan:`` trailer, in order
+
+    @property
+    def short(self) -> str:
+        return self.sha[:9]
+
+
+LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
+
+
+def parse_log(out: bytes) -> list[Commit]:
+    """``git log -z --format=LOG_FORMAT`` output → commits, oldest first."""
+    commits = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        sha, parent_ids, subject, trailers = record.decode("utf-8", "replace").split("\x1f", 3)
+        values = tuple(v.strip() for v in trailers.split("\x1e") if v.strip())
+        commits.append(Commit(sha, tuple(parent_ids.split()), subject, values))
+    commits.reverse()
+    return commits
+
+
+def parse_range(text: str) -> tuple[str, str]:
+    """``A..B`` → (A, B); BadInput for anything else (``A...B`` included)."""
+    a, sep, b = text.partition("..")
+    if not sep or b.startswith(".") or not a or not b:
+        raise BadInput(f"--range takes A..B, got {text!r}")
+    return a, b
+
+
+def abbrev(rev: str) -> str:
+    """A full commit id shortened for messages; any other revision as given."""
+    return rev[:9] if re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", rev) else rev
+
+
+# --- commit messages, as git cleans them up ----------------------------------------------
+
+SCISSORS = "------------------------ >8 ------------------------"
+_AUTO_COMMENT_CHARS = "#;@!$%^&|:"
+
+
+def auto_comment_prefix(text: str) -> str:
+    """The comment character git chose for ``core.commentChar=auto``, as the file shows it."""
+    lines = text.splitlines()
+    for c in _AUTO_COMMENT_CHARS:
+        if f"{c} {SCISSORS}" in lines:
+            return c
+    last = next((ln for ln in reversed(lines) if ln.strip()), "")
+    return last[0] if last and last[0] in _AUTO_COMMENT_CHARS else "#"
+
+
+def clean_message(text: str, comment: str, mode: str) -> str:
+    """The message git will record, as far as trailers care: ``mode`` is git's
+    ``commit.cleanup`` (strip, scissors, whitespace, verbatim). Everything below the
+    scissors line (``git commit -v``'s diff) goes, and with strip the comment lines."""
+    if mode == "verbatim":
+        return text
+    lines = text.splitlines()
+    if f"{comment} {SCISSORS}" in lines:
+        lines = lines[: lines.index(f"{comment} {SCISSORS}")]
+    if mode == "strip":
+        lines = [ln for ln in lines if not ln.startswith(comment)]
+    return "\n".join(ln.rstrip() for ln in lines).strip("\n") + "\n"
+
+
+# --- what git tells a pre-push hook on stdin ----------------------------------------------
+
+ZERO = re.compile(r"0{40}(?:0{24})?")
+SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    """One line git gives a pre-push hook on stdin."""
+
+    local_ref: str
+    local_sha: str
+    remote_ref: str
+    remote_sha: str
+
+    @property
+    def deletes(self) -> bool:
+        return ZERO.fullmatch(self.local_sha) is not None
+
+    @property
+    def creates(self) -> bool:
+        return ZERO.fullmatch(self.remote_sha) is not None
+
+
+def parse_push_lines(data: bytes) -> list[RefUpdate]:
+    """``<local ref> SP <local sha> SP <remote ref> SP <remote sha>`` lines; anything else is
+    bad input."""
+    updates = []
+    for n, raw in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        if not raw.strip():
+            continue
+        parts = raw.rsplit(maxsplit=3)
+        if len(parts) != 4 or not SHA.fullmatch(parts[1]) or not SHA.fullmatch(parts[3]):
+            raise BadInput(
+                f"pre-push: line {n} of stdin is not '<local ref> <local sha> <remote ref> "
+                f"<remote sha>': {raw[:200]!r}")
+        updates.append(RefUpdate(*parts))
+    return updates
+
+
+# --- names as git prints them in diff headers ---------------------------------------------
+
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def unquote(name: str) -> str:
+    """A path as git prints it in a diff header (maybe C-quoted), without its a/ or b/."""
+    if len(name) >= 2 and name[0] == '"' and name[-1] == '"':
+        name = os.fsdecode(_unescape(name[1:-1]))
+    if name.startswith(("a/", "b/")):
+        name = name[2:]
+    return name
+
+
+def _unescape(body: str) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\" or i + 1 >= len(body):
+            out += c.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        digits = body[i + 1:i + 4]
+        if len(digits) == 3 and all(d in "01234567" for d in digits):
+            out.append(int(digits, 8) & 0xFF)
+            i += 4
+        else:
+            out.append(_ESCAPES.get(body[i + 1], ord(body[i + 1]) & 0xFF))
+            i += 2
+    return bytes(out)

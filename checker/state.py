@@ -1,0 +1,176 @@
+"""What planscope keeps in the repository's git directory, and how it is written.
+
+In the shared git directory (``.git/planscope/``, the same for every linked worktree):
+
+- ``cache/<kind>/<digest>.json``: values derived from inputs, stored under a digest of those
+  inputs (validated plan and config texts, the guard's settings, verdicts and reviews). An
+  entry is found only while every input is unchanged, so nothing in it is ever stale; a
+  broken, missing or unwritable cache only costs time.
+- ``verdicts.jsonl``: one JSON line for every verdict a check used.
+- ``hooks/``: the git hooks of ``planscope install --hooks-path``.
+
+In the work tree's own git directory (``.git/worktrees/NAME/planscope/`` for a linked one):
+
+- ``active``: the slice ``planscope use`` set for this work tree.
+
+Every file is written whole or not at all (a temporary file, then ``os.replace``): hooks of
+two commits may run side by side.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from checker import gitio
+from checker.errors import BadInput
+
+DIR = "planscope"
+ACTIVE = "active"
+ENV_PLAN = "PLANSCOPE_PLAN"
+VERDICT_LOG = "verdicts.jsonl"
+CACHE_ENTRIES = 512  # per kind; the oldest go first
+
+
+def shared_dir(root: Path) -> Path:
+    """``.git/planscope`` of the repository at ``root`` (shared by its worktrees)."""
+    return gitio.common_dir(root) / DIR
+
+
+def worktree_dir(git_dir: Path) -> Path:
+    """``planscope`` in a work tree's own git directory (``git rev-parse --absolute-git-dir``)."""
+    return git_dir / DIR
+
+
+def hooks_dir(root: Path) -> Path:
+    return shared_dir(root) / "hooks"
+
+
+def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``path`` whole or not at all; OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "big"))
+        h.update(raw)
+    return h.hexdigest()
+
+
+class Cache:
+    """JSON values under digest keys, one file each, in ``cache/<kind>/``."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder  # None: nothing is kept (outside a repository)
+
+    @classmethod
+    def of(cls, root: Path, kind: str) -> Cache:
+        try:
+            return cls(shared_dir(root) / "cache" / kind)
+        except gitio.GitError:
+            return cls(None)
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``; None when absent or unreadable."""
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` (JSON-able) under ``key``; a cache that cannot be written is
+        skipped. Beyond CACHE_ENTRIES entries, the oldest are removed."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            atomic_write(self.folder / f"{key}.json", json.dumps(value))
+            self._prune()
+
+    def _prune(self) -> None:
+        entries = list(os.scandir(self.folder))
+        if len(entries) <= CACHE_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for entry in entries[: len(entries) - CACHE_ENTRIES]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def append_log(root: Path, name: str, record: dict[str, Any]) -> None:
+    """Append one JSON line to ``.git/planscope/NAME``; a log that cannot be written loses
+    the line, never the check."""
+    with contextlib.suppress(OSError, gitio.GitError):
+        path = shared_dir(root) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"at": now(), **record}) + "\n")
+
+
+# --- the active slice (planscope use) ---------------------------------------------------
+
+
+def active_ref(git_dir: Path, env: Mapping[str, str]) -> tuple[str, str] | None:
+    """(reference, where it came from) of the active slice: ``PLANSCOPE_PLAN``, else the file
+    ``planscope use`` wrote for this work tree; None when neither is set."""
+    ref = env.get(ENV_PLAN, "").strip()
+    if ref:
+        return ref, ENV_PLAN
+    ref = read_active(git_dir) or ""
+    return (ref, "planscope use") if ref else None
+
+
+def active_file(git_dir: Path) -> Path:
+    return worktree_dir(git_dir) / ACTIVE
+
+
+def read_active(git_dir: Path) -> str | None:
+    """The slice ``planscope use`` set in this work tree, or None."""
+    path = active_file(git_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the active slice: {exc}") from None
+    return text.strip() or None
+
+
+def write_active(git_dir: Path, ref: str) -> Path:
+    path = active_file(git_dir)
+    atomic_write(path, ref + "\n")
+    return path
+
+
+def clear_active(git_dir: Path) -> str | None:
+    """Forget the active slice; returns the one that was set, if any."""
+    previous = read_active(git_dir)
+    active_file(git_dir).unlink(missing_ok=True)
+    return previous
