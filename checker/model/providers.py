@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
-from checker.verify.progress import Progress
-from checker.verify.prompt import Prompt, max_tokens
-from checker.verify.reply import clean_reason
+from checker.model.progress import Progress
+from checker.model.prompt import Prompt
+from checker.model.reply import clean_reason
 
 if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
     from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
@@ -49,6 +49,10 @@ class Provider(Protocol):
     name: str
     model: str  # what the report names as the model
     last_failure: str | None  # the latest failed attempt, for the deadline's message
+
+    def prepare(self) -> None:
+        """What must happen before the deadline starts (an SDK import); VerifyUnavailable
+        when the provider cannot be asked at all (no key)."""
 
     def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply: ...
 
@@ -89,6 +93,7 @@ class AnthropicProvider:
         self.timeout_s = config.timeout_s
         self.last_failure: str | None = None
         self._client: Any = None
+        self._where = ""
 
     def _status_reason(self, exc: Any) -> str:
         code = int(exc.status_code)
@@ -110,71 +115,88 @@ class AnthropicProvider:
             text += f" [request-id {_one_line(request_id, 60)}]"
         return text
 
-    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
+    def prepare(self) -> None:
+        """Import the SDK (about a second) and make the client: done before the deadline
+        starts, and only when a model is really asked. No key: VerifyUnavailable."""
+        if self._client is not None:
+            return
         import anthropic  # deferred: ~1 s of imports, paid only when a model is asked
 
-        client = anthropic.Anthropic(max_retries=0, timeout=max(deadline - time.monotonic(), 0.1))
-        self._client = client
+        client = anthropic.Anthropic(max_retries=0, timeout=self.timeout_s)
         if not (client.api_key or client.auth_token or getattr(client, "credentials", None)):
             raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY (or use "
                                     "verify.provider: command)")
-        where = str(client.base_url).rstrip("/")
-        reason = f"no reply from the API ({where}) within {self.timeout_s:g}s (verify.timeout_s)"
-        messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
-        tools = [cast("ToolParam", dict(prompt.tool))]
-        choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool_name,
-                                       "disable_parallel_tool_use": True}
+        self._client = client
+        self._where = str(client.base_url).rstrip("/")
+
+    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
+        self.prepare()
+        reason = (f"no reply from the API ({self._where}) within {self.timeout_s:g}s "
+                  f"(verify.timeout_s)")
         for attempt in range(MAX_ATTEMPTS):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise VerifyUnavailable(reason)
-            wait: float | None = None
+                break
             try:
-                message = client.messages.create(
-                    model=self.model,
-                    max_tokens=max_tokens(prompt),
-                    system=prompt.system,
-                    messages=messages,
-                    tools=tools,
-                    tool_choice=choice,
-                    timeout=anthropic.Timeout(left, connect=min(5.0, left)),
-                )
-                return self._reply(message, prompt.tool_name)
-            except anthropic.APIStatusError as exc:
-                reason = self._status_reason(exc)
-                headers = exc.response.headers
-                should = headers.get("x-should-retry")
-                code = exc.status_code
-                retry = should == "true" or (should != "false" and (code in RETRY_STATUS
-                                                                     or code >= 500))
-                if not retry:
-                    raise VerifyUnavailable(reason) from None
-                asked = _retry_after(headers)
-                if asked is not None and asked > 0 and time.monotonic() + asked > deadline:
-                    raise VerifyUnavailable(f"{reason}; the server asks to retry after "
-                                            f"{asked:g}s, past verify.timeout_s "
-                                            f"({self.timeout_s:g}s)") from None
-                wait = asked if asked is not None and asked > 0 else _backoff(attempt)
-            except anthropic.APITimeoutError:
-                reason = (f"no reply from the API ({where}) within {self.timeout_s:g}s "
-                          f"(verify.timeout_s)")
-                wait = _backoff(attempt)
-            except anthropic.APIConnectionError as exc:
-                cause = exc.__cause__ or exc
-                reason = f"cannot reach the API at {where}: {_one_line(cause, 120)}"
-                wait = _backoff(attempt)
-            except (ValueError, anthropic.APIResponseValidationError) as exc:
-                raise VerifyUnavailable(f"malformed reply from the API ({where}): "
-                                        f"{_one_line(exc, 120)}") from None
-            except TypeError as exc:  # the SDK's way of saying it found no credentials
-                if "authentication" in str(exc).lower():
-                    raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY") from None
-                raise
+                return self._ask_once(prompt, left)
+            except Exception as exc:  # the SDK's errors, sorted out by _retry_or_raise
+                reason, wait = self._retry_or_raise(exc, attempt, deadline)
             if attempt + 1 >= MAX_ATTEMPTS or time.monotonic() + wait >= deadline:
-                raise VerifyUnavailable(reason)
+                break
             self.last_failure = reason
             time.sleep(wait)
         raise VerifyUnavailable(reason)
+
+    def _ask_once(self, prompt: Prompt, left: float) -> Reply:
+        import anthropic
+
+        messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
+        choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool_name,
+                                       "disable_parallel_tool_use": True}
+        message = self._client.messages.create(
+            model=self.model,
+            max_tokens=prompt.reply_tokens,
+            system=prompt.system,
+            messages=messages,
+            tools=[cast("ToolParam", dict(prompt.tool))],
+            tool_choice=choice,
+            timeout=anthropic.Timeout(left, connect=min(5.0, left)),
+        )
+        return self._reply(message, prompt.tool_name)
+
+    def _retry_or_raise(self, exc: Exception, attempt: int, deadline: float) -> tuple[str, float]:
+        """(why the attempt failed, how long to wait before the next) for an error worth a
+        retry; VerifyUnavailable for one that is not; anything unknown is raised again."""
+        import anthropic
+
+        if isinstance(exc, anthropic.APIStatusError):
+            return self._status_retry(exc, attempt, deadline)
+        if isinstance(exc, anthropic.APITimeoutError):
+            return (f"no reply from the API ({self._where}) within {self.timeout_s:g}s "
+                    f"(verify.timeout_s)"), _backoff(attempt)
+        if isinstance(exc, anthropic.APIConnectionError):
+            cause = exc.__cause__ or exc
+            return (f"cannot reach the API at {self._where}: {_one_line(cause, 120)}",
+                    _backoff(attempt))
+        if isinstance(exc, (ValueError, anthropic.APIResponseValidationError)):
+            raise VerifyUnavailable(f"malformed reply from the API ({self._where}): "
+                                    f"{_one_line(exc, 120)}") from None
+        if isinstance(exc, TypeError) and "authentication" in str(exc).lower():
+            raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY") from None
+        raise exc
+
+    def _status_retry(self, exc: Any, attempt: int, deadline: float) -> tuple[str, float]:
+        reason = self._status_reason(exc)
+        headers = exc.response.headers
+        should = headers.get("x-should-retry")
+        code = exc.status_code
+        if should == "false" or (should != "true" and code not in RETRY_STATUS and code < 500):
+            raise VerifyUnavailable(reason) from None
+        asked = _retry_after(headers)
+        if asked is not None and asked > 0 and time.monotonic() + asked > deadline:
+            raise VerifyUnavailable(f"{reason}; the server asks to retry after {asked:g}s, past "
+                                    f"verify.timeout_s ({self.timeout_s:g}s)") from None
+        return reason, asked if asked is not None and asked > 0 else _backoff(attempt)
 
     def _reply(self, message: Any, tool_name: str) -> Reply:
         usage = getattr(message, "usage", None)
@@ -212,6 +234,9 @@ class CommandProvider:
         self.last_failure: str | None = None
         self.cwd = cwd
         self._proc: subprocess.Popen[bytes] | None = None
+
+    def prepare(self) -> None:
+        pass
 
     def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
         data = json.dumps(request).encode("utf-8")
@@ -283,14 +308,15 @@ def _work(provider: Provider, prompt: Prompt, request: Mapping[str, Any], deadli
 
 
 def call_all_within(calls: Sequence[Call], deadline: float, timeout_s: float,
-                    progress: Progress) -> list[Reply | VerifyUnavailable]:
+                    what: str) -> list[Reply | VerifyUnavailable]:
     """Each ``provider.call`` in a worker thread of its own, all under one ``deadline``.
 
     The calls share nothing: each provider is its own object with its own client or
     process. One result per call, in order: its reply, or the VerifyUnavailable that ended
-    it (a call still running at the deadline is cancelled). With several calls, the progress
-    line names the models still being waited on.
+    it (a call still running at the deadline is cancelled). The progress line says ``what``
+    is waited on; with several calls, it names the models still being waited on.
     """
+    progress = Progress(what, timeout_s)
     boxes: list[dict[str, Any]] = [{} for _ in calls]
     workers = [threading.Thread(target=_work, args=(*call, deadline, box),
                                 name="planscope-verify", daemon=True)
@@ -326,17 +352,3 @@ def call_all_within(calls: Sequence[Call], deadline: float, timeout_s: float,
         else:
             out.append(box["reply"])
     return out
-
-
-def call_within(provider: Provider, prompt: Prompt, request: Mapping[str, Any],
-                deadline: float, timeout_s: float, progress: Progress) -> Reply:
-    """``provider.call`` in a worker thread; VerifyUnavailable once ``deadline`` passes."""
-    (got,) = call_all_within([(provider, prompt, request)], deadline, timeout_s, progress)
-    if isinstance(got, VerifyUnavailable):
-        raise got
-    return got
-
-
-def describe(n: int, model: str) -> str:
-    return f"verifying {n} drifted path{'s' * (n != 1)} with {model}"
-

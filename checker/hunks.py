@@ -1,4 +1,4 @@
-"""The hunks of the drifted paths, as the model sees them.
+"""What a model is shown of a change: the hunks of some paths, cut to a budget.
 
 Secret paths (``verify.secret_paths``) are not even asked of git: name only. Binary files
 and submodule pointers are named, never shown. The text of the other files shares
@@ -8,7 +8,6 @@ each, at a line boundary, and every cut is stated.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,9 +15,8 @@ from pathlib import Path
 import pathspec
 
 from checker import gitio
+from checker.gitformats import unquote
 from checker.scope import Touched
-
-_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
 @dataclass(frozen=True)
@@ -33,30 +31,6 @@ class FileDiff:
     @property
     def shown_bytes(self) -> int:
         return len(self.text.encode("utf-8")) if self.text is not None else 0
-
-
-def unquote(name: str) -> str:
-    """A path as git prints it in a diff header (maybe C-quoted), without its a/ or b/."""
-    if len(name) >= 2 and name[0] == '"' and name[-1] == '"':
-        body, out, i = name[1:-1], bytearray(), 0
-        while i < len(body):
-            c = body[i]
-            if c == "\\" and i + 1 < len(body):
-                nxt = body[i + 1]
-                digits = body[i + 1:i + 4]
-                if len(digits) == 3 and all(d in "01234567" for d in digits):
-                    out.append(int(digits, 8) & 0xFF)
-                    i += 4
-                    continue
-                out.append(_ESCAPES.get(nxt, ord(nxt) & 0xFF))
-                i += 2
-                continue
-            out += c.encode("utf-8", "surrogateescape")
-            i += 1
-        name = os.fsdecode(bytes(out))
-    if name.startswith(("a/", "b/")):
-        name = name[2:]
-    return name
 
 
 def _parse(raw: bytes) -> dict[str, tuple[str, bool, bool]] | None:
