@@ -356,7 +356,7 @@ def test_bad_config_and_outside_a_repo(
 ) -> None:
     awards.write(".planscope.yaml", "on_drift: sometimes\n")
     r = awards.planscope("check")
-    assert r.code == 2 and r.err.startswith("planscope: .planscope.yaml:1:11: on_drift:")
+    assert r.code == 2 and r.err.startswith("planscope: error: .planscope.yaml:1:11: on_drift:")
     r = Repo(tmp_path_factory.mktemp("nowhere")).planscope("check")
     assert r.code == 2 and "not inside a git repository" in r.err
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from checker import github
+from checker import event
 from checker.errors import BadInput
+from checker.render import github, markdown
 from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES = "plans/awards.yaml#tables"
@@ -189,12 +190,12 @@ def test_escaping_follows_the_workflow_command_rules() -> None:
     ],
 )
 def test_plan_line_of_the_pull_request_body(body: str | None, ref: str | None) -> None:
-    assert github.body_plan_ref(body) == ref
+    assert event.body_plan_ref(body) == ref
 
 
 def test_two_plan_lines_in_the_body_are_bad_input() -> None:
     with pytest.raises(BadInput, match="2 different 'Plan:' lines"):
-        github.body_plan_ref("Plan: plans/a.yaml#x\r\nPlan: plans/a.yaml#y\r\n")
+        event.body_plan_ref("Plan: plans/a.yaml#x\r\nPlan: plans/a.yaml#y\r\n")
 
 
 def test_read_event(tmp_path: Path) -> None:
@@ -204,28 +205,28 @@ def test_read_event(tmp_path: Path) -> None:
         "base": {"sha": "b" * 40, "repo": {"full_name": "acme/app"}},
         "head": {"sha": "h" * 40, "ref": "topic", "repo": None},
     }}))
-    ev = github.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
+    ev = event.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
     assert (ev.base, ev.head, ev.body_ref, ev.head_branch, ev.number) == (
         "b" * 40, "h" * 40, "plans/a.yaml#x", "topic", 3)
     assert ev.fork and ev.fork_name == "a deleted fork"
     # other events and no event: nothing to read
-    assert github.read_event({"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(path)}).base \
+    assert event.read_event({"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(path)}).base \
         is None
-    assert github.read_event({}) == github.Event()
+    assert event.read_event({}) == event.Event()
     path.write_text("{not json")
     with pytest.raises(BadInput, match="cannot read the event payload"):
-        github.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
+        event.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
     path.write_text(json.dumps({"merge_group": {"head_sha": "h"}}))
     with pytest.raises(BadInput, match=r"without merge_group\.base_sha"):
-        github.read_event({"GITHUB_EVENT_NAME": "merge_group", "GITHUB_EVENT_PATH": str(path)})
+        event.read_event({"GITHUB_EVENT_NAME": "merge_group", "GITHUB_EVENT_PATH": str(path)})
 
 
 def test_markdown_helpers_keep_untrusted_text_inert() -> None:
-    assert github.md_code("a`b|c", table=True) == "``a`b\\|c``"
-    assert github.md_code("`x`") == "`` `x` ``"
-    assert github.md_text("<img src=x> **bold** [link](http://x)\nnext") == (
+    assert markdown.md_code("a`b|c", table=True) == "``a`b\\|c``"
+    assert markdown.md_code("`x`") == "`` `x` ``"
+    assert markdown.md_text("<img src=x> **bold** [link](http://x)\nnext") == (
         "\\<img src=x\\> \\*\\*bold\\*\\* \\[link\\]\\(http://x\\) next")
-    block = github.md_block("+```\n+text\n```` inside", "diff")
+    block = markdown.md_block("+```\n+text\n```` inside", "diff")
     assert block.startswith("`````diff\n") and block.endswith("\n`````")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from checker import gitio
-from checker.gitio import Change
+from checker.gitformats import Change
 from tests.conftest import Repo
 
 

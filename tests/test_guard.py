@@ -253,7 +253,7 @@ def test_no_active_slice_allows_with_a_one_line_note(awards: Repo) -> None:
     r = guard(awards, "Write", awards.path / "app/auth/session.py")
     assert r.code == 0 and r.out == ""
     assert len(r.err.splitlines()) == 1
-    assert r.err.startswith("planscope guard: no active slice (`planscope use plans/")
+    assert r.err.startswith("planscope: no active slice (`planscope use plans/")
     assert "app/auth/session.py not checked" in r.err
 
 
@@ -281,14 +281,14 @@ def test_invalid_guard_config_is_rejected(active: Repo) -> None:
     active.write(".planscope.yaml", "guard:\n  mode: lenient\n")
     r = guard(active, "Write", active.path / "app/views/awards.py")
     assert r.code == 1 and r.out == ""
-    assert "planscope guard: .planscope.yaml:2:9: guard.mode:" in r.err
+    assert "planscope: error: .planscope.yaml:2:9: guard.mode:" in r.err
 
 
 def test_an_invalid_plan_is_a_non_blocking_error(active: Repo) -> None:
     active.write("plans/awards.yaml", "version: 1\nid: Bad Id\n")
     r = guard(active, "Write", active.path / "app/views/awards.py")
     assert r.code == 1 and r.out == ""
-    assert r.err.startswith("planscope guard: plans/awards.yaml:")
+    assert r.err.startswith("planscope: error: plans/awards.yaml:")
     # ... but refuses the edit when an active slice is required
     active.write(".planscope.yaml", "guard:\n  require_active: true\n")
     r = guard(active, "Write", active.path / "app/views/awards.py")
@@ -337,7 +337,7 @@ def test_outside_a_git_work_tree_is_not_checked(active: Repo, tmp_path: Path) ->
 def test_malformed_input_is_a_non_blocking_error(active: Repo, stdin: str, message: str) -> None:
     r = active.planscope("guard", stdin=stdin)
     assert r.code == 1 and r.out == ""
-    assert r.err.startswith("planscope guard: ") and message in r.err
+    assert r.err.startswith("planscope: error: ") and message in r.err
     assert len(r.err.splitlines()) == 1
 
 
@@ -493,10 +493,10 @@ def _importtime_guard(repo: Repo, path: Path) -> subprocess.CompletedProcess[str
 
 def test_a_warm_guard_neither_parses_nor_validates_the_plan(active: Repo) -> None:
     target = active.path / "app/views/awards.py"
-    shutil.rmtree(active.path / ".git/planscope/valid", ignore_errors=True)  # `use` validated
+    shutil.rmtree(active.path / ".git/planscope/cache/valid", ignore_errors=True)  # `use` validated
     cold = _importtime_guard(active, target)
     assert cold.returncode == 2 and "| jsonschema\n" in cold.stderr
-    assert (active.path / ".git/planscope/guard-cache.json").is_file()
+    assert any((active.path / ".git/planscope/cache/guard").iterdir())
     warm = _importtime_guard(active, target)
     assert warm.returncode == 2 and "refused: outside the active slice 'tables'" in warm.stderr
     assert "jsonschema" not in warm.stderr
@@ -516,21 +516,26 @@ def test_a_changed_plan_or_config_is_seen_at_once(active: Repo) -> None:
 
 
 def test_a_broken_cache_is_ignored_and_rewritten(active: Repo) -> None:
-    cache = active.path / ".git/planscope/guard-cache.json"
+    cache = active.path / ".git/planscope/cache/guard"
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
-    entries = json.loads(cache.read_text())
-    cache.write_text(json.dumps({key: {"garbage": True} for key in entries}))
+    entries = list(cache.iterdir())
+    assert entries
+    for entry in entries:
+        entry.write_text(json.dumps({"garbage": True}))
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
-    assert all("garbage" not in v for v in json.loads(cache.read_text()).values())
-    cache.write_text("{not json")
+    assert all("garbage" not in json.loads(e.read_text()) for e in cache.iterdir())
+    for entry in cache.iterdir():
+        entry.write_text("{not json")
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
     assert allowed_silently(guard(active, "Write", active.path / "app/models/__init__.py"))
 
 
 def test_an_unwritable_cache_does_not_stop_the_guard(active: Repo) -> None:
-    cache = active.path / ".git/planscope/guard-cache.json"
-    cache.mkdir(parents=True)  # neither readable as a file nor replaceable
+    cache = active.path / ".git/planscope/cache/guard"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("a file where the folder should be")  # nothing can be written under it
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
     assert allowed_silently(guard(active, "Write", active.path / "app/models/__init__.py"))
-    assert cache.is_dir() and list(cache.iterdir()) == []
-    assert not [p for p in cache.parent.iterdir() if p.name.startswith(".guard-cache.")]
+    assert cache.is_file()
+    assert not [p for p in cache.parent.iterdir() if p.name.endswith(".tmp")]

@@ -75,7 +75,7 @@ def test_schema_violations(awards: Repo, old: str, new: str) -> None:
     r = awards.planscope("validate", "plans/awards.yaml")
     assert r.code == 2
     first = r.err.splitlines()[0]
-    assert first.startswith("planscope: plans/awards.yaml:") and first.count(":") >= 4, first
+    assert first.startswith("planscope: error: plans/awards.yaml:") and first.count(":") >= 4, first
 
 
 def test_crlf_plan_and_files(awards: Repo) -> None:
@@ -150,7 +150,8 @@ def test_unborn_branch(repo: Repo) -> None:
 def test_outside_a_repository(tmp_path: Path) -> None:
     for args in (["check"], ["validate"], ["status"], ["trace", "x"], ["new", "x"]):
         r = Repo(tmp_path).planscope(*args)
-        assert r.code == 2 and r.err.startswith("planscope: not inside a git repository"), args
+        assert r.code == 2, args
+        assert r.err.startswith("planscope: error: not inside a git repository"), args
 
 
 def test_non_utf8_and_control_names_print_escaped(awards: Repo) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import errors, gitio, hooks
+from checker import amend as amend_mod
+from checker import errors, gitformats, gitio
+from checker.commands import hooks
 from tests.conftest import Repo, Run
 
 TABLES = "plans/awards.yaml#tables"
@@ -79,7 +81,7 @@ def remote(awards: Repo, tmp_path: Path) -> Path:
     (["-m", "fix", "--all"], False),
 ])
 def test_commit_args_amend(args: list[str], amend: bool) -> None:
-    assert hooks.commit_args_amend(args) is amend
+    assert amend_mod.commit_args_amend(args) is amend
 
 
 def test_amending_walks_up_to_the_nearest_git_process(repo: Repo) -> None:
@@ -89,41 +91,41 @@ def test_amending_walks_up_to_the_nearest_git_process(repo: Repo) -> None:
         100: (50, ["/usr/lib/git-core/git", "-c", "a.b=c", "commit", "--amend", "-q"]),
         50: (1, ["git", "push"]),  # farther away: never looked at
     }
-    assert hooks.amending(repo.path, table.get, start=300)
+    assert amend_mod.amending(repo.path, table.get, start=300)
     table[100] = (50, ["git", "commit", "-m", "msg"])
-    assert not hooks.amending(repo.path, table.get, start=300)
-    assert not hooks.amending(repo.path, lambda pid: None, start=300)  # nothing visible: new
+    assert not amend_mod.amending(repo.path, table.get, start=300)
+    assert not amend_mod.amending(repo.path, lambda pid: None, start=300)  # nothing visible: new
     repo.git("config", "alias.fix", "commit --amend")
     repo.git("config", "alias.fix2", "fix -q")
     table[100] = (50, ["git", "fix2", "--no-edit"])
-    assert hooks.amending(repo.path, table.get, start=300)
+    assert amend_mod.amending(repo.path, table.get, start=300)
     repo.git("config", "alias.sh", "!git commit --amend")
     table[100] = (50, ["git", "sh"])
-    assert not hooks.amending(repo.path, table.get, start=300)
+    assert not amend_mod.amending(repo.path, table.get, start=300)
 
 
 def test_clean_message_like_git() -> None:
     text = ("Add table\n\n# a comment\nPlan: plans/a.yaml#t\n# Please enter...\n"
             "# ------------------------ >8 ------------------------\n"
             "diff --git a/x b/x\n Plan: not-a-trailer\n")
-    assert hooks.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
-    kept = hooks.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
+    assert gitformats.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
+    kept = gitformats.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
     assert kept == "#123 fixed\n\nPlan: x\n"
-    assert hooks.clean_message(text, "#", "verbatim") == text
+    assert gitformats.clean_message(text, "#", "verbatim") == text
 
 
 def test_comment_char_from_config(repo: Repo) -> None:
     text = "Subject\n\n# not a comment\nPlan: x\n; a comment\n"
-    assert hooks.comment_prefix(repo.path, text) == "#"
+    assert gitio.comment_prefix(repo.path, text) == "#"
     repo.git("config", "core.commentChar", ";")
-    assert hooks.comment_prefix(repo.path, text) == ";"
+    assert gitio.comment_prefix(repo.path, text) == ";"
     repo.git("config", "core.commentChar", "auto")
-    assert hooks.comment_prefix(repo.path, text) == ";"  # the char git's comments start with
+    assert gitio.comment_prefix(repo.path, text) == ";"  # the char git's comments start with
 
 
 def test_fixup_targets() -> None:
-    def commit(sha: str, subject: str) -> gitio.Commit:
-        return gitio.Commit(sha * 40, (), subject, ())
+    def commit(sha: str, subject: str) -> gitformats.Commit:
+        return gitformats.Commit(sha * 40, (), subject, ())
 
     assert hooks.fixup_target("fixup! fixup! Add table") == ("fixup!", "Add table")
     assert hooks.fixup_target("squash! Add") == ("squash!", "Add")
@@ -138,10 +140,10 @@ def test_fixup_targets() -> None:
 
 def test_parse_push_lines() -> None:
     sha = "a" * 40
-    ups = hooks.parse_push_lines(f"refs/heads/main {sha} refs/heads/main {ZERO}\n\n".encode())
-    assert ups == [hooks.RefUpdate("refs/heads/main", sha, "refs/heads/main", ZERO)]
+    ups = gitformats.parse_push_lines(f"refs/heads/main {sha} refs/heads/main {ZERO}\n\n".encode())
+    assert ups == [gitformats.RefUpdate("refs/heads/main", sha, "refs/heads/main", ZERO)]
     with pytest.raises(errors.BadInput, match="line 1 of stdin"):
-        hooks.parse_push_lines(b"refs/heads/main main refs/heads/main HEAD\n")
+        gitformats.parse_push_lines(b"refs/heads/main main refs/heads/main HEAD\n")
 
 
 # --- install / uninstall ----------------------------------------------------------------

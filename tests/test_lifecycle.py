@@ -201,6 +201,6 @@ def test_doctor_unreachable_api_ends_within_its_bound(
     r = awards.planscope("doctor")
     elapsed = time.monotonic() - start
     assert elapsed < 8, elapsed
-    assert f"checking http://127.0.0.1:{silent_server}/v1/models (waits at most 5s)" in r.out
+    assert f"checking http://127.0.0.1:{silent_server}/v1/models (waits at most 5s)" in r.err
     assert "FAIL  API not reachable at" in r.out and "timed out" in r.out
     assert r.code == 2

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from checker import plan as plan_mod
-from checker import schemas, yamlfile
+from checker import schemas, state, yamlfile
 from checker.errors import BadInput
 from tests.conftest import AWARDS_PLAN, Repo
 
@@ -192,16 +192,16 @@ def test_validate_from_a_subfolder_and_bad_revision(repo: Repo) -> None:
     assert (r.code, r.out.strip()) == (0, "plans/good.yaml: ok (1 slice)")
     r = repo.planscope("validate", "--against", "nope")
     assert r.code == 2
-    assert r.err.strip() == "planscope: unknown revision 'nope' (not a commit in this repository)"
+    assert r.err.strip() == ("planscope: error: unknown revision 'nope' (not a commit in this "
+                             "repository)")
 
 
 def test_validate_outside_a_repository(tmp_path: Path) -> None:
     r = Repo(tmp_path).planscope("validate")
-    assert r.code == 2 and r.err.startswith("planscope: not inside a git repository")
+    assert r.code == 2 and r.err.startswith("planscope: error: not inside a git repository")
 
 
 def test_schema_file_is_shipped_once() -> None:
-    from checker import schemas
 
     root = Path(__file__).resolve().parent.parent
     assert not (root / "checker" / "schemas").exists()
@@ -224,8 +224,8 @@ def test_validated_plans_skip_the_schema_next_time(repo: Repo) -> None:
 
     repo.write("plans/p.yaml", MINIMAL)
     probe = (
-        "import sys; from pathlib import Path; from checker import plan, schemas; "
-        "root = Path('.'); plan.load(root, 'plans/p.yaml', schemas.validated_in(root)); "
+        "import sys; from pathlib import Path; from checker import plan, state; "
+        "root = Path('.'); plan.load(root, 'plans/p.yaml', state.Cache.of(root, 'valid')); "
         "print('jsonschema' in sys.modules)"
     )
 
@@ -237,9 +237,9 @@ def test_validated_plans_skip_the_schema_next_time(repo: Repo) -> None:
 
     assert loads_jsonschema() is True
     assert loads_jsonschema() is False  # same text, same schema: known valid
-    valid_dir = repo.path / ".git/planscope/valid"
+    valid_dir = repo.path / ".git/planscope/cache/valid"
     assert len(list(valid_dir.iterdir())) == 1
     repo.write("plans/p.yaml", MINIMAL.replace("version: 1", "version: 2"))
     with pytest.raises(BadInput, match="version"):  # a changed text is validated again
-        plan_mod.load(repo.path, "plans/p.yaml", schemas.validated_in(repo.path))
+        plan_mod.load(repo.path, "plans/p.yaml", state.Cache.of(repo.path, "valid"))
     assert len(list(valid_dir.iterdir())) == 1  # an invalid text is never remembered

@@ -22,12 +22,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from checker import cli, planrecord, planreview
+from checker import cli, planrecord
 from checker import plan as plan_mod
+from checker.commands import plan_review as planreview
 from checker.config import Reviewer
 from checker.errors import BadInput
-from checker.verify import prompt as vprompt
-from checker.verify.ask import Answer
+from checker.model import prompt as vprompt
+from checker.model.ask import Answer
 from tests import fake_api
 from tests.conftest import Repo, Run
 from tests.test_verify import data_blocks, system_text, user_message

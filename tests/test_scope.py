@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.gitio import Change
+from checker.gitformats import Change
 from checker.plan import Plan, Slice
 from checker.scope import Patterns, ScopeResult, Touched, classify, compile_scope
 

@@ -17,16 +17,15 @@ from typing import Any
 
 import pytest
 
-from checker import check, config, gitio, report, verify
+from checker import config, gitformats, gitio, hunks, pipeline, verify
 from checker.errors import VerifyUnavailable
+from checker.model import prompt as vprompt
+from checker.model import providers
+from checker.model import reply as vreply
 from checker.plan import Plan, Slice
+from checker.render import text as report
 from checker.scope import ScopeResult, Touched
-from checker.verify import diff as vdiff
-from checker.verify import prompt as vprompt
-from checker.verify import providers
-from checker.verify import reply as vreply
-from checker.verify.progress import Progress
-from checker.verify.result import Verdict, Verification
+from checker.verify import Verdict, Verification
 from tests import fake_api
 from tests.conftest import Repo, Run
 
@@ -278,7 +277,7 @@ def test_cache_hit_makes_no_call_and_no_cache_forces_one(
     assert len(api.requests) == 2
 
     git_dir = awards.path / ".git" / "planscope"
-    assert len(list((git_dir / "cache").glob("*.json"))) == 1
+    assert len(list((git_dir / "cache" / "answers").glob("*.json"))) == 1
     log = [json.loads(line) for line in (git_dir / "verdicts.jsonl").read_text().splitlines()]
     assert [e["cached"] for e in log] == [False, True, False]
     assert {e["plan"] for e in log} == {"plans/awards.yaml"} and log[0]["slice"] == "tables"
@@ -354,7 +353,7 @@ def test_fault_ends_within_timeout_and_follows_on_error(
     proc = run_cli(awards, "check", "--commit", "HEAD", env=dict(os.environ))
     cfg = config.load(awards.path)
     cfg = replace(cfg, verify=replace(cfg.verify, on_error="pass"))
-    results = check.run(awards.path, cfg, check.Target("commit", "HEAD"), check.Options())
+    results = pipeline.run(awards.path, cfg, pipeline.Target("commit", "HEAD"), pipeline.Options())
     in_process = time.monotonic() - start
     fail = finish(proc)
     elapsed = time.monotonic() - start
@@ -365,7 +364,7 @@ def test_fault_ends_within_timeout_and_follows_on_error(
     (line,) = fail.err.strip().splitlines()  # one line, no traceback
     assert line.startswith("planscope: error: verification could not run: ")
     assert reason in line
-    assert check.exit_code(results) == 0
+    assert pipeline.exit_code(results) == 0
     out, err = report.to_text(results)
     assert "WARNING: verification could not run (" in out and reason in out
     assert "drift let through because verify.on_error is pass" in out
@@ -496,7 +495,7 @@ def test_injection_corpus_stays_data_and_cannot_flip_forbidden(
 def test_progress_line_only_on_a_terminal(awards: Repo, api: fake_api.FakeAPI) -> None:
     configure(awards)
     commit_change(awards, STANDARD)
-    api.default = replace(OK_REPLY, delay=0.6)
+    api.default = replace(OK_REPLY, delay=1.6)
     r = awards.on_a_terminal("check", "--commit", "HEAD")
     out, tty = r.out, r.err
     assert r.code == 0, out + tty
@@ -508,7 +507,7 @@ def test_progress_line_only_on_a_terminal(awards: Repo, api: fake_api.FakeAPI) -
 
 def test_fast_path_does_not_import_the_sdk(awards: Repo,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    probe = ("import sys, checker.cli, checker.check, checker.verify, checker.verify.providers;"
+    probe = ("import sys, checker.cli, checker.pipeline, checker.verify, checker.model.providers;"
              "print('anthropic' in sys.modules)")
     proc = subprocess.run((sys.executable, "-c", probe), capture_output=True, text=True,
                           check=True)
@@ -535,7 +534,7 @@ def test_reply_policy() -> None:
         {"path": "e", "verdict": "incidental", "confidence": 0.8},  # no reason: kept
         "not an object",
     ]
-    got = {v.path: v for v in vreply.parse({"verdicts": entries}, "test")}
+    got = {v.path: v for v in verify.parse_verdicts({"verdicts": entries}, "test")}
     assert set(got) == {"a", "e"}
     assert got["a"] == Verdict("a", "drift", "no", 0.6)
     assert got["e"].reason == "(no reason given)"
@@ -543,7 +542,7 @@ def test_reply_policy() -> None:
     bad: object
     for bad in (None, [], {"verdicts": {"a": 1}}, {"answer": []}):
         with pytest.raises(VerifyUnavailable, match="malformed reply from test"):
-            vreply.parse(bad, "test")
+            verify.parse_verdicts(bad, "test")
 
 
 def test_final_verdicts_policy() -> None:
@@ -565,7 +564,7 @@ def test_large_diff_is_cut_per_file_and_the_cut_is_stated(awards: Repo) -> None:
     commit_change(awards, {"docs/café notes.md": "small change\n", "src/big.py": big})
     head = awards.git("rev-parse", "HEAD").strip()
     drifted = [Touched("docs/café notes.md", "A"), Touched("src/big.py", "A")]
-    files = vdiff.collect(awards.path, (f"{head}~1", head), False, drifted, (), 3000)
+    files = hunks.collect(awards.path, (f"{head}~1", head), False, drifted, (), 3000)
     small, cut = files
     assert small.text is not None and "+small change" in small.text and small.cut == ""
     assert cut.text is not None and cut.total_bytes > 20_000
@@ -574,23 +573,23 @@ def test_large_diff_is_cut_per_file_and_the_cut_is_stated(awards: Repo) -> None:
                               f"{cut.total_bytes} bytes shown")
     plan = Plan("plans/p.yaml", "p", "P", "approved", (Slice("s", "S", "approved"),))
     scope = ScopeResult(tuple(drifted), (), tuple(drifted), (), ())
-    built = vprompt.build(plan, plan.slices, scope, files, 3000)
-    assert "The diff was cut to fit 3000 bytes: 1 of 2 file(s) are shown in part" in built.user
+    built = verify.build_prompt(plan, plan.slices, scope, files, 3000)
+    assert "Cut to fit 3000 bytes: 1 of 2 file(s) are shown in part" in built.user
     _, blocks, _ = data_blocks(built.user)
     assert any(label.startswith('diff "src/big.py" (A) [cut to fit') for label in blocks)
 
 
 def test_quoted_paths_in_diff_headers() -> None:
-    assert vdiff.unquote('"b/caf\\303\\251 \\"x\\".py"') == 'café "x".py'
-    assert vdiff.unquote("a/plain/path.py") == "plain/path.py"
-    assert vdiff.unquote('"a/tab\\there"') == "tab\there"
+    assert gitformats.unquote('"b/caf\\303\\251 \\"x\\".py"') == 'café "x".py'
+    assert gitformats.unquote("a/plain/path.py") == "plain/path.py"
+    assert gitformats.unquote('"a/tab\\there"') == "tab\there"
 
 
 def test_staged_hunks_and_the_shared_git_dir(awards: Repo, tmp_path: Path) -> None:
     awards.write("README.md", "# app\nstaged line\n")
     awards.git("add", "README.md")
     awards.write("README.md", "# app\nstaged line\nnot staged\n")
-    (readme,) = vdiff.collect(awards.path, (), True, [Touched("README.md", "M")], (), 10_000)
+    (readme,) = hunks.collect(awards.path, (), True, [Touched("README.md", "M")], (), 10_000)
     assert readme.text is not None and "+staged line" in readme.text
     assert "not staged" not in readme.text
     main_git = (awards.path / ".git").resolve()
@@ -609,6 +608,9 @@ class _StuckProvider:
         self.last_failure: str | None = None
         self.cancelled = False
 
+    def prepare(self) -> None:
+        pass
+
     def call(self, prompt: vprompt.Prompt, request: Mapping[str, Any],
              deadline: float) -> providers.Reply:
         self.last_failure = "the API is overloaded (HTTP 529 overloaded_error)"
@@ -621,12 +623,12 @@ class _StuckProvider:
 
 def test_the_deadline_is_hard_even_when_the_provider_hangs() -> None:
     stuck = _StuckProvider()
-    built = vprompt.Prompt("system", "user", "0" * 20, ("a",), "", ())
+    built = vprompt.Prompt("system", "user", "0" * 20, verify.TOOL)
     start = time.monotonic()
-    with pytest.raises(VerifyUnavailable) as info:
-        providers.call_within(stuck, built, {}, start + 0.5, 0.5,
-                              Progress("verifying 1 drifted path with stuck-model", 0.5))
+    (got,) = providers.call_all_within([(stuck, built, {})], start + 0.5, 0.5,
+                                       "verifying 1 drifted path with stuck-model")
+    assert isinstance(got, VerifyUnavailable)
     assert time.monotonic() - start < 1.0
     assert stuck.cancelled
-    assert str(info.value) == ("no verdict from stuck-model within 0.5s (verify.timeout_s); "
+    assert str(got) == ("no verdict from stuck-model within 0.5s (verify.timeout_s); "
                                "last attempt: the API is overloaded (HTTP 529 overloaded_error)")

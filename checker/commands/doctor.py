@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import config, gitio
-from checker.errors import PlanscopeError
+from checker import config, errors, gitio
+from checker.errors import Outcome, PlanscopeError
+from checker.model import ask
+from checker.validation import validate
 
 API_TIMEOUT_S = 5.0
 DEFAULT_API = "https://api.anthropic.com"
@@ -77,7 +79,7 @@ def _api(offline: bool, say: Callable[[str], None]) -> list[Line]:
             "export ANTHROPIC_API_KEY=... (or use on_drift: block)",
         )
     ]
-    if offline or os.environ.get("PLANSCOPE_OFFLINE") == "1":
+    if offline or ask.offline():
         return [*lines, Line("WARN", "API reachability not checked (offline)")]
     base = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_API
     url = base.rstrip("/") + "/v1/models"
@@ -116,7 +118,7 @@ def _api(offline: bool, say: Callable[[str], None]) -> list[Line]:
     ]
 
 
-def run(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator[Line]:
+def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator[Line]:
     """Yield the checks one by one, so each shows as soon as it is known."""
     yield _git_version()
     yield Line("OK", f"python {sys.version.split()[0]}")
@@ -134,8 +136,6 @@ def run(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator
             yield Line("FAIL", problem, "fix the config (schema: schemas/config.schema.json)")
         cfg = None
     if cfg is not None:
-        from checker.validate import validate
-
         result = validate(root, cfg, [], None)
         for p in result.valid:
             yield Line("OK", f"plan {p.path}")
@@ -149,3 +149,11 @@ def run(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator
             )
     yield from _hooks(root)
     yield from _api(offline, say)
+
+
+def doctor(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Outcome:
+    """Every check, one line each with its fix; exit 2 when one failed. ``say`` prints what
+    it waits on while it waits."""
+    lines = list(checks(cwd, offline, say))
+    failed = any(line.level == "FAIL" for line in lines)
+    return Outcome.of(errors.BAD_INPUT if failed else errors.OK, [str(line) for line in lines])

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from checker import errors, resolve
+from checker.config import Config
+from checker.errors import Outcome
 from checker.plan import Plan, Slice
 from checker.resolve import TRAILER
 
@@ -52,3 +57,9 @@ def render(plan: Plan, s: Slice) -> str:
         lines.append("")
     lines += ["---", "", f"{TRAILER}: {plan.path}#{s.id}"]
     return "\n".join(lines) + "\n"
+
+
+def pr_body(root: Path, config: Config, ref: str) -> Outcome:
+    """Markdown for a pull request description (pipe to ``gh pr create --body-file -``)."""
+    plan, slice_ = resolve.named_slice(root, config, ref)
+    return Outcome(errors.OK, render(plan, slice_))

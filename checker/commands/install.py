@@ -23,24 +23,17 @@ import shlex
 import shutil
 import stat
 import sys
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from checker import errors, gitio
+from checker import errors, gitio, state
+from checker.errors import Outcome
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# planscope-hook:"
 HOOKS_PATH_KEY = "core.hooksPath"
-_SOURCE_DIR = Path(__file__).resolve().parent.parent / "hooks"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent / "hooks_data"  # in a wheel
+_SOURCE_DIR = Path(__file__).resolve().parent.parent.parent / "hooks"  # in a checkout
 _PLACEHOLDER = "INSTALL_PLANSCOPE=''"
-
-
-@dataclass
-class Result:
-    code: int = errors.OK
-    out: list[str] = field(default_factory=list)
-    err: list[str] = field(default_factory=list)
 
 
 def script(name: str) -> str:
@@ -48,10 +41,8 @@ def script(name: str) -> str:
     pyproject.toml) or, in a source checkout, from ``hooks/``."""
     if name not in HOOK_NAMES:
         raise ValueError(name)
-    packaged = resources.files("checker") / "hooks_data" / name
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (_SOURCE_DIR / name).read_text(encoding="utf-8")
+    packaged = _PACKAGE_DIR / name
+    return (packaged if packaged.is_file() else _SOURCE_DIR / name).read_text(encoding="utf-8")
 
 
 def _planscope_command() -> str:
@@ -100,18 +91,9 @@ def _refusal(found: list[Path]) -> str:
 
 
 def _write(folder: Path, names: tuple[str, ...]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
     for name in names:
-        target = folder / name
-        tmp = folder / f".{name}.planscope-tmp"
-        tmp.write_text(rendered(name), encoding="utf-8")
-        mode = stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
-        tmp.chmod(mode)
-        os.replace(tmp, target)
-
-
-def own_hooks_dir(root: Path) -> Path:
-    return gitio.common_dir(root) / "planscope" / "hooks"
+        state.atomic_write(folder / name, rendered(name), mode=mode)
 
 
 def _same(a: str | Path, b: Path) -> bool:
@@ -121,9 +103,9 @@ def _same(a: str | Path, b: Path) -> bool:
         return False
 
 
-def install(root: Path, hooks_path: bool = False) -> Result:
+def install(root: Path, hooks_path: bool = False) -> Outcome:
     current = gitio.config_get(root, HOOKS_PATH_KEY)
-    own = own_hooks_dir(root)
+    own = state.hooks_dir(root)
     if not hooks_path:
         folder = gitio.git_path(root, "hooks")
         found = _foreign(folder, HOOK_NAMES)
@@ -131,7 +113,8 @@ def install(root: Path, hooks_path: bool = False) -> Result:
             raise errors.BadInput(_refusal(found))
         _write(folder, HOOK_NAMES)
         where = f" (core.hooksPath is {current})" if current else ""
-        return Result(out=[f"planscope: installed {', '.join(HOOK_NAMES)} into {folder}{where}"])
+        return Outcome.of(errors.OK, [f"planscope: installed {', '.join(HOOK_NAMES)} into "
+                                      f"{folder}{where}"])
     if current and not _same(current if os.path.isabs(current) else root / current, own):
         raise errors.BadInput(
             f"not setting core.hooksPath: it is already {current!r}; git runs the hooks there. "
@@ -146,13 +129,13 @@ def install(root: Path, hooks_path: bool = False) -> Result:
             f"(it adds to {default} and leaves those hooks alone)")
     _write(own, HOOK_NAMES)
     gitio.config_set_local(root, HOOKS_PATH_KEY, str(own))
-    return Result(out=[f"planscope: installed {', '.join(HOOK_NAMES)} into {own} and set "
-                       f"core.hooksPath to it"])
+    return Outcome.of(errors.OK, [f"planscope: installed {', '.join(HOOK_NAMES)} into {own} "
+                                  f"and set core.hooksPath to it"])
 
 
-def uninstall(root: Path) -> Result:
+def uninstall(root: Path) -> Outcome:
     removed: list[str] = []
-    own = own_hooks_dir(root)
+    own = state.hooks_dir(root)
     folders = [gitio.git_path(root, "hooks"), gitio.common_dir(root) / "hooks", own]
     seen: set[Path] = set()
     for folder in folders:
@@ -171,5 +154,5 @@ def uninstall(root: Path) -> Result:
     if own.is_dir() and not any(own.iterdir()):
         own.rmdir()
     if not removed:
-        return Result(out=["planscope: no planscope hooks installed; nothing removed"])
-    return Result(out=[f"planscope: removed {', '.join(removed)}"])
+        return Outcome.of(errors.OK, ["planscope: no planscope hooks installed; nothing removed"])
+    return Outcome.of(errors.OK, [f"planscope: removed {', '.join(removed)}"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker import gitio
-from checker.gitio import Change, Commit
+from checker import errors, gitio, resolve
+from checker import plan as plan_mod
+from checker.config import Config
+from checker.errors import Outcome
+from checker.gitformats import Change, Commit
 from checker.plan import Plan, Slice
 from checker.resolve import NONE
 from checker.scope import ScopeResult, classify, compile_scope
@@ -109,3 +113,25 @@ def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
         lines += [f"      forbidden  {p}" for p in sorted({t.path for t in st.scope.forbidden})]
         lines += [f"      commit     {c.short} {c.subject}" for c in st.commits]
     return lines
+
+
+def status(root: Path, config: Config, plan_path: str | None, rev_range: str | None,
+           fmt: str) -> Outcome:
+    """Per slice of one plan (or a line per plan): planned files touched and untouched,
+    drift, and the commits that claim it."""
+    plans = resolve.Plans(root, config)
+    rels = ([resolve.repo_relative(root, plan_path)] if plan_path
+            else plan_mod.plan_files(root, config.plans_dir))
+    commits = gitio.log(root, rev_range or "HEAD") if gitio.has_commits(root) or rev_range \
+        else []
+    report = []
+    for rel in rels:
+        p = plans.get(rel, "the command line" if plan_path else config.plans_dir)
+        report.append((p, plan_status(root, p, commits, config.always_allow)))
+    if fmt == "json":
+        doc = {"plans": [to_json(p, st) for p, st in report]}
+        return Outcome(errors.OK, json.dumps(doc, indent=2) + "\n")
+    if plan_path:
+        return Outcome.of(errors.OK, detail_lines(*report[0]))
+    return Outcome.of(errors.OK, [summary_line(p, st) for p, st in report]
+                      or [f"no plans in {config.plans_dir}/"])

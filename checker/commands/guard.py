@@ -41,9 +41,9 @@ Policies, in one place:
   ``guard.require_active``, an active slice that cannot be loaded refuses the edit instead.
   Never a traceback.
 - **Speed.** The guard runs before every edit. What it needs from the config and the plan is
-  kept in ``planscope/guard-cache.json`` in the git directory, keyed by a hash of those
-  files' bytes, the schemas and planscope's version: an unchanged plan is not parsed or
-  validated again, and jsonschema is not even imported.
+  kept in the work tree's ``planscope/cache/guard/``, keyed by a hash of those files' bytes,
+  the schemas and planscope's version: an unchanged plan is not parsed or validated again,
+  and jsonschema is not even imported.
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker import __version__, config, gitio, schemas
-from checker.errors import BadInput, PlanscopeError
+from checker import __version__, config, gitio, schemas, state
+from checker.errors import Outcome, PlanscopeError, error_text
+from checker.gitformats import Change
+from checker.hookinput import HookCall, HookInputError, parse_input, repo_paths
 
 if TYPE_CHECKING:  # imported where used: a Bash call or an outside path needs none of them
     from checker.plan import Plan, Slice
@@ -66,41 +68,10 @@ ALLOW = 0
 ERROR = 1  # a non-blocking hook error: Claude Code shows it and the edit goes ahead
 DENY = 2
 
-FILE_TOOLS: dict[str, str] = {
-    "Edit": "file_path",
-    "Write": "file_path",
-    "MultiEdit": "file_path",
-    "NotebookEdit": "notebook_path",
-}
 MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
-COMMAND = "planscope guard"
-ENV_PLAN = "PLANSCOPE_PLAN"
-ACTIVE_FILE = ("planscope", "active")
-CACHE_FILE = ("planscope", "guard-cache.json")
-CACHE_ENTRIES = 32
-CLAUDE_SETTINGS = ".claude/settings.json"
+ENV_PLAN = state.ENV_PLAN
 DENY_WITH = ("exit-code", "json")
 _SCOPE_LIST_MAX = 12  # patterns named in a refusal before "and N more"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the hook prints and its exit code."""
-
-    code: int
-    stdout: str = ""
-    stderr: str = ""
-
-
-class HookInputError(ValueError):
-    """The input is not a PreToolUse hook call."""
-
-
-@dataclass(frozen=True)
-class HookCall:
-    tool: str
-    path: str | None  # the file the tool edits; None for tools the guard does not read
-    cwd: Path
 
 
 @dataclass(frozen=True)
@@ -119,56 +90,6 @@ class Active:
     source: str  # where it came from, for messages
 
 
-# --- hook input -----------------------------------------------------------------------
-
-
-def parse_input(raw: bytes, fallback_cwd: Path) -> HookCall:
-    """The tool and the path it edits, from the hook's stdin."""
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
-        raise HookInputError(f"hook input is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise HookInputError("hook input is not a JSON object")
-    event = data.get("hook_event_name", "PreToolUse")
-    if event != "PreToolUse":
-        raise HookInputError(f"hook_event_name is {event!r}: planscope guard is a PreToolUse hook")
-    tool = data.get("tool_name")
-    if not isinstance(tool, str) or not tool:
-        raise HookInputError("hook input has no tool_name")
-    cwd_value = data.get("cwd")
-    cwd = fallback_cwd
-    if isinstance(cwd_value, str) and os.path.isabs(cwd_value):
-        cwd = Path(cwd_value)
-    field = FILE_TOOLS.get(tool)
-    if field is None:
-        return HookCall(tool, None, cwd)
-    tool_input = data.get("tool_input")
-    path = tool_input.get(field) if isinstance(tool_input, dict) else None
-    if not isinstance(path, str) or not path or "\0" in path:
-        raise HookInputError(f"{tool} hook input has no usable tool_input.{field}")
-    return HookCall(tool, path, cwd)
-
-
-def repo_paths(root: Path, cwd: Path, name: str) -> tuple[str, ...]:
-    """The repo-relative paths an edit of ``name`` touches: the directory entry it names and,
-    when that entry is a symbolic link, the file it leads to; those outside the work tree are
-    left out (so an empty result means "not in this repository")."""
-    joined = os.path.join(cwd, name)  # an absolute name replaces cwd
-    head, tail = os.path.split(joined)
-    target = os.path.realpath(joined)
-    entry = target if tail in ("", ".", "..") else os.path.join(os.path.realpath(head), tail)
-    top = Path(os.path.realpath(root))
-    found: list[str] = []
-    for candidate in (Path(entry), Path(target)):
-        if candidate == top or not candidate.is_relative_to(top):
-            continue
-        rel = candidate.relative_to(top).as_posix()
-        if rel not in found:
-            found.append(rel)
-    return tuple(found)
-
-
 # --- cache ----------------------------------------------------------------------------
 
 
@@ -180,71 +101,23 @@ def _read(path: Path) -> bytes:
         return f"\0{type(exc).__name__}".encode()
 
 
-class _Cache:
-    """Values derived from files, under keys hashed from those files' bytes: an entry is
-    found only while every input is unchanged, so nothing in it is ever stale."""
-
-    def __init__(self, git_dir: Path) -> None:
-        self.path = git_dir.joinpath(*CACHE_FILE)
-        self._entries: dict[str, Any] | None = None
-        self._base = [
-            b"guard-cache-1",
-            __version__.encode(),
-            schemas.text("plan").encode(),
-            schemas.text("config").encode(),
-        ]
-
-    def _load(self) -> dict[str, Any]:
-        if self._entries is None:
-            try:
-                data = json.loads(self.path.read_bytes())
-            except (OSError, ValueError):
-                data = {}
-            self._entries = data if isinstance(data, dict) else {}
-        return self._entries
-
-    def get(self, parts: Sequence[bytes], compute: Callable[[], Any],
+def _cached(cache: state.Cache, parts: Sequence[bytes], compute: Callable[[], Any],
             decode: Callable[[Any], Any]) -> Any:
-        """``decode(value)`` of the entry for ``parts``; on a miss (or an entry that does not
-        decode) ``compute()`` makes the value, which is stored. Errors are not cached."""
-        import hashlib
-
-        digest = hashlib.sha256()
-        for part in (*self._base, *parts):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
-        key = digest.hexdigest()
-        entries = self._load()
-        if key in entries:
-            try:
-                return decode(entries[key])
-            except (KeyError, TypeError, ValueError):
-                pass
-        value = compute()
-        decoded = decode(value)
-        entries.pop(key, None)
-        entries[key] = value
-        while len(entries) > CACHE_ENTRIES:
-            del entries[next(iter(entries))]
-        self._save(entries)
-        return decoded
-
-    def _save(self, entries: dict[str, Any]) -> None:
-        """Atomic (hooks may run side by side); a cache that cannot be written is skipped."""
-        import tempfile
-
+    """``decode(value)`` of the entry for ``parts`` (with planscope's version and the schemas);
+    on a miss, or an entry that does not decode, ``compute()`` makes the value, which is
+    stored. Errors are not cached."""
+    key = state.digest(b"guard-2", __version__, schemas.text("plan"), schemas.text("config"),
+                       *parts)
+    found = cache.get(key)
+    if found is not None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".guard-cache.")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(entries, f)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
+            return decode(found)
+        except (KeyError, TypeError, ValueError):
             pass
+    value = compute()
+    decoded = decode(value)
+    cache.put(key, value)
+    return decoded
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -253,7 +126,7 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _settings(root: Path, cache: _Cache) -> Settings:
+def _settings(root: Path, cache: state.Cache) -> Settings:
     def compute() -> dict[str, Any]:
         cfg = config.load(root)
         return {"plans_dir": cfg.plans_dir, "always_allow": list(cfg.always_allow),
@@ -264,7 +137,7 @@ def _settings(root: Path, cache: _Cache) -> Settings:
                         bool(v["require_active"]))
 
     parts = [b"settings", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml")]
-    result: Settings = cache.get(parts, compute, decode)
+    result: Settings = _cached(cache, parts, compute, decode)
     return result
 
 
@@ -302,54 +175,11 @@ def _decode_target(v: Any) -> tuple[Plan, tuple[Slice, ...]]:
 # --- the active slice -----------------------------------------------------------------
 
 
-def read_active(git_dir: Path) -> str | None:
-    """The slice ``planscope use`` set in this work tree, or None."""
-    path = git_dir.joinpath(*ACTIVE_FILE)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: cannot read the active slice: {exc}") from None
-    return text.strip() or None
-
-
-def _git_dir(root: Path) -> Path:
-    located = gitio.locate(root)
-    if located is None:
-        raise BadInput(f"not inside a git work tree: {root}")
-    return located[1]
-
-
-def set_active(root: Path, ref: str) -> Path:
-    """Write ``ref`` (``plans/x.yaml#slice``, already checked) as this work tree's active
-    slice; returns the file written."""
-    path = _git_dir(root).joinpath(*ACTIVE_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ref + "\n", encoding="utf-8")
-    return path
-
-
-def clear_active(root: Path) -> str | None:
-    """Forget this work tree's active slice; returns the one that was set, if any."""
-    git_dir = _git_dir(root)
-    previous = read_active(git_dir)
-    git_dir.joinpath(*ACTIVE_FILE).unlink(missing_ok=True)
-    return previous
-
-
-def current_active(root: Path) -> str | None:
-    return read_active(_git_dir(root))
-
-
 def _active(root: Path, git_dir: Path, env: Mapping[str, str], settings: Settings,
-            cache: _Cache) -> Active | None:
-    ref = env.get(ENV_PLAN, "").strip()
-    if ref:
-        return Active(ref, ENV_PLAN)
-    ref = read_active(git_dir) or ""
-    if ref:
-        return Active(ref, "planscope use")
+            cache: state.Cache) -> Active | None:
+    given = state.active_ref(git_dir, env)
+    if given is not None:
+        return Active(*given)
     branch = gitio.current_branch(root)
     if branch is None:
         return None
@@ -372,11 +202,12 @@ def _active(root: Path, git_dir: Path, env: Mapping[str, str], settings: Setting
     parts = [b"branch", os.fsencode(branch), settings.plans_dir.encode()]
     for rel in rels:
         parts += [os.fsencode(rel), _read(root / rel)]
-    found: str | None = cache.get(parts, compute, decode)
+    found: str | None = _cached(cache, parts, compute, decode)
     return Active(found, f"branch {branch}") if found else None
 
 
-def _target(root: Path, active: Active, cache: _Cache) -> tuple[Plan, tuple[Slice, ...]] | None:
+def _target(root: Path, active: Active,
+            cache: state.Cache) -> tuple[Plan, tuple[Slice, ...]] | None:
     """The plan and slices ``active`` names; None for ``none``. Invalid ones raise BadInput."""
     if active.ref.lower() == "none":  # resolve.NONE, without importing resolve on a hit
         return None
@@ -390,7 +221,7 @@ def _target(root: Path, active: Active, cache: _Cache) -> tuple[Plan, tuple[Slic
         return _encode_target(claim.plan, claim.slices)
 
     parts = [b"target", active.ref.encode("utf-8", "surrogateescape"), _read(root / rel)]
-    result: tuple[Plan, tuple[Slice, ...]] = cache.get(parts, compute, _decode_target)
+    result: tuple[Plan, tuple[Slice, ...]] = _cached(cache, parts, compute, _decode_target)
     return result
 
 
@@ -432,7 +263,7 @@ def _scope_list(slices: Sequence[Slice], always_allow: Sequence[str], scope: Sco
     for p in (*(q for s in slices for q in (*s.planned, *s.allow)), *always_allow):
         path = literal(p)
         if p in patterns or (path is not None
-                             and classify([gitio.Change("M", path)], scope).forbidden):
+                             and classify([Change("M", path)], scope).forbidden):
             continue
         patterns.append(p)
     if not patterns:
@@ -462,7 +293,7 @@ def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Sl
     from checker.scope import classify, compile_scope
 
     scope = compile_scope(plan, slices, settings.always_allow)
-    result = classify([gitio.Change("M", p) for p in paths], scope)
+    result = classify([Change("M", p) for p in paths], scope)
     name = _slice_name(plan, slices, active)
     if result.forbidden:
         rules = _forbid_rules(plan, slices, [t.path for t in result.forbidden])
@@ -501,7 +332,7 @@ def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings,
             f"(set with {how}).",
             deny_with,
         )
-    return Outcome(ALLOW, stderr=f"planscope guard: no active slice ({how}); "
+    return Outcome(ALLOW, stderr=f"planscope: no active slice ({how}); "
                                  f"{_shown(paths)} not checked\n")
 
 
@@ -514,13 +345,13 @@ def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
         return Outcome(ALLOW)  # Bash and the rest: input not parsed (see the module notes)
     located = gitio.locate(call.cwd)
     if located is None:
-        return Outcome(ALLOW, stderr=f"planscope guard: {call.cwd} is not in a git work tree; "
+        return Outcome(ALLOW, stderr=f"planscope: {call.cwd} is not in a git work tree; "
                                      f"{call.path} not checked\n")
     root, git_dir = located
     paths = repo_paths(root, call.cwd, call.path)
     if not paths:
         return Outcome(ALLOW)  # outside the repository: not the plan's business
-    cache = _Cache(git_dir)
+    cache = state.Cache(state.worktree_dir(git_dir) / "cache" / "guard")
     settings = _settings(root, cache)
     try:
         active = _active(root, git_dir, env, settings, cache)
@@ -544,77 +375,10 @@ def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = 
         call = parse_input(raw, cwd or Path(os.getcwd()))
         return evaluate(call, os.environ if env is None else env, deny_with)
     except HookInputError as exc:
-        return Outcome(ERROR, stderr=f"planscope guard: {exc}; it reads the JSON a Claude Code "
-                                     f"PreToolUse hook gets on stdin\n")
+        return Outcome(ERROR, stderr=error_text(
+            f"{exc}; it reads the JSON a Claude Code PreToolUse hook gets on stdin"))
     except PlanscopeError as exc:
-        lines = str(exc).splitlines() or ["error"]
-        return Outcome(ERROR, stderr="".join(f"planscope guard: {line}\n" for line in lines))
+        return Outcome(ERROR, stderr=error_text(str(exc), exc.hint))
     except Exception as exc:  # a hook must not crash into a traceback; exit 1 lets the edit go
-        return Outcome(ERROR, stderr=f"planscope guard: internal error, edit not checked: "
-                                     f"{type(exc).__name__}: {exc}\n")
-
-
-# --- planscope init --claude-code -----------------------------------------------------
-
-
-def _is_guard_command(command: Any) -> bool:
-    import shlex
-
-    if not isinstance(command, str):
-        return False
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return False
-    return any(Path(w).name.removesuffix(".exe") == "planscope" and words[i + 1] == "guard"
-               for i, w in enumerate(words[:-1]))
-
-
-def install_claude_hook(root: Path) -> tuple[Path, bool]:
-    """Add the guard to ``.claude/settings.json`` as a PreToolUse hook, keeping every other
-    setting; returns the file and whether it changed (False: the hook was already there)."""
-    path = root / CLAUDE_SETTINGS
-    settings: dict[str, Any] = {}
-    if path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"{CLAUDE_SETTINGS}: cannot read: {exc}") from None
-        try:
-            loaded = json.loads(text) if text.strip() else {}
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{CLAUDE_SETTINGS}:{exc.lineno}:{exc.colno}: not valid JSON "
-                           f"({exc.msg}); fix it and run this again (nothing was changed)"
-                           ) from None
-        if not isinstance(loaded, dict):
-            raise BadInput(f"{CLAUDE_SETTINGS}: the top level is not a JSON object "
-                           f"(nothing was changed)")
-        settings = loaded
-    hooks = settings.setdefault("hooks", {})
-    if not isinstance(hooks, dict):
-        raise BadInput(f"{CLAUDE_SETTINGS}: \"hooks\" is not an object (nothing was changed)")
-    pre = hooks.setdefault("PreToolUse", [])
-    if not isinstance(pre, list):
-        raise BadInput(f"{CLAUDE_SETTINGS}: \"hooks.PreToolUse\" is not a list "
-                       f"(nothing was changed)")
-    for entry in pre:
-        handlers = entry.get("hooks") if isinstance(entry, dict) else None
-        if isinstance(handlers, list) and any(
-            isinstance(h, dict) and _is_guard_command(h.get("command")) for h in handlers
-        ):
-            return path, False
-    pre.append({"matcher": MATCHER, "hooks": [{"type": "command", "command": COMMAND}]})
-    import tempfile
-
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path, True
+        return Outcome(ERROR, stderr=error_text(
+            f"internal error, edit not checked: {type(exc).__name__}: {exc}"))

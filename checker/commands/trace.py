@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pathspec
 
-from checker import gitio, resolve
-from checker.errors import PlanscopeError
-from checker.gitio import Commit
+from checker import errors, gitio, resolve
+from checker.config import Config
+from checker.errors import BadInput, Outcome, PlanscopeError
+from checker.gitformats import Commit
 from checker.plan import Plan, Slice
 from checker.resolve import Plans
 
@@ -96,3 +97,17 @@ def lines(traces: Sequence[CommitTrace]) -> list[str]:
             out.append(f"    {p.path}{where}")
             out += [f"        assumption: {a}" for a in p.assumptions]
     return out
+
+
+def trace(root: Path, config: Config, path: str | None, rev: str | None) -> Outcome:
+    """Which commits touched PATH (or what commit REV did), under which plan, slice, section
+    and assumption."""
+    if (path is None) == (rev is None):
+        raise BadInput("trace takes a PATH or --commit REV")
+    plans = Plans(root, config)
+    if rev is not None:
+        traces = [trace_commit(plans, rev)]
+    else:
+        assert path is not None
+        traces = trace_path(plans, resolve.repo_relative(root, path))
+    return Outcome.of(errors.OK, lines(traces) or [f"{path}: no commit touched it"])

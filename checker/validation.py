@@ -1,4 +1,4 @@
-"""``planscope validate``: schema, semantic checks, unique ids, and lint against a revision."""
+"""Validating plans: schema, semantic checks, unique ids, and lint against a revision."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Results → text a person can act on, or one JSON object (DESIGN §5)."""
+"""Check results as one JSON object (DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from checker.check import UnitResult
+from checker.pipeline import UnitResult
 from checker.scope import Touched
-
-
-def display(path: str) -> str:
-    """A path safe to print: undecodable bytes and control characters shown escaped."""
-    raw = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
 
 
 def _paths(items: Sequence[Touched]) -> list[str]:
@@ -96,53 +90,3 @@ def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> 
         "commits": units,
     }
     return json.dumps(doc)
-
-
-def unit_text(r: UnitResult) -> list[str]:
-    """The report lines of one unit (its error, if any, is printed apart)."""
-    head = r.unit.label
-    claim = r.claim
-    if claim is None or claim.plan is None or r.scope is None:
-        if r.error:
-            return []
-        return [f"planscope: ok: {head}" + (f": {r.notes[0]}" if r.notes else ""),
-                *(f"  {n}" for n in r.notes[1:])]
-    s = r.scope
-    status = "ok" if r.ok else "FAIL"
-    lines = [f"planscope: {status}: {head} against {claim.ref} (from {claim.source}): "
-             f"{len(s.in_scope)} in scope, {len(s.drift)} drift, {len(s.forbidden)} forbidden"]
-    for t in s.forbidden:
-        lines.append(f"  forbidden  {display(t.path)} ({t.status})")
-    for t in s.drift:
-        v = r.verdicts.get(t.path)
-        judged = f" -> {v.verdict} ({v.confidence:.2f}): {v.reason}" if v else ""
-        lines.append(f"  drift      {display(t.path)} ({t.status}){judged}")
-    for p in s.untouched:
-        lines.append(f"  untouched  {display(p)}")
-    ver = r.verification
-    if ver is not None:
-        how = "cached verdicts" if ver.cached else f"{ver.calls} call, {ver.elapsed_s:.1f}s"
-        lines.append(f"  verified   by {ver.provider} {ver.model} ({how})")
-    lines += [f"  {n}" for n in r.notes]
-    blocking = [t for t in s.drift if r.verdicts.get(t.path) is None
-                or r.verdicts[t.path].verdict != "incidental"]
-    if s.forbidden:
-        lines.append(f"  -> forbidden paths never pass: take them out of this change "
-                     f"({claim.plan.path} forbids them)")
-    if blocking and not r.ok:
-        slice_ids = "+".join(x.id for x in claim.slices)
-        lines.append(
-            f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': add them to the slice in "
-            f"{claim.plan.path} (files or allow), move them to a commit of their own, or, if that "
-            f"commit needs no plan, give it the trailer 'Plan: none'"
-        )
-    return lines
-
-
-def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:
-    """(report for stdout, error lines for stderr)."""
-    if not results:
-        return "planscope: ok: no commits to check", ""
-    out = [line for r in results for line in unit_text(r)]
-    err = [f"planscope: error: {line}" for r in results if r.error for line in r.error.splitlines()]
-    return "\n".join(out), "\n".join(err)

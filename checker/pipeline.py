@@ -1,8 +1,14 @@
-"""The core check: git changes → claimed slice → scope → (verify) → one result per change set."""
+"""The core check: git changes → claimed slice → scope → (verify) → one result per change set.
+
+A target (the staged changes, one commit, a range, the changes since a base) becomes units:
+one change set that claims one slice each. Each unit is checked against its claim; the
+result says what is in scope, what drifted, what is forbidden, and the exit code. Printing
+is the renderers' job (``checker.render``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +17,7 @@ import pathspec
 
 from checker import errors, gitio, resolve
 from checker.config import Config
-from checker.gitio import Change
+from checker.gitformats import Change, Commit
 from checker.resolve import Claim, Plans
 from checker.scope import Scope, ScopeResult, classify, compile_scope
 
@@ -62,16 +68,18 @@ class Options:
     verify: bool = True  # False with --no-verify
     message: str | None = None  # a commit message, for the staged diff (commit-msg hook)
     no_cache: bool = False  # --no-cache: ask the verification pass even on a cached verdict
-    # The GitHub Action (checker/github.py): plans read from this revision (the PR base),
-    # a claim for commits that carry no Plan: trailer (the PR body's Plan: line), and the
-    # branch name when HEAD is detached (the PR head branch).
+    # The branch check (checker/branch.py, the GitHub Action): plans read from this
+    # revision (the PR base), a claim for commits that carry no Plan: trailer (the PR body's
+    # Plan: line), and the branch name when HEAD is detached (the PR head branch).
     plans_rev: str | None = None
     fallback_ref: str | None = None
     fallback_source: str = ""
     branch: str | None = None
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ, compare=False)
 
 
-def _commit_unit(root: Path, commit: gitio.Commit) -> Unit:
+def commit_unit(root: Path, commit: Commit) -> Unit:
+    """One commit against its first parent (the empty tree for a root commit)."""
     base = gitio.commit_base(root, commit)
     return Unit(
         label=f"commit {commit.short} {commit.subject!r}",
@@ -83,36 +91,25 @@ def _commit_unit(root: Path, commit: gitio.Commit) -> Unit:
     )
 
 
-def _range_units(root: Path, a: str, b: str, whole: bool, label: str) -> list[Unit]:
-    if whole:  # --plan given: the range's whole diff against that one slice
-        return [Unit(label, None, tuple(gitio.diff(root, a, b)), (a, b))]
-    # each commit against its own trailer; merges only bring in commits checked on their own
-    return [_commit_unit(root, c) for c in gitio.log(root, "--no-merges", f"{a}..{b}")]
+def staged_unit(root: Path, message: str | None = None) -> Unit:
+    """The staged changes; with ``message``, claimed by its ``Plan:`` trailers."""
+    trailers = gitio.trailer_values(root, message, resolve.TRAILER) if message else ()
+    return Unit("staged changes", None, tuple(gitio.staged(root)), cached=True,
+                trailers=trailers, trailer_source="the commit message")
 
 
 def units(root: Path, target: Target, opts: Options) -> list[Unit]:
+    """The units of a target: each commit against its own trailer (merges only bring in
+    commits checked on their own), or with ``--plan`` the whole diff against that slice."""
     if target.kind == "staged":
-        trailers: tuple[str, ...] = ()
-        if opts.message is not None:
-            pairs = gitio.message_trailers(root, opts.message)
-            trailers = tuple(v for k, v in pairs if k.lower() == resolve.TRAILER.lower())
-        return [Unit("staged changes", None, tuple(gitio.staged(root)), cached=True,
-                     trailers=trailers, trailer_source="the commit message")]
+        return [staged_unit(root, opts.message)]
+    span = gitio.span(root, target.kind, target.rev)
     if target.kind == "commit":
-        sha = gitio.rev_parse(root, target.rev)
-        return [_commit_unit(root, gitio.log(root, "-1", sha)[0])]
-    whole = opts.plan_ref is not None
-    if target.kind == "range":
-        a, sep, b = target.rev.partition("..")
-        if not sep or b.startswith(".") or not a or not b:
-            raise errors.BadInput(f"--range takes A..B, got {target.rev!r}")
-        a, b = gitio.rev_parse(root, a), gitio.rev_parse(root, b)
-        return _range_units(root, a, b, whole, f"range {target.rev}")
-    if target.kind == "base":
-        head = gitio.rev_parse(root, "HEAD")
-        mb = gitio.merge_base(root, gitio.rev_parse(root, target.rev), head)
-        return _range_units(root, mb, head, whole, f"changes since {target.rev}")
-    raise ValueError(target.kind)
+        return [commit_unit(root, span.commits[0])]
+    if opts.plan_ref is not None:
+        return [Unit(span.label, None, tuple(gitio.diff(root, span.base, span.head)),
+                     (span.base, span.head))]
+    return [commit_unit(root, c) for c in span.commits if len(c.parents) <= 1]
 
 
 class Checker:
@@ -147,13 +144,9 @@ class Checker:
         return found
 
     def _active_slice(self) -> Claim | None:
-        """The slice ``planscope use`` set for this work tree: it claims the staged changes
-        (not commits already made, which carry their own trailers)."""
-        from checker.guard import read_active
-
-        located = gitio.locate(self.root)
-        ref = read_active(located[1]) if located is not None else None
-        return resolve.from_ref(ref, self.plans, "planscope use") if ref else None
+        """The active slice claims the staged changes (not commits already made, which
+        carry their own trailers)."""
+        return resolve.from_active(self.root, self.plans, self.opts.env)
 
     def exempt(self, unit: Unit) -> bool:
         paths = [p for c in unit.changes for p in c.paths]
@@ -250,15 +243,3 @@ def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitR
 
 def exit_code(results: Sequence[UnitResult]) -> int:
     return max((r.exit_code for r in results), default=errors.OK)
-
-
-def commit_units(root: Path, commits: Sequence[gitio.Commit]) -> list[Unit]:
-    """One unit per commit, each against its first parent, for callers that chose the
-    commits themselves (the pre-push hook)."""
-    return [_commit_unit(root, c) for c in commits]
-
-
-def run_units(root: Path, config: Config, todo: Sequence[Unit], opts: Options) -> list[UnitResult]:
-    """Check units the caller built (the hooks), the way ``run`` checks its own."""
-    checker = Checker(root, config, opts)
-    return [checker.check(u) for u in todo]

@@ -1,0 +1,36 @@
+"""``planscope check``: the changes of a target against the slices they claim."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from checker import branch, config, event, gitio, pipeline
+from checker.errors import Outcome, PlanscopeError, error_text
+from checker.pipeline import Options, Target
+from checker.render import github, text
+from checker.render import json as as_json
+
+
+def check(root: Path, target: Target, opts: Options, fmt: str) -> Outcome:
+    """``--format text`` or ``json``: plans and config from the working tree."""
+    results = pipeline.run(root, config.load(root), target, opts)
+    code = pipeline.exit_code(results)
+    if fmt == "json":
+        per_commit = target.kind in ("range", "base") and opts.plan_ref is None
+        return Outcome(code, as_json.to_json(results, code, per_commit) + "\n")
+    out, err = text.to_text(results)
+    return Outcome(code, out, err)
+
+
+def check_github(target: Target | None, opts: Options, env: Mapping[str, str]) -> Outcome:
+    """``--format github``: the GitHub Action's check. Without a target, the base comes from
+    the pull_request or merge_group event. Bad input is reported to GitHub too (annotation,
+    summary, ``result=error``)."""
+    try:
+        root = gitio.repo_root()
+        out = branch.judge(root, target, opts, event.read_event(env))
+    except PlanscopeError as exc:
+        said = github.write_error(exc, env, {"result": "error", "drift-count": "0"})
+        return Outcome(exc.exit_code, said, error_text(str(exc), exc.hint))
+    return Outcome(out.code, github.write(out, env))

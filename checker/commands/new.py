@@ -1,0 +1,13 @@
+"""``planscope new TITLE``: a draft plan from the template, schema modeline included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker import errors, templates
+from checker.config import Config
+from checker.errors import Outcome
+
+
+def new(root: Path, config: Config, title: str, plan_id: str | None, slices: int) -> Outcome:
+    return Outcome.of(errors.OK, [templates.write_new(root, config, title, plan_id, slices)])

@@ -1,0 +1,20 @@
+"""``planscope validate [PLAN...] [--against REV]``: exit 0 valid, 1 valid but disagreeing
+with the repository at REV, 2 invalid."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker import errors, resolve, validation
+from checker.config import Config
+from checker.errors import Outcome
+
+
+def validate(root: Path, config: Config, plans: Sequence[str], against: str | None) -> Outcome:
+    rels = [resolve.repo_relative(root, p) for p in plans]
+    result = validation.validate(root, config, rels, against)
+    out = [f"{p.path}: ok ({len(p.slices)} slice{'s' * (len(p.slices) != 1)})"
+           for p in result.valid]
+    err = errors.error_text("\n".join(result.errors)) if result.errors else ""
+    return Outcome(result.exit_code, errors.text([*out, *result.findings]), err)

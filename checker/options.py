@@ -1,0 +1,109 @@
+"""Click options that several commands share, and the decorator that finds the repository.
+
+Only ``cli.py`` imports this module: commands take plain values, never click objects.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from checker import config, gitio
+from checker.errors import BadInput
+from checker.pipeline import Target
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PLAN_METAVAR = "PATH[#SLICE]"
+
+
+def plan(help: str = "Check against this slice instead of the trailer or branch.") -> Callable[
+        [F], F]:
+    return click.option("--plan", "plan_ref", metavar=PLAN_METAVAR, help=help)
+
+
+no_verify = click.option("--no-verify", is_flag=True,
+                         help="Never ask the verification pass: drift blocks.")
+
+
+def no_cache(help: str = "Ask the model again even when a cached answer exists.") -> Callable[
+        [F], F]:
+    return click.option("--no-cache", is_flag=True, help=help)
+
+
+def output_format(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+                        show_default=True, help=help)
+
+
+def targets(func: F) -> F:
+    """``--staged`` (the default), ``--commit REV``, ``--range A..B``, ``--base REF``."""
+    for option in reversed((
+        click.option("--staged", "staged", is_flag=True,
+                     help="The staged changes (the default)."),
+        click.option("--commit", "commit", metavar="REV",
+                     help="One commit, against its first parent."),
+        click.option("--range", "rev_range", metavar="A..B", help="Each commit in A..B."),
+        click.option("--base", "base", metavar="REF",
+                     help="Each commit since the merge base with REF."),
+    )):
+        func = option(func)
+    return func
+
+
+def target(staged: bool, commit: str | None, rev_range: str | None,
+           base: str | None) -> Target | None:
+    """The one target the options name; None when none is given (the caller's default)."""
+    chosen = [(k, v) for k, v in (("commit", commit), ("range", rev_range), ("base", base)) if v]
+    if len(chosen) + staged > 1:
+        raise BadInput("use only one of --staged, --commit, --range, --base")
+    if staged:
+        return Target("staged")
+    return Target(*chosen[0]) if chosen else None
+
+
+def in_repo(func: F) -> F:
+    """Call the command with ``root`` (the repository's top folder) and ``cfg`` (its config)
+    as keyword arguments."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        root = gitio.repo_root()
+        return func(*args, root=root, cfg=config.load(root), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --- options of one command, kept here so that cli.py stays a list of commands ------------
+
+GITHUB_HELP = ("github: annotations, step summary and outputs for the GitHub Action; without "
+               "--base (or --range), the base comes from the pull_request/merge_group event.")
+
+deny_with = click.option(
+    "--deny-with", type=click.Choice(["exit-code", "json"]), default="exit-code",
+    show_default=True,
+    help="How a refusal is signalled: exit 2 with the reason on stderr (the JSON decision also "
+         "on stdout), or exit 0 with the JSON decision, for Claude Code builds that do not "
+         "honour exit 2.")
+claude_code = click.option(
+    "--claude-code", is_flag=True,
+    help="Only add the edit-time guard to .claude/settings.json (Claude Code PreToolUse "
+         "hook), keeping every other setting.")
+reviewers = click.option(
+    "--reviewer", "reviewer_specs", multiple=True, metavar="NAME=PROVIDER:MODEL",
+    help="A reviewer (repeat it; replaces review.plan.reviewers): "
+         "opus=anthropic:claude-opus-5-5, or local=command:./my-judge --json.")
+record = click.option(
+    "--record", is_flag=True,
+    help="Append the reviews to the plan's reviews: list, keeping the rest of the file as "
+         "written.")
+
+
+def hook(func: F) -> F:
+    """The options every ``planscope hook`` entry takes, and the repository."""
+    for option in (in_repo, no_verify, plan()):
+        func = option(func)
+    return func

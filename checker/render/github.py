@@ -1,0 +1,353 @@
+"""``--format github``: what the GitHub Action shows (DESIGN §9).
+
+Workflow commands on stdout (``::error file=…``, ``::warning``, ``::group::``), a Markdown
+report appended to ``$GITHUB_STEP_SUMMARY``, and the outputs ``result`` and ``drift-count``
+appended to ``$GITHUB_OUTPUT``.
+
+Text that a pull request controls (paths, commit subjects, the plan diff, the verification
+pass's reasons) is escaped in annotations, escaped in Markdown, and printed to the log only
+between ``::stop-commands::`` and its resume token, so it cannot issue workflow commands.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from checker import errors
+from checker.branch import BranchResult, drift_paths, result_word
+from checker.errors import BadInput, PlanscopeError
+from checker.event import MERGE_GROUP, PR_EVENTS
+from checker.render import text as render_text
+from checker.render.markdown import md_block, md_code, md_text
+from checker.render.sections import _RANK, Row, Section, claimed_by, sections
+from checker.render.text import display, short
+
+ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 errors and 10 warnings per step; the rest are lost
+MAX_TABLE_ROWS = 300
+MAX_DIFF_CHARS = 30_000
+MAX_SUMMARY_BYTES = 900_000  # GitHub takes at most 1 MiB per step summary
+
+@dataclass(frozen=True)
+class Skipped:
+    """Why the verification pass did not run for some drift, and what followed."""
+
+    reason: str
+    let_through: bool  # verify.on_error is pass
+
+
+def verification_skipped(out: BranchResult, env: Mapping[str, str]) -> Skipped | None:
+    cfg, opts = out.config, out.opts
+    if cfg.on_drift != "verify" or not opts.verify:
+        return None
+    missed = [r for r in out.results if r.scope and r.scope.drift and r.verification is None]
+    if not missed:
+        return None
+    said = ""  # what check.Checker recorded when verify.VerifyUnavailable was raised
+    for text in (t for r in missed for t in (r.error or "", *r.notes)):
+        if text.startswith("verification could not run: "):
+            said = text.removeprefix("verification could not run: ")
+        elif text.startswith("WARNING: verification could not run ("):
+            said = text.removeprefix("WARNING: verification could not run (")
+            said = said.rsplit("); drift let through", 1)[0]
+        if said:
+            break
+    keyless = (cfg.verify.provider == "anthropic" and env.get("PLANSCOPE_OFFLINE") != "1"
+               and not env.get("ANTHROPIC_API_KEY", "").strip())
+    if keyless and out.event.fork:
+        reason = (f"this pull request comes from a fork ({out.event.fork_name}), and GitHub "
+                  f"gives workflows run for pull requests from forks no secrets, so there is "
+                  f"no ANTHROPIC_API_KEY")
+    elif keyless:
+        reason = ("no ANTHROPIC_API_KEY: pass a repository secret as the action's "
+                  "anthropic-api-key input")
+    else:
+        reason = said or "the verification pass could not run"
+    return Skipped(reason, cfg.verify.on_error == "pass")
+
+
+# --- workflow commands -----------------------------------------------------------------
+
+def escape_data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: as data, plus ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, *, file: str | None = None, title: str | None = None,
+            line: int | None = None) -> str:
+    props = []
+    if file is not None:
+        props.append(f"file={escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
+    if title is not None:
+        props.append(f"title={escape_property(title)}")
+    head = f"::{level} {','.join(props)}" if props else f"::{level}"
+    return f"{head}::{escape_data(message)}"
+
+
+def _commits_phrase(commits: Sequence[str]) -> str:
+    named = [c for c in commits if c != "all"]
+    if not named:
+        return ""
+    return f" (commit{'s' * (len(named) > 1)} {', '.join(named)})"
+
+
+def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
+    """Every annotation, errors first; at most ten per level (what GitHub shows per step),
+    the tenth saying how many more the summary lists."""
+    errs: list[str] = []
+    warns: list[str] = []
+    notices: list[str] = []
+    for r in out.results:
+        if r.error:
+            errs.append(command("error", r.error, title="planscope"))
+        warns += [command("warning", n.removeprefix("WARNING: "), title="planscope")
+                  for n in r.notes if n.startswith("WARNING")]
+    for c in out.plan_changes:
+        refs = ", ".join(c.claims)
+        if c.blocking:
+            errs.append(command(
+                "error",
+                f"This pull request changes {c.plan}, the plan that governs it ({refs}). "
+                f"Plans are read from the base branch, so the change does not widen this pull "
+                f"request's scope: merge the plan change in a pull request of its own first.",
+                file=c.plan, title="planscope: plan changed"))
+        else:
+            notices.append(command(
+                "notice",
+                f"This pull request changes {c.plan}, which its slice allows ({refs}); it was "
+                f"judged by the plan as the base branch has it.",
+                file=c.plan, title="planscope: plan changed"))
+    paths: dict[str, tuple[Row, Section]] = {}
+    plan_files = {c.plan for c in out.plan_changes}
+    for sec in sections(out):
+        for row in sec.rows.values():
+            if row.verdict == "in scope" or (row.path in plan_files and row.verdict != "forbidden"):
+                continue  # a changed plan has its own annotation
+            have = paths.get(row.path)
+            if have is None or (_RANK[row.verdict], row.blocking) > (_RANK[have[0].verdict],
+                                                                      have[0].blocking):
+                paths[row.path] = (row, sec)
+    for row, sec in paths.values():
+        shown = display(row.path)
+        when = _commits_phrase(row.commits)
+        if row.verdict == "forbidden":
+            errs.append(command(
+                "error",
+                f"{shown} is {row.detail}{when}. Forbidden paths never pass, "
+                f"whatever the verification says: take this change out of the pull request.",
+                file=row.path, title="planscope: forbidden path"))
+        elif row.verdict == "drift":
+            judged = f" Verification: {row.detail}." if row.detail else ""
+            level = "error" if row.blocking else "warning"
+            (errs if row.blocking else warns).append(command(
+                level,
+                f"{shown} is outside slice {sec.ref}{when}.{judged} Move it to a pull request "
+                f"of its own, or widen the slice (files or allow) in {sec.plan} in a pull "
+                f"request of its own first: this one is judged by the plan on its base branch.",
+                file=row.path, title="planscope: drift"))
+        else:
+            warns.append(command(
+                "warning",
+                f"{shown} is outside slice {sec.ref}{when}, {row.detail}",
+                file=row.path, title="planscope: incidental change"))
+    if out.event.name == "pull_request_target":
+        warns.append(command(
+            "warning", "planscope needs no secrets and no write token: run it on pull_request, "
+            "not pull_request_target, which gives a workflow both while it handles the pull "
+            "request's code.", title="planscope: pull_request_target"))
+    skipped = verification_skipped(out, env)
+    if skipped is not None:
+        then = ("drift was let through because verify.on_error is pass" if skipped.let_through
+                else "drift blocks because verify.on_error is fail")
+        warns.insert(0, command("warning", f"Verification was skipped: {skipped.reason}; {then}.",
+                                title="planscope: verification skipped"))
+    return _capped(errs, "error") + _capped(warns, "warning") + _capped(notices, "notice")
+
+
+def _capped(lines: list[str], level: str) -> list[str]:
+    if len(lines) <= ANNOTATIONS_PER_LEVEL:
+        return lines
+    keep = lines[:ANNOTATIONS_PER_LEVEL - 1]
+    more = len(lines) - len(keep)
+    return [*keep, command(level, f"{more} more findings of this kind: the job summary lists "
+                                  f"them all.", title="planscope")]
+
+
+# --- the step summary ------------------------------------------------------------------
+
+_HEADLINES = {
+    "pass": "✅ in scope",
+    "drift": "❌ drift",
+    "forbidden": "⛔ forbidden path",
+    "plan-changed": "❌ the pull request changes its own plan",
+    "error": "⚠️ could not check",
+    "unverified": "⚠️ verification unavailable",
+}
+_VERDICT_CELL = {
+    "in scope": "✅ in scope",
+    "incidental": "🟡 incidental",
+    "drift": "❌ drift",
+    "forbidden": "⛔ forbidden",
+}
+_STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "copied",
+           "T": "type changed", "U": "unmerged", "X": "unknown"}
+
+
+def _context(out: BranchResult) -> str:
+    ev = out.event
+    commits = sum(1 for r in out.results if r.unit.sha)
+    if out.base is None:
+        return "Checked the changes given on the command line against the working tree's plans."
+    what = (f"Pull request #{ev.number}" if ev.number is not None and ev.name in PR_EVENTS
+            else "Merge group" if ev.name == MERGE_GROUP else "Changes")
+    count = (f"{commits} commit{'s' * (commits != 1)}" if commits
+             else "the whole diff" if out.results else "no commits")
+    return (f"{what}: {count} from `{short(out.merge_base)}` to `{short(out.head)}`, judged "
+            f"by the plans and config of the base commit `{short(out.base)}` (not by the pull "
+            f"request's own copies).")
+
+
+def summary(out: BranchResult, env: Mapping[str, str]) -> str:
+    lines = [f"## planscope: {_HEADLINES[result_word(out)]}", "", _context(out), ""]
+    secs = sections(out)
+    named = any(r.unit.sha for r in out.results)
+    for sec in secs:
+        lines += [f"### {md_code(sec.ref)}", "",
+                  f"{md_text(sec.title)}; claimed by {md_text(claimed_by(sec.sources))}.", ""]
+        head = "| path | status | verdict | note |" + (" commits |" if named else "")
+        lines += [head, "|---" * (5 if named else 4) + "|"]
+        rows = sorted(sec.rows.values(), key=lambda x: (-_RANK[x.verdict], x.path))
+        for row in rows[:MAX_TABLE_ROWS]:
+            quiet = row.verdict == "drift" and not row.blocking
+            cells = [md_code(row.path, table=True), _STATUS.get(row.status, row.status),
+                     _VERDICT_CELL[row.verdict] + (" (not blocking)" if quiet else ""),
+                     md_text(row.detail)]
+            if named:
+                cells.append(", ".join(f"`{c}`" for c in row.commits))
+            lines.append("| " + " | ".join(cells) + " |")
+        if len(rows) > MAX_TABLE_ROWS:
+            lines.append(f"\n… and {len(rows) - MAX_TABLE_ROWS} more paths (see the log).")
+        lines.append("")
+        if sec.untouched:
+            lines += ["Planned files not touched: "
+                      + ", ".join(md_code(p) for p in sec.untouched), ""]
+        else:
+            lines += ["Every planned file was touched.", ""]
+    free = [r for r in out.results if r.claim is None or r.claim.plan is None]
+    free = [r for r in free if not r.error and r.unit.changes]
+    if free:
+        lines += ["### Changes that need no plan", ""]
+        lines += [f"- {md_text(r.unit.label)}: {md_text('; '.join(r.notes))}" for r in free]
+        lines.append("")
+    failed = [r for r in out.results if r.error]
+    if failed:
+        lines += ["### Errors", ""]
+        lines += [f"- {md_text(r.error or '')}" for r in failed]
+        lines.append("")
+    for c in out.plan_changes:
+        verdict = ("**blocks**: the plan file is not in the claimed slice's scope"
+                   if c.blocking else "allowed: the claimed slice's scope includes the plan file")
+        lines += [f"### plan-changed: {md_code(c.plan)}", "",
+                  f"This pull request changes the plan that governs "
+                  f"{', '.join(md_code(x) for x in c.claims)}. It was judged by the plan as the "
+                  f"base commit has it; the change {verdict}.", "",
+                  "<details><summary>plan diff</summary>", "",
+                  md_block(_clip(c.diff, MAX_DIFF_CHARS), "diff"), "", "</details>", ""]
+    lines += _verification_lines(out, env)
+    text = "\n".join(lines).rstrip() + "\n"
+    raw = text.encode("utf-8")
+    if len(raw) > MAX_SUMMARY_BYTES:
+        cut = raw[:MAX_SUMMARY_BYTES].decode("utf-8", "ignore")
+        text = cut + "\n\n… summary cut at GitHub's size limit; the log has the full report.\n"
+    return text
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… {len(text) - limit} more characters of diff not shown\n"
+
+
+def _verification_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
+    cfg, opts = out.config, out.opts
+    drift = any(r.scope and r.scope.drift for r in out.results)
+    lines = ["### Verification", ""]
+    if cfg.on_drift == "warn":
+        return [*lines, "Off: `on_drift: warn` reports drift without blocking.", ""]
+    if cfg.on_drift == "block":
+        return [*lines, "Off: `on_drift: block`, drift blocks without a verification pass.", ""]
+    if not opts.verify:
+        return [*lines, "Off for this run (`verify: false` / `--no-verify`): drift blocks.", ""]
+    skipped = verification_skipped(out, env)
+    if skipped is not None:
+        then = ("drift was let through, with a warning, because `verify.on_error` is `pass`"
+                if skipped.let_through else
+                "drift blocks (exit 3) because `verify.on_error` is `fail`")
+        return [*lines, f"**Verification was skipped:** {md_text(skipped.reason)}. So {then}.",
+                ""]
+    done = [r.verification for r in out.results if r.verification is not None]
+    if done:
+        calls = sum(v.calls for v in done)
+        cached = sum(1 for v in done if v.cached)
+        return [*lines, f"Drifted paths judged by {md_code(done[0].model)} "
+                        f"({calls} call{'s' * (calls != 1)}, {cached} cached).", ""]
+    if not drift:
+        return [*lines, "Not needed: no drift.", ""]
+    return [*lines, "Not run.", ""]
+
+
+# --- outputs, and the whole run ----------------------------------------------------------
+
+def outputs(out: BranchResult) -> dict[str, str]:
+    return {"result": result_word(out), "drift-count": str(len(drift_paths(out)))}
+
+
+def append_env_file(env: Mapping[str, str], name: str, text: str) -> None:
+    path = env.get(name)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise BadInput(f"{name} {path}: cannot write: {exc.strerror}") from None
+
+
+def log_lines(out: BranchResult) -> list[str]:
+    """The text report inside a log group, where nothing a pull request wrote can act as a
+    workflow command."""
+    text, err = render_text.to_text(out.results)
+    token = secrets.token_hex(16)
+    lines = [f"::group::{escape_data(f'planscope: {result_word(out)}')}",
+             f"::stop-commands::{token}", *text.splitlines(), *err.splitlines()]
+    for c in out.plan_changes:
+        lines.append(f"plan-changed: {c.plan} ({'blocking' if c.blocking else 'allowed'})")
+        lines += _clip(c.diff, MAX_DIFF_CHARS).rstrip().splitlines()
+    return [*lines, f"::{token}::", "::endgroup::"]
+
+
+def write(out: BranchResult, env: Mapping[str, str]) -> str:
+    """Appends the step summary and the outputs; returns the log group and the annotations
+    (for stdout)."""
+    append_env_file(env, "GITHUB_STEP_SUMMARY", summary(out, env))
+    append_env_file(env, "GITHUB_OUTPUT", "".join(f"{k}={v}\n" for k, v in outputs(out).items()))
+    return errors.text([*log_lines(out), *annotation_lines(out, env)])
+
+
+def write_error(exc: PlanscopeError, env: Mapping[str, str], outputs: Mapping[str, str],
+                title: str = "planscope") -> str:
+    """Bad input before any result: a short summary and ``result=error`` (with ``outputs``);
+    returns the one annotation (for stdout)."""
+    message = str(exc)
+    text = "\n".join(md_text(line) for line in message.splitlines())
+    append_env_file(env, "GITHUB_STEP_SUMMARY", f"## {title}: {_HEADLINES['error']}\n\n{text}\n")
+    append_env_file(env, "GITHUB_OUTPUT", "".join(f"{k}={v}\n" for k, v in outputs.items()))
+    return command("error", message, title=title) + "\n"
