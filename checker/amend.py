@@ -29,6 +29,27 @@ _LONG_WITH_VALUE = (
 )
 
 
+def _long_option(arg: str, amend: bool) -> tuple[bool, bool]:
+    """(whether --amend is asked for after ``arg``, whether ``arg`` takes the next word)."""
+    name = arg.partition("=")[0]
+    if len(name) >= 4 and "--amend".startswith(name):
+        return True, False
+    if name == "--no-amend":
+        return False, False
+    takes_value = "=" not in arg and len(name) > 3 and any(o.startswith(name)
+                                                            for o in _LONG_WITH_VALUE)
+    return amend, takes_value
+
+
+def _short_options_take_value(arg: str) -> bool:
+    """Whether a cluster of short options (``-am``) ends in one that takes the next word:
+    "-m MSG" takes it, "-mMSG" does not."""
+    for i, letter in enumerate(arg[1:], 1):
+        if letter in _SHORT_WITH_VALUE:
+            return i == len(arg) - 1
+    return False
+
+
 def commit_args_amend(args: Sequence[str]) -> bool:
     """Whether ``git commit`` options ``args`` ask for ``--amend`` (abbreviations such as
     ``--am`` included, ``--no-amend`` honoured, option values and paths skipped)."""
@@ -37,23 +58,12 @@ def commit_args_amend(args: Sequence[str]) -> bool:
     for arg in args:
         if skip:
             skip = False
-            continue
-        if arg == "--":
+        elif arg == "--":
             break
-        if arg.startswith("--"):
-            name = arg.partition("=")[0]
-            if len(name) >= 4 and "--amend".startswith(name):
-                amend = True
-            elif name == "--no-amend":
-                amend = False
-            elif "=" not in arg and len(name) > 3 and any(o.startswith(name)
-                                                          for o in _LONG_WITH_VALUE):
-                skip = True
+        elif arg.startswith("--"):
+            amend, skip = _long_option(arg, amend)
         elif arg.startswith("-") and len(arg) > 1:
-            for i, letter in enumerate(arg[1:], 1):
-                if letter in _SHORT_WITH_VALUE:
-                    skip = i == len(arg) - 1  # "-m MSG" takes the next word, "-mMSG" does not
-                    break
+            skip = _short_options_take_value(arg)
     return amend
 
 

@@ -154,39 +154,46 @@ def _pattern_lists(s: dict[str, Any]) -> Iterable[tuple[tuple[Any, ...], str]]:
 
 def semantic_errors(plan: Plan) -> list[str]:
     """The checks JSON Schema cannot express (DESIGN §2)."""
-    problems: list[str] = []
-    data = plan.data
-    for i, p in enumerate(data.get("forbid") or ()):
-        if (why := _glob_problem(p)) is not None:
-            problems.append(f"{plan.where('forbid', i)}: {why}")
+    problems = [f"{plan.where('forbid', i)}: {why}"
+                for i, p in enumerate(plan.data.get("forbid") or ())
+                if (why := _glob_problem(p)) is not None]
     seen: dict[str, int] = {}
-    for si, s in enumerate(data["slices"]):
+    for si, s in enumerate(plan.data["slices"]):
         if s["id"] in seen:
             problems.append(
                 f"{plan.where('slices', si, 'id')}: duplicate slice id {s['id']!r} "
                 f"(also slices[{seen[s['id']]}])"
             )
         seen.setdefault(s["id"], si)
-        for path, pattern in _pattern_lists(s):
-            if (why := _glob_problem(pattern)) is not None:
-                problems.append(f"{plan.where('slices', si, *path)}: {why}")
-        files = s.get("files") or {}
-        created = {literal(p) for p in files.get("create") or ()} - {None}
-        for di, p in enumerate(files.get("delete") or ()):
-            if literal(p) in created:
-                problems.append(
-                    f"{plan.where('slices', si, 'files', 'delete', di)}: "
-                    f"{p!r} is both created and deleted in slice {s['id']!r}"
-                )
+        problems += _slice_errors(plan, si, s)
+    return problems + _dependency_errors(plan)
+
+
+def _slice_errors(plan: Plan, si: int, s: dict[str, Any]) -> list[str]:
+    """Globs that cannot work, and paths both created and deleted, in slice ``si``."""
+    problems = [f"{plan.where('slices', si, *path)}: {why}"
+                for path, pattern in _pattern_lists(s)
+                if (why := _glob_problem(pattern)) is not None]
+    files = s.get("files") or {}
+    created = {literal(p) for p in files.get("create") or ()} - {None}
+    problems += [f"{plan.where('slices', si, 'files', 'delete', di)}: {p!r} is both created "
+                 f"and deleted in slice {s['id']!r}"
+                 for di, p in enumerate(files.get("delete") or ()) if literal(p) in created]
+    return problems
+
+
+def _dependency_errors(plan: Plan) -> list[str]:
+    """depends_on: unknown slices, a slice depending on itself, cycles."""
+    problems = []
     ids = {s.id for s in plan.slices}
     for si, s in enumerate(plan.slices):
         for di, dep in enumerate(s.depends_on):
+            where = plan.where("slices", si, "depends_on", di)
             if dep == s.id:
-                problems.append(f"{plan.where('slices', si, 'depends_on', di)}: "
-                                f"slice {s.id!r} depends on itself")
+                problems.append(f"{where}: slice {s.id!r} depends on itself")
             elif dep not in ids:
-                problems.append(f"{plan.where('slices', si, 'depends_on', di)}: "
-                                f"unknown slice {dep!r} (slices: {', '.join(sorted(ids))})")
+                problems.append(f"{where}: unknown slice {dep!r} "
+                                f"(slices: {', '.join(sorted(ids))})")
     cycle = _find_cycle({s.id: [d for d in s.depends_on if d in ids and d != s.id]
                          for s in plan.slices})
     if cycle:

@@ -1,4 +1,5 @@
-"""Fixtures: real git repositories in temporary folders, and planscope run as a process."""
+"""Fixtures: real git repositories in temporary folders, planscope run in this process (or as
+a process where a process boundary matters), and a fake Messages API on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,18 +8,34 @@ import pty
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from checker import cli
+from tests import fake_api, reviewing
+from tests.actions import Gh
+
+KEY = "sk-test-not-a-real-key"
+TABLES = "plans/awards.yaml#tables"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ is ``slow``: deselect it with ``-m 'not slow'``."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
 def _isolated_git(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No user or system git config, no inherited GIT_* or model variables."""
+    """No user or system git config, no inherited GIT_* or model variables; an unexpected
+    exception in planscope is raised (PLANSCOPE_DEBUG), never turned into exit 2."""
     for name in list(os.environ):
         if name.startswith(("GIT_", "ANTHROPIC_", "PLANSCOPE_", "PRE_COMMIT")):
             monkeypatch.delenv(name)
@@ -32,6 +49,7 @@ def _isolated_git(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("PLANSCOPE_DEBUG", "1")
 
 
 @dataclass
@@ -39,6 +57,12 @@ class Run:
     code: int
     out: str
     err: str
+
+
+def _checked(run: Run) -> Run:
+    assert "Traceback" not in run.err, run.err
+    assert "internal error" not in run.err, run.err
+    return run
 
 
 @dataclass
@@ -55,10 +79,16 @@ class Repo:
             raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
         return proc.stdout
 
-    def write(self, rel: str, text: str = "x\n") -> Path:
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+    def write(self, rel: str, text: str | bytes = "x\n") -> Path:
         path = self.path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
         return path
 
     def commit(self, message: str, *paths: str, plan: str | None = None) -> str:
@@ -67,22 +97,29 @@ class Repo:
         if plan is not None:
             message = f"{message}\n\nPlan: {plan}"
         self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
+        return self.head()
 
-    def planscope(self, *args: str, stdin: str | None = None, cwd: Path | None = None) -> Run:
-        """Run the real CLI as a process, the way hooks and users do."""
+    def planscope(self, *args: str, stdin: str | None = None, cwd: Path | None = None,
+                  env: Mapping[str, str | None] | None = None) -> Run:
+        """Run the CLI in this process (click's runner), from ``cwd`` (default: the top)."""
+        old = os.getcwd()
+        os.chdir(cwd or self.path)
+        try:
+            result = CliRunner().invoke(cli.main, list(args), input=stdin, env=env,
+                                        catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        return _checked(Run(result.exit_code, result.stdout, result.stderr))
+
+    def process(self, *args: str, stdin: str | None = None, cwd: Path | None = None,
+                env: Mapping[str, str] | None = None) -> Run:
+        """Run the CLI as a process, the way hooks and users do."""
         proc = subprocess.run(
-            (sys.executable, "-m", "checker", *args),
-            cwd=cwd or self.path,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
+            (sys.executable, "-m", "checker", *args), cwd=cwd or self.path, input=stdin,
+            capture_output=True, text=True, check=False, timeout=120,
+            env={**os.environ, **(env or {})},
         )
-        assert "Traceback" not in proc.stderr, proc.stderr
-        return Run(proc.returncode, proc.stdout, proc.stderr)
-
+        return _checked(Run(proc.returncode, proc.stdout, proc.stderr))
 
     def on_a_terminal(self, *args: str) -> Run:
         """Run the CLI with stderr on a pseudo-terminal; ``err`` is what was drawn there."""
@@ -90,7 +127,7 @@ class Repo:
         proc = subprocess.Popen((sys.executable, "-m", "checker", *args), cwd=self.path,
                                 stdout=subprocess.PIPE, stderr=slave, text=True)
         os.close(slave)
-        out, _ = proc.communicate(timeout=60)
+        out, _ = proc.communicate(timeout=120)
         chunks = []
         while True:
             try:
@@ -153,3 +190,58 @@ def awards(repo: Repo) -> Repo:
     repo.write(".planscope.yaml", "on_drift: block\n")
     repo.commit("Initial", plan="none")
     return repo
+
+
+@pytest.fixture
+def sdk() -> None:
+    """The SDK imported in this process before the test starts, so that no timing in the
+    test includes the import (1 to 3 s on a busy machine)."""
+    import anthropic  # noqa: F401
+
+
+@pytest.fixture
+def api(sdk: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI]:
+    """The fake Messages API; planscope (in process and as processes) is pointed at it and
+    given a key."""
+    with fake_api.running() as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        yield server
+
+
+@pytest.fixture
+def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Gh:
+    """Runs ``planscope check --format github`` with the variables a GitHub runner sets."""
+    return Gh(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def planned(repo: Repo) -> Repo:
+    """A repository with an app, the review tests' awards plan and a first commit on main."""
+    repo.write("plans/awards.yaml", reviewing.PLAN)
+    repo.write("app/models/__init__.py", "# models\n")
+    repo.write("app/models/member.py", "class Member:\n    name = 'member-model-body'\n")
+    repo.write("app/auth/session.py", "# auth\n")
+    repo.write("app/views/__init__.py", "# views\n")
+    repo.write("README.md", "# app\n")
+    repo.commit("Initial", plan="none")
+    reviewing.configure(repo)
+    return repo
+
+
+@pytest.fixture
+def hooked(awards: Repo) -> Repo:
+    """The awards repository with planscope's plain git hooks installed."""
+    r = awards.planscope("install")
+    assert r.code == 0, r.err
+    return awards
+
+
+@pytest.fixture
+def remote(awards: Repo, tmp_path: Path) -> Path:
+    """A bare repository as ``origin`` that already holds the first commit."""
+    bare = tmp_path / "remote.git"
+    subprocess.run(("git", "init", "-q", "--bare", str(bare)), check=True)
+    awards.git("remote", "add", "origin", str(bare))
+    awards.git("push", "-q", "--no-verify", "origin", "main")
+    return bare

@@ -7,6 +7,7 @@ tool calls, error statuses, delays, raw bytes. Nothing leaves the machine.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -151,3 +152,37 @@ def closed_port_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+# --- reading what planscope sent ------------------------------------------------------------
+
+
+def the_request(api: FakeAPI) -> dict[str, Any]:
+    """The body of the only request the server received."""
+    assert len(api.requests) == 1, f"expected one call, got {len(api.requests)}"
+    seen = api.requests[0]
+    assert seen.path == "/v1/messages"
+    body: dict[str, Any] = seen.body
+    return body
+
+
+def user_message(body: dict[str, Any]) -> str:
+    (msg,) = body["messages"]
+    assert msg["role"] == "user"
+    content = msg["content"]
+    return content if isinstance(content, str) else "".join(b["text"] for b in content)
+
+
+def system_text(body: dict[str, Any]) -> str:
+    system = body["system"]
+    return system if isinstance(system, str) else "".join(b["text"] for b in system)
+
+
+def data_blocks(text: str) -> tuple[str, dict[str, str], str]:
+    """(request id, {label: content} of its data blocks, the text outside the blocks)."""
+    found = re.match(r"Request ([0-9a-f]{20})\.", text)
+    assert found, text[:200]
+    rid = found.group(1)
+    pattern = re.compile(rf"<<<DATA {rid} (.*?)>>>\n(.*?)<<<END DATA {rid}>>>\n", re.S)
+    blocks = {label: content for label, content in pattern.findall(text)}
+    return rid, blocks, pattern.sub("", text)

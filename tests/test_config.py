@@ -1,3 +1,5 @@
+"""Config (checker/config.py): .planscope.yaml or [tool.planscope], at a revision too."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,6 +8,7 @@ import pytest
 
 from checker import config
 from checker.errors import BadInput
+from tests.conftest import Repo
 
 
 def test_defaults_without_any_config(tmp_path: Path) -> None:
@@ -79,3 +82,24 @@ def test_bad_pyproject_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.planscope\n")
     with pytest.raises(BadInput, match=r"^pyproject.toml: "):
         config.load(tmp_path)
+
+
+def test_config_at_a_revision(awards: Repo) -> None:
+    from checker import config
+
+    first = awards.git("rev-parse", "HEAD").strip()
+    awards.git("rm", "-q", ".planscope.yaml")
+    awards.write("pyproject.toml", "[tool.planscope]\nrequire_plan = false\n")
+    second = awards.commit("config in pyproject", plan="none")
+    awards.write(".planscope.yaml", "on_drift: sometimes\n")  # broken, not committed
+    assert config.load_at(awards.path, first).on_drift == "block"
+    cfg = config.load_at(awards.path, second)
+    assert cfg.require_plan is False and cfg.source == "pyproject.toml [tool.planscope]"
+    (awards.path / ".planscope.yaml").unlink()
+    awards.write("pyproject.toml", "[project]\nname = 'x'\n")
+    third = awards.commit("no config", plan="none")
+    assert config.load_at(awards.path, third) == config.Config()
+    awards.write(".planscope.yaml", "on_drift: sometimes\n")
+    fourth = awards.commit("bad config", plan="none")
+    with pytest.raises(BadInput, match=r"\.planscope\.yaml:1:11: on_drift"):
+        config.load_at(awards.path, fourth)

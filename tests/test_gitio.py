@@ -1,3 +1,6 @@
+"""The git layer (checker/gitio.py) on real repositories: names survive, user config cannot
+change what is read, trailers, branches, files at a revision."""
+
 from __future__ import annotations
 
 import os
@@ -5,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import gitio
+from checker import gitio, hunks
+from checker.errors import BadInput
 from checker.gitformats import Change
+from checker.scope import Touched
 from tests.conftest import Repo
 
 
@@ -122,3 +127,45 @@ def test_current_branch(repo: Repo) -> None:
     assert gitio.current_branch(repo.path) == "main"
     repo.git("checkout", "-q", "--detach")
     assert gitio.current_branch(repo.path) is None
+
+
+def test_git_show_at_a_revision(awards: Repo) -> None:
+    from checker import gitio
+
+    sha = awards.git("rev-parse", "HEAD").strip()
+    assert gitio.show(awards.path, sha, "README.md") == b"# app\n"
+    assert gitio.show(awards.path, sha, "nope.txt") is None
+    with pytest.raises(gitio.GitError, match="unknown revision"):
+        gitio.show(awards.path, "f" * 40, "README.md")
+    awards.write("latin1.txt", "")
+    (awards.path / "latin1.txt").write_bytes(b"caf\xe9\n")
+    second = awards.commit("bytes", plan="none")
+    with pytest.raises(BadInput, match=r"latin1\.txt \(at [0-9a-f]{9}\): not UTF-8 text"):
+        gitio.show_text(awards.path, second, "latin1.txt", 100)
+    with pytest.raises(BadInput, match="larger than the 3 allowed"):
+        gitio.show_text(awards.path, second, "README.md", 3)
+    assert gitio.files_under(awards.path, second, "plans") == ["plans/awards.yaml"]
+    assert gitio.files_under(awards.path, second, "none") == []
+    assert not gitio.is_shallow(awards.path) and gitio.shallow_boundary(awards.path) == set()
+
+
+def test_comment_char_from_config(repo: Repo) -> None:
+    text = "Subject\n\n# not a comment\nPlan: x\n; a comment\n"
+    assert gitio.comment_prefix(repo.path, text) == "#"
+    repo.git("config", "core.commentChar", ";")
+    assert gitio.comment_prefix(repo.path, text) == ";"
+    repo.git("config", "core.commentChar", "auto")
+    assert gitio.comment_prefix(repo.path, text) == ";"  # the char git's comments start with
+
+
+def test_staged_hunks_and_the_shared_git_dir(awards: Repo, tmp_path: Path) -> None:
+    awards.write("README.md", "# app\nstaged line\n")
+    awards.git("add", "README.md")
+    awards.write("README.md", "# app\nstaged line\nnot staged\n")
+    (readme,) = hunks.collect(awards.path, (), True, [Touched("README.md", "M")], (), 10_000)
+    assert readme.text is not None and "+staged line" in readme.text
+    assert "not staged" not in readme.text
+    main_git = (awards.path / ".git").resolve()
+    assert gitio.common_dir(awards.path) == main_git
+    awards.git("worktree", "add", "-q", str(tmp_path / "wt"))
+    assert gitio.common_dir(tmp_path / "wt") == main_git  # one cache for every worktree

@@ -1,5 +1,4 @@
-"""Strange and hostile input: every case ends with a defined exit code and a clear line,
-never a traceback (Repo.planscope asserts that), never a hang, never a silent pass."""
+"""Hostile and odd input through every entry point: exit codes, one-line errors, no traceback."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from checker.errors import BadInput
 from tests.conftest import Repo
 
 TABLES = "plans/awards.yaml#tables"
+
 
 HOSTILE_PLANS = {
     "alias bomb": "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
@@ -173,8 +173,6 @@ def test_quote_path_config(awards: Repo) -> None:
     doc = json.loads(awards.planscope("check", "--commit", "HEAD", "--format", "json").out)
     assert doc["changed"] == ['app/ü "q".py']
 
-
-# -- fuzzing the plan loader -----------------------------------------------------------
 
 yaml_ish = st.text(alphabet=st.sampled_from(list("abc:-[]{}'\"#&*!|>\n\t 01.,%@`")), max_size=200)
 

@@ -1,3 +1,5 @@
+"""The scope engine (checker/scope.py): partition, forbid wins, gitignore-style globs."""
+
 from __future__ import annotations
 
 import subprocess
@@ -84,13 +86,17 @@ def test_globs_are_gitignore_style() -> None:
     assert paths(r.drift) == ["docs/README.md"]
 
 
-# -- properties -------------------------------------------------------------------------
-
 segment = st.sampled_from(["a", "b", "c", "x.py", "y.txt", "a.py"])
+
+
 path_st = st.lists(segment, min_size=1, max_size=4).map("/".join)
+
+
 glob_st = st.lists(
     st.sampled_from(["a", "b", "*", "**", "?", "*.py", "x.py", "c"]), min_size=1, max_size=3
 ).map("/".join)
+
+
 globs_st = st.lists(glob_st, max_size=4).map(tuple)
 
 
@@ -143,11 +149,9 @@ def test_combined_regex_agrees_with_pathspec(lines: list[str], candidates: list[
         assert patterns.match(path) == patterns.spec.match_file(path), (lines, path)
 
 
-# -- agreement with git's own glob pathspecs --------------------------------------------
-# Where gitignore patterns and git's ':(glob)' pathspecs agree: anchored patterns (they
-# hold a slash) whose last segment can only name a file here (it has a dot; folders don't).
-
 DIRS = ["", "a/", "b/", "a/b/", "a/b/c/", "b/a/", "c/"]
+
+
 FILES = ["x.py", "a.py", "y.txt", "ab.py"]
 
 
@@ -164,7 +168,11 @@ def glob_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 dir_segment = st.sampled_from(["a", "b", "c", "*", "**", "?", "[ab]"])
+
+
 file_segment = st.sampled_from(["x.py", "*.py", "?.py", "*.*", "a*.py", "[xy].*", "ab.py"])
+
+
 anchored_glob = st.tuples(st.lists(dir_segment, min_size=1, max_size=3), file_segment).map(
     lambda t: "/".join([*t[0], t[1]])
 )

@@ -21,7 +21,7 @@ from checker.errors import BadInput, PlanscopeError
 from checker.event import MERGE_GROUP, PR_EVENTS
 from checker.render import text as render_text
 from checker.render.markdown import md_block, md_code, md_text
-from checker.render.sections import _RANK, Row, Section, claimed_by, sections
+from checker.render.sections import RANK, Row, Section, claimed_by, sections
 from checker.render.text import display, short
 
 ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 errors and 10 warnings per step; the rest are lost
@@ -99,77 +99,97 @@ def _commits_phrase(commits: Sequence[str]) -> str:
     return f" (commit{'s' * (len(named) > 1)} {', '.join(named)})"
 
 
-def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
-    """Every annotation, errors first; at most ten per level (what GitHub shows per step),
-    the tenth saying how many more the summary lists."""
-    errs: list[str] = []
-    warns: list[str] = []
-    notices: list[str] = []
-    for r in out.results:
-        if r.error:
-            errs.append(command("error", r.error, title="planscope"))
-        warns += [command("warning", n.removeprefix("WARNING: "), title="planscope")
-                  for n in r.notes if n.startswith("WARNING")]
+Annotation = tuple[str, str]  # (level, workflow command line)
+
+
+def _result_annotations(out: BranchResult) -> list[Annotation]:
+    found = [("error", command("error", r.error, title="planscope"))
+             for r in out.results if r.error]
+    return found + [("warning", command("warning", n.removeprefix("WARNING: "), title="planscope"))
+                    for r in out.results for n in r.notes if n.startswith("WARNING")]
+
+
+def _plan_change_annotations(out: BranchResult) -> list[Annotation]:
+    found = []
     for c in out.plan_changes:
         refs = ", ".join(c.claims)
         if c.blocking:
-            errs.append(command(
-                "error",
-                f"This pull request changes {c.plan}, the plan that governs it ({refs}). "
-                f"Plans are read from the base branch, so the change does not widen this pull "
-                f"request's scope: merge the plan change in a pull request of its own first.",
-                file=c.plan, title="planscope: plan changed"))
+            text = (f"This pull request changes {c.plan}, the plan that governs it ({refs}). "
+                    f"Plans are read from the base branch, so the change does not widen this "
+                    f"pull request's scope: merge the plan change in a pull request of its own "
+                    f"first.")
         else:
-            notices.append(command(
-                "notice",
-                f"This pull request changes {c.plan}, which its slice allows ({refs}); it was "
-                f"judged by the plan as the base branch has it.",
-                file=c.plan, title="planscope: plan changed"))
+            text = (f"This pull request changes {c.plan}, which its slice allows ({refs}); it "
+                    f"was judged by the plan as the base branch has it.")
+        level = "error" if c.blocking else "notice"
+        found.append((level, command(level, text, file=c.plan, title="planscope: plan changed")))
+    return found
+
+
+def _worst_rows(out: BranchResult) -> list[tuple[Row, Section]]:
+    """Each path outside its slice once, with its worst verdict (a changed plan has its own
+    annotation unless it is forbidden)."""
     paths: dict[str, tuple[Row, Section]] = {}
     plan_files = {c.plan for c in out.plan_changes}
     for sec in sections(out):
         for row in sec.rows.values():
             if row.verdict == "in scope" or (row.path in plan_files and row.verdict != "forbidden"):
-                continue  # a changed plan has its own annotation
+                continue
             have = paths.get(row.path)
-            if have is None or (_RANK[row.verdict], row.blocking) > (_RANK[have[0].verdict],
-                                                                      have[0].blocking):
+            if have is None or (RANK[row.verdict], row.blocking) > (RANK[have[0].verdict],
+                                                                     have[0].blocking):
                 paths[row.path] = (row, sec)
-    for row, sec in paths.values():
-        shown = display(row.path)
-        when = _commits_phrase(row.commits)
-        if row.verdict == "forbidden":
-            errs.append(command(
-                "error",
-                f"{shown} is {row.detail}{when}. Forbidden paths never pass, "
-                f"whatever the verification says: take this change out of the pull request.",
-                file=row.path, title="planscope: forbidden path"))
-        elif row.verdict == "drift":
-            judged = f" Verification: {row.detail}." if row.detail else ""
-            level = "error" if row.blocking else "warning"
-            (errs if row.blocking else warns).append(command(
-                level,
-                f"{shown} is outside slice {sec.ref}{when}.{judged} Move it to a pull request "
-                f"of its own, or widen the slice (files or allow) in {sec.plan} in a pull "
-                f"request of its own first: this one is judged by the plan on its base branch.",
-                file=row.path, title="planscope: drift"))
-        else:
-            warns.append(command(
-                "warning",
-                f"{shown} is outside slice {sec.ref}{when}, {row.detail}",
-                file=row.path, title="planscope: incidental change"))
-    if out.event.name == "pull_request_target":
-        warns.append(command(
-            "warning", "planscope needs no secrets and no write token: run it on pull_request, "
-            "not pull_request_target, which gives a workflow both while it handles the pull "
-            "request's code.", title="planscope: pull_request_target"))
+    return list(paths.values())
+
+
+def _path_annotation(row: Row, sec: Section) -> Annotation:
+    shown = display(row.path)
+    when = _commits_phrase(row.commits)
+    if row.verdict == "forbidden":
+        return "error", command(
+            "error", f"{shown} is {row.detail}{when}. Forbidden paths never pass, whatever the "
+            f"verification says: take this change out of the pull request.",
+            file=row.path, title="planscope: forbidden path")
+    if row.verdict == "drift":
+        judged = f" Verification: {row.detail}." if row.detail else ""
+        level = "error" if row.blocking else "warning"
+        return level, command(
+            level, f"{shown} is outside slice {sec.ref}{when}.{judged} Move it to a pull request "
+            f"of its own, or widen the slice (files or allow) in {sec.plan} in a pull request of "
+            f"its own first: this one is judged by the plan on its base branch.",
+            file=row.path, title="planscope: drift")
+    return "warning", command("warning", f"{shown} is outside slice {sec.ref}{when}, "
+                                         f"{row.detail}", file=row.path,
+                              title="planscope: incidental change")
+
+
+def _run_annotations(out: BranchResult, env: Mapping[str, str]) -> list[Annotation]:
+    found = []
     skipped = verification_skipped(out, env)
     if skipped is not None:
         then = ("drift was let through because verify.on_error is pass" if skipped.let_through
                 else "drift blocks because verify.on_error is fail")
-        warns.insert(0, command("warning", f"Verification was skipped: {skipped.reason}; {then}.",
-                                title="planscope: verification skipped"))
-    return _capped(errs, "error") + _capped(warns, "warning") + _capped(notices, "notice")
+        found.append(("warning", command("warning", f"Verification was skipped: "
+                                                    f"{skipped.reason}; {then}.",
+                                         title="planscope: verification skipped")))
+    if out.event.name == "pull_request_target":
+        found.append(("warning", command(
+            "warning", "planscope needs no secrets and no write token: run it on pull_request, "
+            "not pull_request_target, which gives a workflow both while it handles the pull "
+            "request's code.", title="planscope: pull_request_target")))
+    return found
+
+
+def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
+    """Every annotation, errors first; at most ten per level (what GitHub shows per step),
+    the tenth saying how many more the summary lists."""
+    run = _run_annotations(out, env)
+    found = [*_result_annotations(out), *_plan_change_annotations(out),
+             *(_path_annotation(row, sec) for row, sec in _worst_rows(out))]
+    skipped = [a for a in run if "verification skipped" in a[1]]
+    found = skipped + found + [a for a in run if a not in skipped]
+    return [line for level in ("error", "warning", "notice")
+            for line in _capped([text for lv, text in found if lv == level], level)]
 
 
 def _capped(lines: list[str], level: str) -> list[str]:
@@ -224,7 +244,7 @@ def summary(out: BranchResult, env: Mapping[str, str]) -> str:
                   f"{md_text(sec.title)}; claimed by {md_text(claimed_by(sec.sources))}.", ""]
         head = "| path | status | verdict | note |" + (" commits |" if named else "")
         lines += [head, "|---" * (5 if named else 4) + "|"]
-        rows = sorted(sec.rows.values(), key=lambda x: (-_RANK[x.verdict], x.path))
+        rows = sorted(sec.rows.values(), key=lambda x: (-RANK[x.verdict], x.path))
         for row in rows[:MAX_TABLE_ROWS]:
             quiet = row.verdict == "drift" and not row.blocking
             cells = [md_code(row.path, table=True), _STATUS.get(row.status, row.status),

@@ -12,7 +12,7 @@ from checker.config import Config
 from checker.pipeline import Options, UnitResult
 from checker.render.text import short
 
-_RANK = {"forbidden": 4, "plan-changed": 3, "drift": 2, "incidental": 1, "in scope": 0}
+RANK = {"forbidden": 4, "plan-changed": 3, "drift": 2, "incidental": 1, "in scope": 0}
 
 
 @dataclass
@@ -106,7 +106,7 @@ def sections(out: BranchResult) -> list[Section]:
                 sec.rows[row.path] = row
                 continue
             have.commits += [c for c in row.commits if c not in have.commits]
-            if (_RANK[row.verdict], row.blocking) > (_RANK[have.verdict], have.blocking):
+            if (RANK[row.verdict], row.blocking) > (RANK[have.verdict], have.blocking):
                 have.verdict, have.blocking, have.detail = row.verdict, row.blocking, row.detail
                 have.status = row.status
         untouched = list(s.untouched)

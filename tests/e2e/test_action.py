@@ -30,8 +30,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import AWARDS_PLAN, Repo
-from tests.test_github import (
+from tests.actions import (
     Command,
     annotations_of,
     merge_group_payload,
@@ -40,6 +39,7 @@ from tests.test_github import (
     read_outputs,
     workflow_commands,
 )
+from tests.conftest import AWARDS_PLAN, Repo
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 ACTION = CHECKOUT / "action.yml"

@@ -1,5 +1,5 @@
-"""``planscope guard`` (the Claude Code PreToolUse hook), ``planscope use`` and
-``planscope init --claude-code``, run as processes against real repositories."""
+"""The edit-time guard (checker/commands/guard.py): refusals, the active slice, links,
+worktrees, bad input, and its cache."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import Repo, Run
 
 TABLES = "plans/awards.yaml#tables"
+
+
 VIEWS = "plans/awards.yaml#views"
 
 
@@ -73,9 +75,6 @@ def active(awards: Repo) -> Repo:
     r = awards.planscope("use", TABLES)
     assert r.code == 0, r.err
     return awards
-
-
-# --- the verdicts -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("tool", ["Edit", "Write", "MultiEdit"])
@@ -144,9 +143,6 @@ def test_deny_with_json_exits_zero(active: Repo) -> None:
     assert "forbidden by rule 'app/auth/**'" in denial(r)
 
 
-# --- paths ----------------------------------------------------------------------------
-
-
 def test_relative_paths_are_taken_from_the_hook_cwd(active: Repo) -> None:
     app = active.path / "app"
     r = guard(active, "Edit", "auth/session.py", app)
@@ -210,9 +206,6 @@ def test_a_folder_link_inside_the_repo_resolves_to_its_target(active: Repo) -> N
     (active.path / "auth").symlink_to(active.path / "app/auth")
     r = guard(active, "Write", active.path / "auth/new.py")
     assert r.code == 2 and "Write of app/auth/new.py refused: forbidden" in denial(r)
-
-
-# --- the active slice ------------------------------------------------------------------
 
 
 def test_active_slice_from_the_environment_wins(
@@ -314,9 +307,6 @@ def test_outside_a_git_work_tree_is_not_checked(active: Repo, tmp_path: Path) ->
     assert r.code == 0 and r.out == "" and "is not in a git work tree" in r.err
 
 
-# --- bad input ------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [
@@ -348,123 +338,6 @@ def test_invalid_utf8_input_is_a_non_blocking_error(active: Repo) -> None:
     assert b"hook input is not valid JSON" in proc.stderr and b"Traceback" not in proc.stderr
 
 
-# --- planscope use ---------------------------------------------------------------------
-
-
-def test_use_sets_shows_and_clears_the_active_slice(awards: Repo) -> None:
-    active_file = awards.path / ".git/planscope/active"
-    r = awards.planscope("use", TABLES)
-    assert r.code == 0 and r.out == "active slice: plans/awards.yaml#tables (New database tables)\n"
-    assert active_file.read_text() == "plans/awards.yaml#tables\n"
-    assert awards.planscope("use").out == "plans/awards.yaml#tables\n"
-    r = awards.planscope("use", "--clear")
-    assert r.code == 0 and "cleared the active slice (plans/awards.yaml#tables)" in r.out
-    assert not active_file.exists()
-    assert awards.planscope("use").out == "no active slice\n"
-    assert awards.planscope("use", "--clear").out == "no active slice\n"
-
-
-def test_use_takes_a_path_from_the_current_folder(awards: Repo) -> None:
-    r = awards.planscope("use", "awards.yaml#views", cwd=awards.path / "plans")
-    assert r.code == 0
-    assert (awards.path / ".git/planscope/active").read_text() == "plans/awards.yaml#views\n"
-
-
-@pytest.mark.parametrize(
-    ("ref", "message"),
-    [
-        ("plans/missing.yaml#x", "plans/missing.yaml: no such plan file"),
-        ("plans/awards.yaml#nope", "no slice 'nope' (slices: tables, views)"),
-        ("plans/awards.yaml", "has 2 slices; name one"),
-    ],
-)
-def test_use_checks_that_plan_and_slice_exist(awards: Repo, ref: str, message: str) -> None:
-    r = awards.planscope("use", ref)
-    assert r.code == 2 and message in r.err
-    assert not (awards.path / ".git/planscope/active").exists()
-
-
-def test_use_rejects_a_ref_together_with_clear(awards: Repo) -> None:
-    r = awards.planscope("use", TABLES, "--clear")
-    assert r.code == 2 and "not both" in r.err
-
-
-def test_use_notes_that_the_environment_takes_precedence(
-    awards: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PLANSCOPE_PLAN", VIEWS)
-    r = awards.planscope("use", TABLES)
-    assert r.code == 0 and "PLANSCOPE_PLAN is set in this environment" in r.err
-
-
-# --- planscope init --claude-code -------------------------------------------------------
-
-BASH_ENTRY = {"matcher": "Bash", "hooks": [{"type": "command", "command": "./check-bash.sh"}]}
-POST_ENTRY = {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "ruff format"}]}
-EXISTING_SETTINGS: dict[str, Any] = {
-    "permissions": {"allow": ["Bash(npm run test:*)"], "deny": ["Read(./.env)"]},
-    "env": {"FOO": "1"},
-    "hooks": {
-        "PreToolUse": [BASH_ENTRY],
-        "PostToolUse": [POST_ENTRY],
-    },
-}
-GUARD_ENTRY = {"matcher": "Edit|Write|MultiEdit|NotebookEdit",
-               "hooks": [{"type": "command", "command": "planscope guard"}]}
-
-
-def test_init_claude_code_merges_into_existing_settings(repo: Repo) -> None:
-    settings = repo.write(".claude/settings.json", json.dumps(EXISTING_SETTINGS, indent=4))
-    r = repo.planscope("init", "--claude-code")
-    assert r.code == 0, r.err
-    assert "added the PreToolUse hook 'planscope guard' to .claude/settings.json" in r.out
-    doc = json.loads(settings.read_text())
-    assert doc["permissions"] == EXISTING_SETTINGS["permissions"]
-    assert doc["env"] == {"FOO": "1"}
-    assert doc["hooks"]["PostToolUse"] == [POST_ENTRY]
-    assert doc["hooks"]["PreToolUse"] == [BASH_ENTRY, GUARD_ENTRY]
-    assert not (repo.path / ".planscope.yaml").exists()  # only the hook was added
-    before = settings.read_bytes()
-    again = repo.planscope("init", "--claude-code")
-    assert again.code == 0 and "already runs 'planscope guard'; nothing changed" in again.out
-    assert settings.read_bytes() == before
-
-
-def test_init_claude_code_creates_the_settings_file(repo: Repo) -> None:
-    r = repo.planscope("init", "--claude-code")
-    assert r.code == 0, r.err
-    doc = json.loads((repo.path / ".claude/settings.json").read_text())
-    assert doc == {"hooks": {"PreToolUse": [GUARD_ENTRY]}}
-
-
-def test_init_claude_code_recognises_a_guard_installed_by_hand(repo: Repo) -> None:
-    custom = {"hooks": {"PreToolUse": [{"matcher": "Write", "hooks": [
-        {"type": "command", "command": "/opt/bin/planscope guard --deny-with json"}]}]}}
-    settings = repo.write(".claude/settings.json", json.dumps(custom))
-    r = repo.planscope("init", "--claude-code")
-    assert r.code == 0 and "nothing changed" in r.out
-    assert json.loads(settings.read_text()) == custom
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('{"permissions": {"allow": []},\n  "hooks": }',
-         ".claude/settings.json:2:12: not valid JSON"),
-        ("[]", "the top level is not a JSON object"),
-        ('{"hooks": []}', '"hooks" is not an object'),
-        ('{"hooks": {"PreToolUse": {}}}', '"hooks.PreToolUse" is not a list'),
-    ],
-)
-def test_init_claude_code_refuses_a_settings_file_it_cannot_merge(
-    repo: Repo, text: str, message: str
-) -> None:
-    settings = repo.write(".claude/settings.json", text)
-    r = repo.planscope("init", "--claude-code")
-    assert r.code == 2 and message in r.err and "nothing was changed" in r.err
-    assert settings.read_text() == text
-
-
 def test_installed_hook_command_runs_the_guard(active: Repo) -> None:
     """The command written into settings.json is the console script, and it blocks."""
     active.planscope("init", "--claude-code")
@@ -478,9 +351,6 @@ def test_installed_hook_command_runs_the_guard(active: Repo) -> None:
                           input=json.dumps(payload("Edit", str(active.path / "app/auth/x.py"),
                                                    active.path)))
     assert proc.returncode == 2 and "forbidden by rule 'app/auth/**'" in proc.stderr
-
-
-# --- the cache --------------------------------------------------------------------------
 
 
 def _importtime_guard(repo: Repo, path: Path) -> subprocess.CompletedProcess[str]:

@@ -1,3 +1,6 @@
+"""`planscope check` (checker/commands/check.py) on real repositories: in scope, drift,
+forbidden, renames, root and merge commits, ranges, exemptions, bad input."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +10,8 @@ import pytest
 from tests.conftest import Repo
 
 TABLES = "plans/awards.yaml#tables"
+
+
 DESIGN_KEYS = {
     "ok",
     "plan",

@@ -1,236 +1,28 @@
-"""``planscope check --format github`` (checker/github.py): the event payload, plans and
-config from the base commit, plan-changed, shallow clones, fork pull requests, and what
-GitHub gets (workflow commands, step summary, outputs), run as a process on real repos."""
+"""The pull request decision (checker/branch.py) through `planscope check --format github`:
+plans and config from the base commit, plan-changed, shallow clones, fork pull requests."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from checker import event
-from checker.errors import BadInput
-from checker.render import github, markdown
+from tests.actions import (  # noqa: F401
+    Command,
+    Gh,
+    annotations_of,
+    merge_group_payload,
+    open_pr,
+    pr_payload,
+    workflow_commands,
+)
 from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES = "plans/awards.yaml#tables"
 
-
-# --- helpers shared with tests/e2e/test_action.py ------------------------------------------
-
-@dataclass(frozen=True)
-class Command:
-    """One workflow command as the runner reads it: name, properties, message, unescaped."""
-
-    name: str
-    props: dict[str, str]
-    message: str
-
-
-def _unescape(text: str, prop: bool) -> str:
-    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if prop else [])
-    for code, char in [*pairs, ("%25", "%")]:
-        text = text.replace(code, char)
-    return text
-
-
-def workflow_commands(stdout: str) -> list[Command]:
-    """The workflow commands in a step's output, honouring ``::stop-commands::TOKEN``."""
-    found: list[Command] = []
-    stopped: str | None = None
-    for line in stdout.splitlines():
-        if stopped is not None:
-            if line == f"::{stopped}::":
-                stopped = None
-            continue
-        m = re.match(r"^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$", line)
-        if m is None:
-            continue
-        name, raw_props, message = m.group(1), m.group(2) or "", m.group(3)
-        if name == "stop-commands":
-            stopped = message
-            continue
-        props = {}
-        for item in filter(None, raw_props.split(",")):
-            key, _, value = item.partition("=")
-            props[key] = _unescape(value, prop=True)
-        found.append(Command(name, props, _unescape(message, prop=False)))
-    return found
-
-
-def annotations_of(commands: list[Command]) -> list[Command]:
-    return [c for c in commands if c.name in ("error", "warning", "notice")]
-
-
-def read_outputs(path: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    lines = iter(path.read_text().splitlines()) if path.exists() else iter(())
-    for line in lines:
-        if "<<" in line and "=" not in line.split("<<", 1)[0]:
-            name, delim = line.split("<<", 1)
-            out[name] = "\n".join(iter(lambda: next(lines), delim))
-        elif "=" in line:
-            name, _, value = line.partition("=")
-            out[name] = value
-    return out
-
-
-def open_pr(repo: Repo) -> str:
-    """Start the pull request branch ``feature`` from the current commit: the base."""
-    base = repo.git("rev-parse", "HEAD").strip()
-    repo.git("checkout", "-q", "-b", "feature")
-    return base
-
-
-def pr_payload(repo: Repo, base: str, *, body: str | None = None, fork: bool = False,
-               head: str | None = None, head_ref: str = "feature") -> dict[str, Any]:
-    head = head or repo.git("rev-parse", "HEAD").strip()
-    return {
-        "action": "synchronize",
-        "number": 7,
-        "pull_request": {
-            "number": 7,
-            "body": body,
-            "base": {"sha": base, "ref": "main", "repo": {"full_name": "acme/app"}},
-            "head": {"sha": head, "ref": head_ref,
-                     "repo": {"full_name": "someone/app" if fork else "acme/app"}},
-        },
-    }
-
-
-def merge_group_payload(base: str, head: str) -> dict[str, Any]:
-    return {
-        "action": "checks_requested",
-        "merge_group": {
-            "head_sha": head,
-            "head_ref": f"refs/heads/gh-readonly-queue/main/pr-7-{base}",
-            "base_sha": base,
-            "base_ref": "refs/heads/main",
-            "head_commit": {"id": head, "message": "Merge queue", "tree_id": "0" * 40},
-        },
-    }
-
-
-# --- running the CLI with a GitHub environment -------------------------------------------------
-
-@dataclass
-class GhRun:
-    code: int
-    out: str
-    err: str
-    commands: list[Command]
-    summary: str
-    outputs: dict[str, str]
-
-    def errors(self) -> dict[str, Command]:
-        return {c.props.get("file", ""): c for c in self.commands if c.name == "error"}
-
-
-class Gh:
-    """Runs ``planscope check --format github`` with the variables the runner sets."""
-
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.tmp = tmp_path
-        self.mp = monkeypatch
-        self.n = 0
-
-    def __call__(self, repo: Repo, *args: str, event: str = "pull_request",
-                 payload: dict[str, Any] | None = None, cwd: Path | None = None) -> GhRun:
-        self.n += 1
-        summary, outputs = self.tmp / f"summary-{self.n}.md", self.tmp / f"output-{self.n}"
-        summary.write_text("")
-        outputs.write_text("")
-        self.mp.setenv("GITHUB_STEP_SUMMARY", str(summary))
-        self.mp.setenv("GITHUB_OUTPUT", str(outputs))
-        if payload is None:
-            self.mp.delenv("GITHUB_EVENT_PATH", raising=False)
-            self.mp.delenv("GITHUB_EVENT_NAME", raising=False)
-        else:
-            path = self.tmp / f"event-{self.n}.json"
-            path.write_text(json.dumps(payload))
-            self.mp.setenv("GITHUB_EVENT_PATH", str(path))
-            self.mp.setenv("GITHUB_EVENT_NAME", event)
-        r = repo.planscope("check", "--format", "github", *args, cwd=cwd)
-        return GhRun(r.code, r.out, r.err, workflow_commands(r.out), summary.read_text(),
-                     read_outputs(outputs))
-
-
-@pytest.fixture
-def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Gh:
-    return Gh(tmp_path, monkeypatch)
-
-
-# --- pure functions ----------------------------------------------------------------------------
-
-def test_escaping_follows_the_workflow_command_rules() -> None:
-    assert github.escape_data("50% done\r\nnext: a,b") == "50%25 done%0D%0Anext: a,b"
-    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
-    line = github.command("error", "two\nlines", file="odd,na:me.py", title="t: x")
-    assert line == "::error file=odd%2Cna%3Ame.py,title=t%3A x::two%0Alines"
-    (parsed,) = workflow_commands(line)
-    assert parsed == Command("error", {"file": "odd,na:me.py", "title": "t: x"}, "two\nlines")
-
-
-@pytest.mark.parametrize(
-    ("body", "ref"),
-    [
-        (None, None),
-        ("Adds the awards table.", None),
-        ("Adds it.\n\n---\n\nPlan: plans/awards.yaml#tables\n", "plans/awards.yaml#tables"),
-        ("plan:   `plans/awards.yaml#views`  ", "plans/awards.yaml#views"),
-        ("Plan: none", "none"),
-        ("```\nPlan: plans/example.yaml#a\n```\nno line outside the fence", None),
-        ("Plan: plans/a.yaml#x\nPlan: plans/a.yaml#x", "plans/a.yaml#x"),
-        ("The Plan: plans/a.yaml#x is mentioned in prose", None),
-    ],
-)
-def test_plan_line_of_the_pull_request_body(body: str | None, ref: str | None) -> None:
-    assert event.body_plan_ref(body) == ref
-
-
-def test_two_plan_lines_in_the_body_are_bad_input() -> None:
-    with pytest.raises(BadInput, match="2 different 'Plan:' lines"):
-        event.body_plan_ref("Plan: plans/a.yaml#x\r\nPlan: plans/a.yaml#y\r\n")
-
-
-def test_read_event(tmp_path: Path) -> None:
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps({"pull_request": {
-        "number": 3, "body": "Plan: plans/a.yaml#x",
-        "base": {"sha": "b" * 40, "repo": {"full_name": "acme/app"}},
-        "head": {"sha": "h" * 40, "ref": "topic", "repo": None},
-    }}))
-    ev = event.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
-    assert (ev.base, ev.head, ev.body_ref, ev.head_branch, ev.number) == (
-        "b" * 40, "h" * 40, "plans/a.yaml#x", "topic", 3)
-    assert ev.fork and ev.fork_name == "a deleted fork"
-    # other events and no event: nothing to read
-    assert event.read_event({"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(path)}).base \
-        is None
-    assert event.read_event({}) == event.Event()
-    path.write_text("{not json")
-    with pytest.raises(BadInput, match="cannot read the event payload"):
-        event.read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
-    path.write_text(json.dumps({"merge_group": {"head_sha": "h"}}))
-    with pytest.raises(BadInput, match=r"without merge_group\.base_sha"):
-        event.read_event({"GITHUB_EVENT_NAME": "merge_group", "GITHUB_EVENT_PATH": str(path)})
-
-
-def test_markdown_helpers_keep_untrusted_text_inert() -> None:
-    assert markdown.md_code("a`b|c", table=True) == "``a`b\\|c``"
-    assert markdown.md_code("`x`") == "`` `x` ``"
-    assert markdown.md_text("<img src=x> **bold** [link](http://x)\nnext") == (
-        "\\<img src=x\\> \\*\\*bold\\*\\* \\[link\\]\\(http://x\\) next")
-    block = markdown.md_block("+```\n+text\n```` inside", "diff")
-    assert block.startswith("`````diff\n") and block.endswith("\n`````")
-
-
-# --- the check on real repositories ------------------------------------------------------------
 
 def test_clean_pull_request(awards: Repo, gh: Gh) -> None:
     base = open_pr(awards)
@@ -429,36 +221,6 @@ def test_fork_without_api_key_skips_verification(
     assert [c.name for c in drift] == ["warning" if on_error == "pass" else "error"]
 
 
-def test_untrusted_text_cannot_issue_commands_or_markup(awards: Repo, gh: Gh) -> None:
-    base = open_pr(awards)
-    odd = "app/views/odd,na:me|`x`.py"
-    awards.write(odd, "x\n")
-    awards.write("app/views/evil\n::error::injected.py", "x\n")
-    awards.commit("::error::from the subject\n\nbody", plan=TABLES)
-    r = gh(awards, payload=pr_payload(awards, base))
-    assert r.code == 1
-    files = {c.props.get("file") for c in annotations_of(r.commands)}
-    assert files == {odd, "app/views/evil\n::error::injected.py"}
-    assert not any("injected" in c.message and c.props.get("file") is None
-                   for c in r.commands)
-    assert not any(c.message == "from the subject" for c in r.commands)
-    assert "| ``app/views/odd,na:me\\|`x`.py`` | added | ❌ drift |" in r.summary
-    assert "evil\\n::error::injected.py" in r.summary  # shown escaped, on one line
-
-
-def test_annotations_stop_at_ten_per_level(awards: Repo, gh: Gh) -> None:
-    base = open_pr(awards)
-    for i in range(15):
-        awards.write(f"app/views/v{i:02}.py", "x\n")
-    awards.commit("Many views", plan=TABLES)
-    r = gh(awards, payload=pr_payload(awards, base))
-    errs = [c for c in r.commands if c.name == "error"]
-    assert len(errs) == 10
-    assert errs[-1].message == "6 more findings of this kind: the job summary lists them all."
-    assert r.outputs["drift-count"] == "15"
-    assert r.summary.count("| ❌ drift |") == 15
-
-
 def test_base_given_explicitly_outside_an_event(awards: Repo, gh: Gh) -> None:
     open_pr(awards)
     awards.write("app/views/home.py", "x\n")
@@ -563,44 +325,3 @@ def test_head_branch_from_the_event_maps_a_slice_on_a_detached_head(awards: Repo
     assert "claimed by branch plan/awards\\-dashboard/views" in r.summary
     r = gh(awards, payload=pr_payload(awards, base, head_ref="some-topic"))
     assert r.code == 2 and "no plan claims this change" in r.summary
-
-
-def test_config_at_a_revision(awards: Repo) -> None:
-    from checker import config
-
-    first = awards.git("rev-parse", "HEAD").strip()
-    awards.git("rm", "-q", ".planscope.yaml")
-    awards.write("pyproject.toml", "[tool.planscope]\nrequire_plan = false\n")
-    second = awards.commit("config in pyproject", plan="none")
-    awards.write(".planscope.yaml", "on_drift: sometimes\n")  # broken, not committed
-    assert config.load_at(awards.path, first).on_drift == "block"
-    cfg = config.load_at(awards.path, second)
-    assert cfg.require_plan is False and cfg.source == "pyproject.toml [tool.planscope]"
-    (awards.path / ".planscope.yaml").unlink()
-    awards.write("pyproject.toml", "[project]\nname = 'x'\n")
-    third = awards.commit("no config", plan="none")
-    assert config.load_at(awards.path, third) == config.Config()
-    awards.write(".planscope.yaml", "on_drift: sometimes\n")
-    fourth = awards.commit("bad config", plan="none")
-    with pytest.raises(BadInput, match=r"\.planscope\.yaml:1:11: on_drift"):
-        config.load_at(awards.path, fourth)
-
-
-def test_git_show_at_a_revision(awards: Repo) -> None:
-    from checker import gitio
-
-    sha = awards.git("rev-parse", "HEAD").strip()
-    assert gitio.show(awards.path, sha, "README.md") == b"# app\n"
-    assert gitio.show(awards.path, sha, "nope.txt") is None
-    with pytest.raises(gitio.GitError, match="unknown revision"):
-        gitio.show(awards.path, "f" * 40, "README.md")
-    awards.write("latin1.txt", "")
-    (awards.path / "latin1.txt").write_bytes(b"caf\xe9\n")
-    second = awards.commit("bytes", plan="none")
-    with pytest.raises(BadInput, match=r"latin1\.txt \(at [0-9a-f]{9}\): not UTF-8 text"):
-        gitio.show_text(awards.path, second, "latin1.txt", 100)
-    with pytest.raises(BadInput, match="larger than the 3 allowed"):
-        gitio.show_text(awards.path, second, "README.md", 3)
-    assert gitio.files_under(awards.path, second, "plans") == ["plans/awards.yaml"]
-    assert gitio.files_under(awards.path, second, "none") == []
-    assert not gitio.is_shallow(awards.path) and gitio.shallow_boundary(awards.path) == set()

@@ -1,4 +1,5 @@
-"""The git hook entries and ``planscope install``, on real repositories with real git."""
+"""The hook entries (checker/commands/hooks.py) under real `git commit` and `git push`:
+temporary index, amend, merge, fixup!, pre-push ranges, the framework's variables."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from checker import amend as amend_mod
-from checker import errors, gitformats, gitio
+from checker import gitformats
 from checker.commands import hooks
 from tests.conftest import Repo, Run
 
 TABLES = "plans/awards.yaml#tables"
+
+
 VIEWS = "plans/awards.yaml#views"
+
+
 ZERO = "0" * 40
+
+
 HOOKS = ("pre-commit", "commit-msg", "pre-push")
-SHIPPED = Path(__file__).resolve().parent.parent / "hooks"
 
 
 def git(repo: Repo, *args: str, env: dict[str, str] | None = None) -> Run:
@@ -32,13 +37,10 @@ def git(repo: Repo, *args: str, env: dict[str, str] | None = None) -> Run:
     return Run(proc.returncode, proc.stdout + proc.stderr, proc.stderr)
 
 
-def cli(repo: Repo, *args: str, stdin: str | None = "", env: dict[str, str] | None = None,
-        ) -> Run:
-    proc = subprocess.run((sys.executable, "-m", "checker", *args), cwd=repo.path,
-                          input=stdin, capture_output=True, text=True, check=False, timeout=60,
-                          env={**os.environ, **(env or {})})
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+def cli(repo: Repo, *args: str, stdin: str | None = "",
+        env: dict[str, str] | None = None) -> Run:
+    """A hook entry run in this process, the way git would start it (no terminal)."""
+    return repo.planscope(*args, stdin=stdin, env=env)
 
 
 def head(repo: Repo) -> str:
@@ -47,80 +49,6 @@ def head(repo: Repo) -> str:
 
 def short(sha: str) -> str:
     return sha[:9]
-
-
-@pytest.fixture
-def hooked(awards: Repo) -> Repo:
-    r = awards.planscope("install")
-    assert r.code == 0, r.err
-    return awards
-
-
-@pytest.fixture
-def remote(awards: Repo, tmp_path: Path) -> Path:
-    """A bare repository as ``origin`` that already holds the first commit."""
-    bare = tmp_path / "remote.git"
-    subprocess.run(("git", "init", "-q", "--bare", str(bare)), check=True)
-    awards.git("remote", "add", "origin", str(bare))
-    awards.git("push", "-q", "--no-verify", "origin", "main")
-    return bare
-
-
-# --- pure pieces ------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("args", "amend"), [
-    (["--amend"], True),
-    (["-q", "--am", "--no-edit"], True),
-    (["-m", "x", "--amend"], True),
-    (["-C", "HEAD", "--amend"], True),
-    (["--amend", "--no-amend"], False),
-    (["-am", "--amend"], False),  # -a -m: "--amend" is the message
-    (["--message", "--amend"], False),
-    (["--message=--amend"], False),
-    (["-m", "x", "--", "--amend"], False),
-    (["-m", "fix", "--all"], False),
-])
-def test_commit_args_amend(args: list[str], amend: bool) -> None:
-    assert amend_mod.commit_args_amend(args) is amend
-
-
-def test_amending_walks_up_to_the_nearest_git_process(repo: Repo) -> None:
-    table = {
-        300: (200, ["/venv/bin/python", "/venv/bin/planscope", "hook", "commit-msg"]),
-        200: (100, ["/bin/sh", ".git/hooks/commit-msg", ".git/COMMIT_EDITMSG"]),
-        100: (50, ["/usr/lib/git-core/git", "-c", "a.b=c", "commit", "--amend", "-q"]),
-        50: (1, ["git", "push"]),  # farther away: never looked at
-    }
-    assert amend_mod.amending(repo.path, table.get, start=300)
-    table[100] = (50, ["git", "commit", "-m", "msg"])
-    assert not amend_mod.amending(repo.path, table.get, start=300)
-    assert not amend_mod.amending(repo.path, lambda pid: None, start=300)  # nothing visible: new
-    repo.git("config", "alias.fix", "commit --amend")
-    repo.git("config", "alias.fix2", "fix -q")
-    table[100] = (50, ["git", "fix2", "--no-edit"])
-    assert amend_mod.amending(repo.path, table.get, start=300)
-    repo.git("config", "alias.sh", "!git commit --amend")
-    table[100] = (50, ["git", "sh"])
-    assert not amend_mod.amending(repo.path, table.get, start=300)
-
-
-def test_clean_message_like_git() -> None:
-    text = ("Add table\n\n# a comment\nPlan: plans/a.yaml#t\n# Please enter...\n"
-            "# ------------------------ >8 ------------------------\n"
-            "diff --git a/x b/x\n Plan: not-a-trailer\n")
-    assert gitformats.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
-    kept = gitformats.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
-    assert kept == "#123 fixed\n\nPlan: x\n"
-    assert gitformats.clean_message(text, "#", "verbatim") == text
-
-
-def test_comment_char_from_config(repo: Repo) -> None:
-    text = "Subject\n\n# not a comment\nPlan: x\n; a comment\n"
-    assert gitio.comment_prefix(repo.path, text) == "#"
-    repo.git("config", "core.commentChar", ";")
-    assert gitio.comment_prefix(repo.path, text) == ";"
-    repo.git("config", "core.commentChar", "auto")
-    assert gitio.comment_prefix(repo.path, text) == ";"  # the char git's comments start with
 
 
 def test_fixup_targets() -> None:
@@ -137,115 +65,6 @@ def test_fixup_targets() -> None:
     assert hooks.find_target("Add tab", nearest_first).sha[0] == "b"  # type: ignore[union-attr]
     assert hooks.find_target("Other", nearest_first) is None
 
-
-def test_parse_push_lines() -> None:
-    sha = "a" * 40
-    ups = gitformats.parse_push_lines(f"refs/heads/main {sha} refs/heads/main {ZERO}\n\n".encode())
-    assert ups == [gitformats.RefUpdate("refs/heads/main", sha, "refs/heads/main", ZERO)]
-    with pytest.raises(errors.BadInput, match="line 1 of stdin"):
-        gitformats.parse_push_lines(b"refs/heads/main main refs/heads/main HEAD\n")
-
-
-# --- install / uninstall ----------------------------------------------------------------
-
-def test_install_writes_marked_executable_hooks(hooked: Repo) -> None:
-    folder = hooked.path / ".git" / "hooks"
-    for name in HOOKS:
-        path = folder / name
-        assert os.access(path, os.X_OK)
-        text = path.read_text()
-        assert "# planscope-hook:" in text and f"hook={name}" in text
-        assert "INSTALL_PLANSCOPE=''" not in text  # this environment's planscope recorded
-    again = hooked.planscope("install")
-    assert again.code == 0 and "installed" in again.out  # its own hooks: refreshed
-
-
-def test_install_refuses_to_clobber_a_foreign_hook(awards: Repo) -> None:
-    foreign = awards.write(".git/hooks/pre-push", "#!/bin/sh\necho mine\n")
-    foreign.chmod(0o755)
-    r = awards.planscope("install")
-    assert r.code == 2
-    assert "pre-push exist and were not written by planscope" in r.err
-    assert "planscope hook pre-push" in r.err  # says how to chain it by hand
-    assert foreign.read_text() == "#!/bin/sh\necho mine\n"
-    assert not (awards.path / ".git/hooks/pre-commit").exists()  # all or nothing
-
-
-def test_install_points_framework_users_at_the_config(awards: Repo) -> None:
-    awards.write(".git/hooks/pre-commit", "#!/usr/bin/env bash\n# File generated by pre-commit: "
-                 "https://pre-commit.com\n")
-    r = awards.planscope("install")
-    assert r.code == 2 and ".pre-commit-config.yaml" in r.err
-
-
-def test_uninstall_removes_only_its_own(hooked: Repo) -> None:
-    other = hooked.write(".git/hooks/post-commit", "#!/bin/sh\ntrue\n")
-    r = hooked.planscope("uninstall")
-    assert r.code == 0 and "removed" in r.out
-    assert not any((hooked.path / ".git/hooks" / n).exists() for n in HOOKS)
-    assert other.exists()
-    assert "nothing removed" in hooked.planscope("uninstall").out
-
-
-def test_hooks_path_install_and_uninstall(awards: Repo) -> None:
-    r = awards.planscope("install", "--hooks-path")
-    assert r.code == 0, r.err
-    own = (awards.path / ".git/planscope/hooks").resolve()
-    assert Path(awards.git("config", "core.hooksPath").strip()) == own
-    assert gitio.git_path(awards.path, "hooks").resolve() == own  # where git now looks
-    awards.write("app/views/home.py", "x\n")
-    awards.git("add", "-A")
-    blocked = git(awards, "commit", "-m", "Sneak", "-m", f"Plan: {TABLES}")
-    assert blocked.code != 0 and "app/views/home.py" in blocked.out + blocked.err
-    r = awards.planscope("uninstall")
-    assert r.code == 0 and "core.hooksPath" in r.out
-    assert git(awards, "config", "core.hooksPath").code == 1
-    assert not own.exists()
-
-
-def test_hooks_path_refuses_to_silence_other_hooks(awards: Repo) -> None:
-    lfs = awards.write(".git/hooks/post-checkout", "#!/bin/sh\ngit lfs post-checkout\n")
-    lfs.chmod(0o755)
-    r = awards.planscope("install", "--hooks-path")
-    assert r.code == 2 and "post-checkout" in r.err and "stop running" in r.err
-    lfs.unlink()
-    awards.git("config", "core.hooksPath", ".husky")
-    r = awards.planscope("install", "--hooks-path")
-    assert r.code == 2 and "already '.husky'" in r.err
-
-
-def test_shipped_script_says_when_planscope_is_missing(repo: Repo, tmp_path: Path) -> None:
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    proc = subprocess.run(("/bin/sh", str(SHIPPED / "pre-commit")), cwd=repo.path,
-                          env={"PATH": str(empty), "HOME": str(tmp_path)},
-                          capture_output=True, text=True, check=False, timeout=30)
-    assert proc.returncode == 2
-    assert "cannot run the pre-commit hook" in proc.stderr and "pip install" in proc.stderr
-
-
-def test_shipped_scripts_work_through_core_hooks_path(awards: Repo) -> None:
-    """No install at all: git runs hooks/ of this checkout, which finds planscope on PATH."""
-    awards.git("config", "core.hooksPath", str(SHIPPED))
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    awards.write("app/models/__init__.py", "x\n")
-    awards.git("add", "-A")
-    r = git(awards, "commit", "-m", "Models", "-m", f"Plan: {TABLES}", env={"PATH": path})
-    assert r.code == 0, r.out
-    awards.write("app/views/home.py", "x\n")
-    awards.git("add", "-A")
-    r = git(awards, "commit", "-m", "View", "-m", f"Plan: {TABLES}", env={"PATH": path})
-    assert r.code == 1 and "drift      app/views/home.py (A)" in r.out
-
-
-def test_shipped_scripts_are_plain_posix_sh() -> None:
-    for name in HOOKS:
-        path = SHIPPED / name
-        assert path.read_text().startswith("#!/bin/sh\n") and os.access(path, os.X_OK)
-        assert subprocess.run(("sh", "-n", str(path)), check=False).returncode == 0
-
-
-# --- commit-time hooks through real git commit ------------------------------------------
 
 def test_commit_in_scope_passes_and_drift_is_blocked(hooked: Repo) -> None:
     hooked.write("db/migrations/0042_awards.sql", "create table awards;\n")
@@ -403,8 +222,6 @@ def test_commit_msg_reads_a_missing_file_as_bad_input(awards: Repo) -> None:
     r = cli(awards, "hook", "commit-msg", "no-such-file")
     assert r.code == 2 and "cannot read the commit message" in r.err
 
-
-# --- pre-push -----------------------------------------------------------------------------
 
 @pytest.fixture
 def feature(awards: Repo, remote: Path) -> dict[str, str]:

@@ -1,0 +1,72 @@
+"""`planscope doctor` (checker/commands/doctor.py)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Repo
+
+
+def test_doctor_without_and_with_hooks(awards: Repo) -> None:
+    r = awards.planscope("doctor", "--offline")
+    assert r.code == 0, r.out
+    assert "OK    config .planscope.yaml" in r.out and "OK    plan plans/awards.yaml" in r.out
+    assert "WARN  no planscope hook for: pre-commit, commit-msg, pre-push" in r.out
+    assert "WARN  API reachability not checked (offline)" in r.out
+    hook = awards.path / ".git/hooks/commit-msg"
+    hook.write_text('#!/bin/sh\nexec planscope hook commit-msg "$1"\n')
+    r = awards.planscope("doctor", "--offline")
+    assert f"OK    commit-msg hook: plain hook ({hook})" in r.out
+    assert "no planscope hook for: pre-commit, pre-push" in r.out
+
+
+def test_doctor_bad_config(awards: Repo) -> None:
+    awards.write(".planscope.yaml", "on_drift: never\n")
+    r = awards.planscope("doctor", "--offline")
+    assert r.code == 2
+    assert "FAIL  .planscope.yaml:1:11: on_drift: 'never' is not one of" in r.out
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_doctor_unreachable_api_ends_within_its_bound(
+    awards: Repo, silent_server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{silent_server}")
+    start = time.monotonic()
+    r = awards.planscope("doctor")
+    elapsed = time.monotonic() - start
+    assert elapsed < 8, elapsed
+    assert f"checking http://127.0.0.1:{silent_server}/v1/models (waits at most 5s)" in r.err
+    assert "FAIL  API not reachable at" in r.out and "timed out" in r.out
+    assert r.code == 2

@@ -1,0 +1,40 @@
+"""`planscope status` (checker/commands/status.py)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import AWARDS_PLAN, Repo
+
+
+def test_status_after_three_commits_on_two_slices(awards: Repo) -> None:
+    awards.write("db/migrations/0042_awards.sql")
+    awards.commit("table", plan="plans/awards.yaml#tables")
+    awards.write("app/models/__init__.py", "changed\n")
+    awards.write("app/helpers.py")
+    awards.commit("models, and a helper", plan="plans/awards.yaml#tables")
+    awards.write("app/views/awards.py")
+    awards.commit("view", plan="plans/awards.yaml#views")
+    r = awards.planscope("status", "plans/awards.yaml")
+    assert r.code == 0, r.err
+    assert "tables  approved     2 commits  2/4 planned files touched" in r.out
+    assert "      drift      app/helpers.py" in r.out
+    assert "      untouched  tests/test_awards_migration.py" in r.out
+    assert "views   approved     1 commit  1/2 planned files touched" in r.out
+    doc = json.loads(awards.planscope("status", "plans/awards.yaml", "--format", "json").out)
+    tables, views = doc["plans"][0]["slices"]
+    assert [c["subject"] for c in tables["commits"]] == ["table", "models, and a helper"]
+    assert tables["touched"] == ["db/migrations/0042_awards.sql", "app/models/__init__.py"]
+    assert tables["drift"] == ["app/helpers.py"]
+    assert views["untouched"] == ["app/views/__init__.py"]
+    r = awards.planscope("status")
+    assert r.out.strip() == (
+        "plans/awards.yaml  awards-dashboard  approved  2 slices  3 commits  "
+        "3/6 planned files touched  1 drift"
+    )
+
+
+def test_status_in_a_new_repository(repo: Repo) -> None:
+    repo.write("plans/awards.yaml", AWARDS_PLAN)
+    r = repo.planscope("status")
+    assert r.code == 0 and "0 commits" in r.out

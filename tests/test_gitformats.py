@@ -1,0 +1,33 @@
+"""git's output formats (checker/gitformats.py): message cleanup, pre-push lines, quoted names."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker import errors, gitformats
+
+ZERO = "0" * 40
+
+
+def test_clean_message_like_git() -> None:
+    text = ("Add table\n\n# a comment\nPlan: plans/a.yaml#t\n# Please enter...\n"
+            "# ------------------------ >8 ------------------------\n"
+            "diff --git a/x b/x\n Plan: not-a-trailer\n")
+    assert gitformats.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
+    kept = gitformats.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
+    assert kept == "#123 fixed\n\nPlan: x\n"
+    assert gitformats.clean_message(text, "#", "verbatim") == text
+
+
+def test_parse_push_lines() -> None:
+    sha = "a" * 40
+    ups = gitformats.parse_push_lines(f"refs/heads/main {sha} refs/heads/main {ZERO}\n\n".encode())
+    assert ups == [gitformats.RefUpdate("refs/heads/main", sha, "refs/heads/main", ZERO)]
+    with pytest.raises(errors.BadInput, match="line 1 of stdin"):
+        gitformats.parse_push_lines(b"refs/heads/main main refs/heads/main HEAD\n")
+
+
+def test_quoted_paths_in_diff_headers() -> None:
+    assert gitformats.unquote('"b/caf\\303\\251 \\"x\\".py"') == 'café "x".py'
+    assert gitformats.unquote("a/plain/path.py") == "plain/path.py"
+    assert gitformats.unquote('"a/tab\\there"') == "tab\there"

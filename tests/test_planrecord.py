@@ -1,0 +1,46 @@
+"""Recording reviews into a plan file's text (checker/planrecord.py)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from checker import planrecord
+from checker.errors import BadInput
+
+ENTRY = {"reviewer": "opus", "confidence": 0.4, "at": "2026-11-20", "notes": "no: rollback"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("version: 1  # v\nid: x\n", "version: 1  # v\nid: x\nreviews:\n  - reviewer: opus\n"
+     "    confidence: 0.4\n    at: 2026-11-20\n    notes: \"no: rollback\"\n"),
+    ("id: x\nreviews: []  # none yet\n",
+     "id: x\nreviews: [{reviewer: opus, confidence: 0.4, at: 2026-11-20, "
+     "notes: \"no: rollback\"}]  # none yet\n"),
+    ("reviews: [{reviewer: a, confidence: 1}]\nid: x\n",
+     "reviews: [{reviewer: a, confidence: 1}, {reviewer: opus, confidence: 0.4, "
+     "at: 2026-11-20, notes: \"no: rollback\"}]\nid: x\n"),
+    ("reviews:   # later\nid: x\n", "reviews:   # later\n  - reviewer: opus\n"
+     "    confidence: 0.4\n    at: 2026-11-20\n    notes: \"no: rollback\"\nid: x\n"),
+    ("reviews: ~\nid: x", "reviews: \n  - reviewer: opus\n    confidence: 0.4\n"
+     "    at: 2026-11-20\n    notes: \"no: rollback\"\nid: x"),
+    ("reviews:\n- reviewer: a\n  confidence: 1\n# after\nid: x\n",
+     "reviews:\n- reviewer: a\n  confidence: 1\n- reviewer: opus\n  confidence: 0.4\n"
+     "  at: 2026-11-20\n  notes: \"no: rollback\"\n# after\nid: x\n"),
+    ("id: x\r\nreviews:\r\n  - reviewer: a\r\n    notes: |\r\n      two\r\n      lines\r\n",
+     "id: x\r\nreviews:\r\n  - reviewer: a\r\n    notes: |\r\n      two\r\n      lines\r\n"
+     "  - reviewer: opus\r\n    confidence: 0.4\r\n    at: 2026-11-20\r\n"
+     "    notes: \"no: rollback\"\r\n"),
+])
+def test_insert_reviews_at_the_text_level(text: str, expected: str) -> None:
+    got = planrecord.insert_reviews(text, "p.yaml", [ENTRY])
+    assert got == expected
+    reviews = yaml.safe_load(got)["reviews"]
+    assert {**reviews[-1], "at": str(reviews[-1]["at"])} == ENTRY
+
+
+def test_insert_reviews_refuses_what_it_cannot_edit() -> None:
+    with pytest.raises(BadInput, match="top level is not a block mapping"):
+        planrecord.insert_reviews("{id: x, reviews: []}\n", "p.yaml", [ENTRY])
+    with pytest.raises(BadInput, match="'reviews' is not a list"):
+        planrecord.insert_reviews("reviews: none yet\n", "p.yaml", [ENTRY])
