@@ -131,7 +131,7 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
         results = pipeline.run(root, cfg, target, opts)
         return BranchResult(results, pipeline.exit_code(results), cfg, opts, event)
     base, mb, head = history(root, base_rev, event)
-    cfg = config.load_at(root, base)
+    cfg = config.load(root, base)
     opts = replace(opts, plans_rev=base, fallback_ref=event.body_ref,
                    fallback_source=BODY_SOURCE, branch=event.head_branch)
     results = pipeline.run(root, cfg, Target("range", f"{mb}..{head}"), opts)

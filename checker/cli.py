@@ -196,33 +196,33 @@ def hook_group() -> None:
 
 @hook_group.command("pre-commit")
 @options.hook
-def hook_pre_commit(root: Path, cfg: Config, plan_ref: str | None, no_verify: bool) -> None:
+def hook_pre_commit(root: Path, plan_ref: str | None, no_verify: bool) -> None:
     """The staged changes against the slice of --plan or the branch; with neither, it defers
     to the commit-msg hook (one line, exit 0)."""
     from checker.commands import hooks
 
-    emit(hooks.pre_commit(root, cfg, pipeline.Options(plan_ref=plan_ref, verify=not no_verify)))
+    emit(hooks.pre_commit(root, pipeline.Options(plan_ref=plan_ref, verify=not no_verify)))
 
 
 @hook_group.command("commit-msg")
 @click.argument("message_file", metavar="[FILE]", required=False,
                 type=click.Path(dir_okay=False, path_type=Path))
 @options.hook
-def hook_commit_msg(root: Path, cfg: Config, message_file: Path | None, plan_ref: str | None,
+def hook_commit_msg(root: Path, message_file: Path | None, plan_ref: str | None,
                     no_verify: bool) -> None:
     """The staged changes against the slice named by the message's Plan: trailer (FILE: the
     message file git passes; default .git/COMMIT_EDITMSG)."""
     from checker.commands import hooks
 
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify)
-    emit(hooks.commit_msg(root, cfg, message_file, opts, _env()))
+    emit(hooks.commit_msg(root, message_file, opts, _env()))
 
 
 @hook_group.command("pre-push")
 @click.argument("remote", required=False)
 @click.argument("url", required=False)
 @options.hook
-def hook_pre_push(root: Path, cfg: Config, remote: str | None, url: str | None,
+def hook_pre_push(root: Path, remote: str | None, url: str | None,
                   plan_ref: str | None, no_verify: bool) -> None:
     """Every commit being pushed, each against its own Plan: trailer (the range from
     PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF under the pre-commit framework, else git's lines on
@@ -230,7 +230,7 @@ def hook_pre_push(root: Path, cfg: Config, remote: str | None, url: str | None,
     from checker.commands import hooks
 
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify)
-    emit(hooks.pre_push(root, cfg, remote, sys.stdin.buffer, _env(), opts))
+    emit(hooks.pre_push(root, remote, sys.stdin.buffer, _env(), opts))
 
 
 @main.command()

@@ -70,6 +70,10 @@ class ReviewConfig:
 class Config:
     plans_dir: str = "plans"
     always_allow: tuple[str, ...] = ()
+    baseline: str | None = None  # commits reachable from it are never checked
+    forbid: tuple[str, ...] = ()  # repo-wide: no change may touch these
+    plans_in_pr: str = "block"  # block | allow-new
+    require_plans_on_remote: bool = False  # prepush.require_plans_on_remote
     require_plan: bool = True
     exempt_paths: tuple[str, ...] = ()
     exempt_max_changed_lines: int = 0
@@ -77,7 +81,12 @@ class Config:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
-    source: str | None = None  # where it was read from, for messages
+    source: str | None = None  # where it was read from, for messages; None: no config
+
+    @property
+    def found(self) -> bool:
+        """Whether the repository has a planscope config at all (else: defaults)."""
+        return self.source is not None
 
 
 def _from_dict(data: dict[str, Any], source: str) -> Config:
@@ -111,6 +120,10 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
     return Config(
         plans_dir=data.get("plans_dir", Config.plans_dir).strip("/") or ".",
         always_allow=tuple(data.get("always_allow", ())),
+        baseline=data.get("baseline"),
+        forbid=tuple(data.get("forbid", ())),
+        plans_in_pr=data.get("plans_in_pr", Config.plans_in_pr),
+        require_plans_on_remote=data.get("prepush", {}).get("require_plans_on_remote", False),
         require_plan=data.get("require_plan", Config.require_plan),
         exempt_paths=tuple(exempt.get("paths", ())),
         exempt_max_changed_lines=exempt.get("max_changed_lines", 0),
@@ -144,10 +157,6 @@ def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:
     )
 
 
-def _from_pyproject(path: Path) -> dict[str, Any] | None:
-    return _pyproject_section(path.read_text(encoding="utf-8"))
-
-
 def _pyproject_section(text: str) -> dict[str, Any] | None:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -165,48 +174,37 @@ def _pyproject_section(text: str) -> dict[str, Any] | None:
     return section
 
 
-def load(root: Path) -> Config:
-    """The repository's config; defaults when it has none. Invalid config raises BadInput."""
-    yaml_path = root / CONFIG_FILE
-    if yaml_path.exists():
-        text = yamlfile.read(yaml_path, CONFIG_FILE)
-        data = yamlfile.parse(text, CONFIG_FILE)
-        if data is None:
-            return Config(source=CONFIG_FILE)
-        problems = schemas.checked_errors("config", data, CONFIG_FILE, text,
-                                          Cache.of(root, "valid"))
-        source = CONFIG_FILE
-    else:
-        pyproject = root / "pyproject.toml"
-        section = _from_pyproject(pyproject) if pyproject.is_file() else None
-        if section is None:
-            return Config()
-        data = section
-        source = "pyproject.toml [tool.planscope]"
-        problems = schemas.errors("config", data, source)
-    if problems:
-        raise BadInput("\n".join(problems))
-    return _from_dict(data, source)
+PYPROJECT_SOURCE = "pyproject.toml [tool.planscope]"
 
 
-def load_at(root: Path, rev: str) -> Config:
-    """The config as committed at ``rev`` (``git show REV:.planscope.yaml``, else the
-    ``[tool.planscope]`` of that revision's pyproject.toml): the rules a pull request's base
-    branch has, which the pull request itself cannot change."""
+def _read(root: Path, rev: str | None, name: str) -> str | None:
+    """A file's text from the working tree (``rev`` None), the index (``gitio.INDEX``) or a
+    commit; None when it is not there."""
+    if rev is None:
+        path = root / name
+        return yamlfile.read(path, name) if path.exists() or path.is_symlink() else None
     from checker import gitio
 
-    text = gitio.show_text(root, rev, CONFIG_FILE, yamlfile.MAX_BYTES)
+    return gitio.show_text(root, rev, name, yamlfile.MAX_BYTES)
+
+
+def load(root: Path, rev: str | None = None) -> Config:
+    """The repository's config: ``.planscope.yaml``, else ``[tool.planscope]`` of
+    pyproject.toml, from the working tree, or with ``rev`` as staged (``gitio.INDEX``) or as
+    committed at ``rev`` (a pull request's base: rules the pull request cannot change).
+    Defaults (``source`` None) when there is none; invalid config raises BadInput."""
+    text = _read(root, rev, CONFIG_FILE)
     if text is not None:
         data, source = yamlfile.parse(text, CONFIG_FILE), CONFIG_FILE
         if data is None:
             return Config(source=CONFIG_FILE)
     else:
-        pyproject = gitio.show_text(root, rev, "pyproject.toml", yamlfile.MAX_BYTES)
+        pyproject = _read(root, rev, "pyproject.toml")
         data = _pyproject_section(pyproject) if pyproject is not None else None
         if data is None:
             return Config()
-        source = "pyproject.toml [tool.planscope]"
-    problems = schemas.errors("config", data, source)
+        source, text = PYPROJECT_SOURCE, pyproject or ""
+    problems = schemas.checked_errors("config", data, source, text, Cache.of(root, "valid"))
     if problems:
         raise BadInput("\n".join(problems))
     return _from_dict(data, source)

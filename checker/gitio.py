@@ -256,13 +256,22 @@ def commit_exists(root: Path, sha: str) -> bool:
     return True
 
 
+INDEX = ""  # as a revision: the index (what the next commit will hold)
+
+
+def where(rev: str) -> str:
+    """A revision as messages name it."""
+    return "in the index" if rev == INDEX else f"at {rev[:9]}"
+
+
 def show(root: Path, rev: str, path: str) -> bytes | None:
-    """The bytes of ``path`` as committed at ``rev`` (``git show REV:PATH``, no textconv);
-    None when ``rev`` has no file there. An unknown ``rev`` raises GitError."""
+    """The bytes of ``path`` as committed at ``rev`` (``git show REV:PATH``, no textconv), or
+    as staged in the index for ``INDEX``; None when there is no file there. An unknown
+    ``rev`` raises GitError."""
     try:
         return run(root, "cat-file", "blob", f"{rev}:{path}")
     except GitError:
-        if not commit_exists(root, rev):
+        if rev != INDEX and not commit_exists(root, rev):
             raise GitError(f"unknown revision {rev!r} (not a commit in this repository)") from None
         return None
 
@@ -273,20 +282,40 @@ def show_text(root: Path, rev: str, path: str, max_bytes: int) -> str | None:
     raw = show(root, rev, path)
     if raw is None:
         return None
-    where = f"{path} (at {rev[:9]})"
+    name = f"{path} ({where(rev)})"
     if len(raw) > max_bytes:
-        raise BadInput(f"{where}: file is {len(raw)} bytes, larger than the {max_bytes} allowed")
+        raise BadInput(f"{name}: file is {len(raw)} bytes, larger than the {max_bytes} allowed")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{where}: not UTF-8 text (byte {exc.start})") from None
+        raise BadInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
 
 
 def files_under(root: Path, rev: str, folder: str) -> list[str]:
-    """Paths of the files committed under ``folder`` at ``rev``, sorted."""
+    """Paths of the files committed under ``folder`` at ``rev`` (staged, for ``INDEX``),
+    sorted."""
     spec = "." if folder in ("", ".") else folder
+    if rev == INDEX:
+        out = run(root, "ls-files", "-z", "--cached", "--full-name", "--", f":(top){spec}")
+        return sorted({os.fsdecode(p) for p in out.split(b"\0") if p})
     out = run(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", spec)
     return sorted(os.fsdecode(p) for p in out.split(b"\0") if p)
+
+
+def unstaged(root: Path, paths: Sequence[str]) -> list[str]:
+    """Which of ``paths`` (files or folders) differ between the working tree and the index."""
+    out = run(root, "diff", "--no-color", "--no-ext-diff", "--no-relative", "--name-only", "-z",
+              "--", *(f":(top,literal){p}" for p in paths))
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
+    """Whether ``ancestor`` is ``rev`` or reachable from it."""
+    try:
+        run(root, "merge-base", "--is-ancestor", ancestor, rev)
+    except GitError:
+        return False
+    return True
 
 
 def is_shallow(root: Path) -> bool:

@@ -102,8 +102,20 @@ record = click.option(
          "written.")
 
 
+def with_root(func: F) -> F:
+    """Call the command with ``root`` (the repository's top folder) as a keyword argument;
+    the command reads its rules itself."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, root=gitio.repo_root(), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def hook(func: F) -> F:
-    """The options every ``planscope hook`` entry takes, and the repository."""
-    for option in (in_repo, no_verify, plan()):
+    """The options every ``planscope hook`` entry takes, and the repository: hooks read the
+    rules that will be committed (the index) or pushed, not the working tree's."""
+    for option in (with_root, no_verify, plan()):
         func = option(func)
     return func

@@ -92,14 +92,14 @@ def test_config_at_a_revision(awards: Repo) -> None:
     awards.write("pyproject.toml", "[tool.planscope]\nrequire_plan = false\n")
     second = awards.commit("config in pyproject", plan="none")
     awards.write(".planscope.yaml", "on_drift: sometimes\n")  # broken, not committed
-    assert config.load_at(awards.path, first).on_drift == "block"
-    cfg = config.load_at(awards.path, second)
+    assert config.load(awards.path, first).on_drift == "block"
+    cfg = config.load(awards.path, second)
     assert cfg.require_plan is False and cfg.source == "pyproject.toml [tool.planscope]"
     (awards.path / ".planscope.yaml").unlink()
     awards.write("pyproject.toml", "[project]\nname = 'x'\n")
     third = awards.commit("no config", plan="none")
-    assert config.load_at(awards.path, third) == config.Config()
+    assert config.load(awards.path, third) == config.Config()
     awards.write(".planscope.yaml", "on_drift: sometimes\n")
     fourth = awards.commit("bad config", plan="none")
     with pytest.raises(BadInput, match=r"\.planscope\.yaml:1:11: on_drift"):
-        config.load_at(awards.path, fourth)
+        config.load(awards.path, fourth)

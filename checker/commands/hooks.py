@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from checker import amend, errors, gitio, pipeline, resolve
+from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
 from checker.gitformats import Commit, RefUpdate, parse_push_lines
@@ -125,22 +126,37 @@ def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome
     return Outcome(code, out, err + said)
 
 
-def pre_commit(root: Path, config: Config, opts: Options) -> Outcome:
+def staged_rules(root: Path, opts: Options) -> tuple[Config, Options, list[str]]:
+    """The config and plans as staged (what the commit will hold, not unstaged edits), and a
+    note naming the rule files whose working-tree copy differs."""
+    rules = config_mod.load(root, gitio.INDEX)
+    files = [rules.plans_dir, config_mod.CONFIG_FILE]
+    if rules.source == config_mod.PYPROJECT_SOURCE:
+        files.append("pyproject.toml")
+    unstaged = gitio.unstaged(root, files)
+    notes = [f"note: {', '.join(unstaged)} differ{'s' * (len(unstaged) == 1)} from what is "
+             f"staged; the commit is checked with the staged version (git add to use yours)"
+             ] if unstaged else []
+    return rules, replace(opts, plans_rev=gitio.INDEX), notes
+
+
+def pre_commit(root: Path, opts: Options) -> Outcome:
     """The staged diff against the slice named by ``--plan`` or the branch; with neither,
     defer to commit-msg (exit 0, one line)."""
     unit = None if _merging(root) else staged_unit(root, amend.amending(root))
     if unit is None:
         return Outcome.of(errors.OK, [MERGE_NOTE])
-    checker = pipeline.Checker(root, config, opts)
-    if unit.changes and checker.claim(unit) is None and config.require_plan \
+    rules, opts, notes = staged_rules(root, opts)
+    checker = pipeline.Checker(root, rules, opts)
+    if unit.changes and checker.claim(unit) is None and rules.require_plan \
             and not checker.exempt(unit):
         return Outcome.of(errors.OK, [
             f"planscope: no plan named by --plan or the branch; the commit-msg hook checks "
             f"this commit against its '{resolve.TRAILER}:' trailer"])
-    return _report([checker.check(unit)])
+    return _report([checker.check(unit)], notes)
 
 
-def commit_msg(root: Path, config: Config, message_file: Path | None, opts: Options,
+def commit_msg(root: Path, message_file: Path | None, opts: Options,
                env: Mapping[str, str]) -> Outcome:
     """The staged diff against the slice the message's ``Plan:`` trailer names."""
     path = message_file if message_file is not None else gitio.git_path(root, "COMMIT_EDITMSG")
@@ -153,9 +169,9 @@ def commit_msg(root: Path, config: Config, message_file: Path | None, opts: Opti
     if unit is None:
         return Outcome.of(errors.OK, [MERGE_NOTE])
     unit = replace(unit, trailers=gitio.trailer_values(root, message, resolve.TRAILER))
-    notes: list[str] = []
+    rules, opts, notes = staged_rules(root, opts)
     unit = adopt_target(root, unit, message.partition("\n")[0], "HEAD", notes)
-    return _report([pipeline.Checker(root, config, opts).check(unit)], notes)
+    return _report([pipeline.Checker(root, rules, opts).check(unit)], notes)
 
 
 # --- pre-push -------------------------------------------------------------------------
@@ -165,17 +181,32 @@ def _remotes(remote: str | None) -> list[str]:
     return [f"--remotes={remote}"] if remote else []
 
 
-def ranges_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> list[list[str]]:
-    """rev-list arguments, one list per pushed ref. Commits already on a remote-tracking
-    branch of ``remote`` were checked when they were pushed and are left out."""
+@dataclass(frozen=True)
+class Push:
+    """One pushed ref: the branch it pushes (None for a ref that is no local branch), its
+    tip, and the rev-list arguments that name its new commits."""
+
+    branch: str | None
+    tip: str
+    revs: tuple[str, ...]
+
+
+def _branch_of(ref: str | None) -> str | None:
+    return ref.removeprefix("refs/heads/") if ref and ref.startswith("refs/heads/") else None
+
+
+def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> list[Push]:
+    """One Push per ref git pushes. Commits already on a remote-tracking branch of
+    ``remote`` were checked when they were pushed and are left out."""
     out = []
     for u in updates:
         if u.deletes:
             continue  # a deletion pushes no commits
         if not u.creates and gitio.commit_exists(root, u.remote_sha):
-            out.append([u.local_sha, "--not", u.remote_sha, *_remotes(remote)])
+            revs = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
         else:  # a new branch, or the remote moved to commits we have never fetched
-            out.append([u.local_sha, "--not", *_remotes(remote)])
+            revs = (u.local_sha, "--not", *_remotes(remote))
+        out.append(Push(_branch_of(u.local_ref), u.local_sha, revs))
     return out
 
 
@@ -189,29 +220,23 @@ def _stdin_updates(stdin: BinaryIO | None) -> list[RefUpdate]:
     return parse_push_lines(stdin.read())
 
 
-def pushed_commits(root: Path, remote: str | None, stdin: BinaryIO | None,
-                   env: Mapping[str, str]) -> list[Commit]:
-    """The non-merge commits being pushed, oldest first, each once."""
+def pushes(root: Path, remote: str | None, stdin: BinaryIO | None,
+           env: Mapping[str, str]) -> list[Push]:
+    """What is being pushed: from the pre-commit framework's variables, else git's lines."""
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
+    local = env.get("PRE_COMMIT_LOCAL_BRANCH")
     if from_ref and to_ref:  # the pre-commit framework: its first pushed ref
-        ranges = [[gitio.rev_parse(root, to_ref), "--not", gitio.rev_parse(root, from_ref),
-                   *_remotes(remote)]]
-    elif env.get("PRE_COMMIT") == "1":
+        tip = gitio.rev_parse(root, to_ref)
+        return [Push(_branch_of(local), tip, (tip, "--not", gitio.rev_parse(root, from_ref),
+                                               *_remotes(remote)))]
+    if env.get("PRE_COMMIT") == "1":
         # the framework sets no range when the push holds the root commit (or on a manual
         # run): the commits of the pushed branch that no remote-tracking branch has
-        tip = gitio.rev_parse(root, env.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD")
-        ranges = [[tip, "--not", *(_remotes(remote) or ["--remotes"])]]
-    else:
-        ranges = ranges_for(root, _stdin_updates(stdin), remote)
-    seen: set[str] = set()
-    commits = []
-    for revs in ranges:
-        for c in gitio.log(root, "--no-merges", *revs):
-            if c.sha not in seen:
-                seen.add(c.sha)
-                commits.append(c)
-    return commits
+        tip = gitio.rev_parse(root, local or "HEAD")
+        revs = (tip, "--not", *(_remotes(remote) or ["--remotes"]))
+        return [Push(_branch_of(local), tip, revs)]
+    return pushes_for(root, _stdin_updates(stdin), remote)
 
 
 def _failure_line(r: UnitResult, subject: str) -> str:
@@ -232,36 +257,44 @@ def _failure_line(r: UnitResult, subject: str) -> str:
     return f"{head}: {'; '.join(parts) or 'failed'}"
 
 
-def pre_push(root: Path, config: Config, remote: str | None, stdin: BinaryIO | None,
-             env: Mapping[str, str], opts: Options) -> Outcome:
-    """Every commit being pushed, each against its own trailer; one line per failing one."""
-    commits = pushed_commits(root, remote, stdin, env)
+def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
+                    notes: list[str]) -> list[tuple[Commit, UnitResult]]:
+    """The new commits of one pushed ref, each against its own claim: the rules and plans
+    as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
+    commits = [c for c in gitio.log(root, "--no-merges", *push.revs) if c.sha not in seen]
     if not commits:
-        return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
-    notes: list[str] = []
-    checker = pipeline.Checker(root, config, opts)
-    results = []
+        return []
+    seen.update(c.sha for c in commits)
+    rules = config_mod.load(root, push.tip)
+    checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
+                                                    branch=push.branch or ""))
+    out = []
     for c in commits:
         unit = adopt_target(root, pipeline.commit_unit(root, c), c.subject,
                             c.parents[0] if c.parents else None, notes)
-        results.append(checker.check(unit))
-    subjects = {c.sha: c.subject for c in commits}
-    out: list[str] = []
-    err: list[str] = []
-    for r in results:
-        subject = subjects.get(r.unit.sha or "", "")
-        if not r.ok:
-            err.append(_failure_line(r, subject))
-        else:
-            out += [f"planscope: {text.short(r.unit.sha)} {subject!r}: {n}"
-                    for n in r.notes if n.startswith(("WARNING", "on_drift"))]
-    failing = len(err)
-    if failing:
+        out.append((c, checker.check(unit)))
+    return out
+
+
+def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
+             env: Mapping[str, str], opts: Options) -> Outcome:
+    """Every commit being pushed, each against its own trailer; one line per failing one."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    checked = [pair for push in pushes(root, remote, stdin, env)
+               for pair in _pushed_results(root, push, opts, seen, notes)]
+    if not checked:
+        return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
+    err = [_failure_line(r, c.subject) for c, r in checked if not r.ok]
+    out = [f"planscope: {c.short} {c.subject!r}: {n}" for c, r in checked if r.ok
+           for n in r.notes if n.startswith(("WARNING", "on_drift"))]
+    if err:
         err += [f"planscope: {n}" for n in notes]
         err.append(
-            f"planscope: push refused: {failing} of {len(results)} commit(s) outside their "
-            f"plan slice. Add the paths to the slice and commit the plan, or rewrite the "
-            f"commits (git rebase -i: fix the '{resolve.TRAILER}:' trailer, split the commit)")
+            f"planscope: push refused: {sum(1 for _, r in checked if not r.ok)} of "
+            f"{len(checked)} commit(s) failed the check. Add the paths to the slice and commit "
+            f"the plan, or rewrite the commits (git rebase -i: fix the '{resolve.TRAILER}:' "
+            f"trailer, split the commit)")
     else:
-        out.append(f"planscope: ok: {len(results)} commit(s) inside their plan slices")
-    return Outcome.of(pipeline.exit_code(results), out, err)
+        out.append(f"planscope: ok: {len(checked)} commit(s) inside their plan slices")
+    return Outcome.of(pipeline.exit_code([r for _, r in checked]), out, err)

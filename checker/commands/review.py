@@ -158,7 +158,7 @@ def setup(root: Path, base: str | None, rev_range: str | None,
         return Setup(config_mod.load(root), "range", rev_range)
     found = event.read_event(github_env).base if github_env is not None else None
     if found is not None:
-        return Setup(config_mod.load_at(root, found), "base", found, found)
+        return Setup(config_mod.load(root, found), "base", found, found)
     return Setup(config_mod.load(root), "commit", "HEAD")
 
 

@@ -356,3 +356,44 @@ def test_real_push_blocked_then_allowed_after_the_plan_changes(hooked: Repo,
     hooked.git("push", "-q", "--no-verify", "origin", "main:gone")
     r = git(hooked, "push", "origin", ":gone")
     assert r.code == 0 and "no new commits" in r.out + r.err
+
+
+def test_hooks_judge_by_the_staged_rules_not_unstaged_edits(hooked: Repo) -> None:
+    """An unstaged relaxation of the config or the plan does not let a drifted commit in;
+    the hook says the working tree differs from what is checked."""
+    hooked.write(".planscope.yaml", "on_drift: block\nalways_allow: ['app/**']\n")
+    plan = (hooked.path / "plans/awards.yaml").read_text()
+    hooked.write("plans/awards.yaml", plan.replace("allow: [tests/**/test_awards*.py]",
+                                                   "allow: [tests/**/test_awards*.py, app/**]"))
+    before = head(hooked)
+    hooked.write("app/views/home.py", "x\n")
+    hooked.git("add", "app/views/home.py")
+    r = git(hooked, "commit", "-m", "Sneak in a view", "-m", f"Plan: {TABLES}")
+    assert r.code == 1 and head(hooked) == before
+    assert "drift      app/views/home.py (A)" in r.err
+    assert ("planscope: note: .planscope.yaml, plans/awards.yaml differ from what is staged; "
+            "the commit is checked with the staged version") in r.err
+    hooked.git("commit", "-q", "--no-verify", "-m", "Relax the config", ".planscope.yaml")
+    r = git(hooked, "commit", "-m", "View, under the committed rule", "-m", f"Plan: {TABLES}")
+    assert r.code == 0, r.err  # the rule is in the index now: it applies
+    assert "planscope: note: plans/awards.yaml differs from what is staged" in r.out
+
+
+def test_pre_push_judges_a_commit_without_trailer_by_the_pushed_branch(
+    awards: Repo, remote: Path
+) -> None:
+    """Pushing main from another checked-out branch: main's commits are not claimed by the
+    checked-out plan branch's slice."""
+    awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n")
+    awards.commit("relax", plan="none")
+    awards.git("push", "-q", "--no-verify", "origin", "main")
+    awards.write("app/views/home.py", "x\n")
+    awards.commit("a view on main, no trailer")
+    awards.git("checkout", "-q", "-b", "plan/awards-dashboard/tables")
+    line = f"refs/heads/main {awards.git('rev-parse', 'main').strip()} refs/heads/main " \
+           f"{awards.git('rev-parse', 'origin/main').strip()}\n"
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=line)
+    assert r.code == 0, r.err  # main maps to no slice; require_plan is false
+    branch_line = line.replace("refs/heads/main ", "refs/heads/plan/awards-dashboard/tables ", 1)
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=branch_line)
+    assert r.code == 1 and "drift app/views/home.py" in r.err  # pushed as the plan branch
