@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from checker import config, errors, gitio, pipeline
+from checker import adoption, config, errors, gitio, pipeline
 from checker.config import Config
 from checker.errors import BadInput
 from checker.event import Event
@@ -54,6 +54,8 @@ class BranchResult:
     merge_base: str | None = None
     head: str | None = None
     plan_changes: list[PlanChange] = field(default_factory=list)
+    adopting: bool = False  # the base has no planscope config: there are no rules yet
+
 
 def _short(sha: str | None) -> str:
     return (sha or "")[:9]
@@ -131,6 +133,9 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
         results = pipeline.run(root, cfg, target, opts)
         return BranchResult(results, pipeline.exit_code(results), cfg, opts, event)
     base, mb, head = history(root, base_rev, event)
+    if not adoption.present(root, base):
+        return BranchResult([], errors.OK, config.load(root, head), opts, event, base, mb, head,
+                            adopting=True)
     cfg = config.load(root, base)
     opts = replace(opts, plans_rev=base, fallback_ref=event.body_ref,
                    fallback_source=BODY_SOURCE, branch=event.head_branch)

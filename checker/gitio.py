@@ -347,9 +347,10 @@ class Span:
     commits: tuple[Commit, ...]
 
 
-def span(root: Path, kind: str, rev: str) -> Span:
+def span(root: Path, kind: str, rev: str, exclude: Sequence[str] = ()) -> Span:
     """``commit`` REV (against its first parent), ``range`` A..B, or ``base`` REF (the
-    changes on HEAD since its merge base with REF)."""
+    changes on HEAD since its merge base with REF); ``exclude`` (rev-list arguments such as
+    ``^BASELINE``) leaves commits out of a range's list, not out of its whole diff."""
     if kind == "commit":
         sha = rev_parse(root, rev)
         commit = log(root, "-1", sha)[0]
@@ -357,11 +358,12 @@ def span(root: Path, kind: str, rev: str) -> Span:
                     (commit,))
     if kind == "range":
         a, b = (rev_parse(root, r) for r in parse_range(rev))
-        return Span(f"range {rev}", a, b, tuple(log(root, f"{a}..{b}")))
+        return Span(f"range {rev}", a, b, tuple(log(root, f"{a}..{b}", *exclude)))
     if kind == "base":
         head = rev_parse(root, "HEAD")
         mb = merge_base(root, rev_parse(root, rev), head)
-        return Span(f"changes since {abbrev(rev)}", mb, head, tuple(log(root, f"{mb}..{head}")))
+        return Span(f"changes since {abbrev(rev)}", mb, head,
+                    tuple(log(root, f"{mb}..{head}", *exclude)))
     raise ValueError(kind)
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pathspec
 
-from checker import errors, gitio, resolve
+from checker import adoption, errors, gitio, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
 from checker.resolve import Claim, Plans
@@ -44,6 +44,7 @@ class Unit:
     cached: bool = False
     trailers: tuple[str, ...] = ()
     trailer_source: str = ""
+    before_baseline: bool = False  # a commit from before planscope: not checked
 
 
 @dataclass
@@ -98,14 +99,18 @@ def staged_unit(root: Path, message: str | None = None) -> Unit:
                 trailers=trailers, trailer_source="the commit message")
 
 
-def units(root: Path, target: Target, opts: Options) -> list[Unit]:
+def units(root: Path, target: Target, opts: Options, rules: Config) -> list[Unit]:
     """The units of a target: each commit against its own trailer (merges only bring in
-    commits checked on their own), or with ``--plan`` the whole diff against that slice."""
+    commits checked on their own), or with ``--plan`` the whole diff against that slice.
+    Commits from before the baseline are left out (``--commit`` of one says so)."""
     if target.kind == "staged":
         return [staged_unit(root, opts.message)]
-    span = gitio.span(root, target.kind, target.rev)
+    exclude = adoption.commits_after(root, rules)
+    span = gitio.span(root, target.kind, target.rev, exclude)
     if target.kind == "commit":
-        return [commit_unit(root, span.commits[0])]
+        unit = commit_unit(root, span.commits[0])
+        early = adoption.before_baseline(root, rules, unit.sha or "")
+        return [replace(unit, before_baseline=early)]
     if opts.plan_ref is not None:
         return [Unit(span.label, None, tuple(gitio.diff(root, span.base, span.head)),
                      (span.base, span.head))]
@@ -128,7 +133,8 @@ class Checker:
 
     def _current_branch(self) -> str | None:
         if self._branch is False:
-            self._branch = self.opts.branch or gitio.current_branch(self.root)
+            branch = self.opts.branch  # "": none (a pushed ref that is no branch)
+            self._branch = gitio.current_branch(self.root) if branch is None else branch
         return self._branch if isinstance(self._branch, str) else None
 
     def claim(self, unit: Unit) -> Claim | None:
@@ -158,10 +164,30 @@ class Checker:
             return lines is not None and lines <= limit
         return False
 
+    def adopts(self, unit: Unit) -> bool:
+        """Whether this change brings planscope in (see checker.adoption)."""
+        paths = [p for c in unit.changes for p in c.paths]
+        if not any(p in adoption.CONFIG_FILES for p in paths):
+            return False  # no config added: not the adoption (and no git call to know it)
+        if unit.cached:
+            before = unit.diff_revs[0] if unit.diff_revs else (
+                "HEAD" if gitio.has_commits(self.root) else None)
+            after = gitio.INDEX
+        else:
+            before, after = unit.diff_revs[0], unit.diff_revs[-1]
+        return adoption.adopts(self.root, self.config, paths, before, after)
+
     def check(self, unit: Unit) -> UnitResult:
         result = UnitResult(unit)
+        if unit.before_baseline:
+            result.notes.append(f"before planscope's baseline "
+                                f"({(self.config.baseline or '')[:9]}): not checked")
+            return result
         if not unit.changes:
             result.notes.append("no changes")
+            return result
+        if self.adopts(unit):
+            result.notes.append(adoption.NOTE)
             return result
         try:
             claim = self.claim(unit)
@@ -238,7 +264,7 @@ class Checker:
 
 def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitResult]:
     checker = Checker(root, config, opts)
-    return [checker.check(u) for u in units(root, target, opts)]
+    return [checker.check(u) for u in units(root, target, opts, config)]
 
 
 def exit_code(results: Sequence[UnitResult]) -> int:

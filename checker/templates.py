@@ -147,13 +147,24 @@ slices:
 """
 
 
-def init(root: Path, config: Config, force: bool) -> list[str]:
-    """Write the config, an example plan and a copy of the plan schema; returns what it wrote."""
+def config_text(plans_dir: str, baseline: str | None) -> str:
+    """The config init writes: the defaults explained, and the baseline."""
+    if baseline is None:
+        line = "# baseline: none yet (no commits): every commit is checked\n"
+    else:
+        line = ("# The commit planscope was adopted on: it and the commits before it are never "
+                f"checked.\nbaseline: {baseline}\n")
+    return CONFIG.replace("plans_dir: plans\n", f"plans_dir: {plans_dir}\n{line}")
+
+
+def init(root: Path, config: Config, force: bool, baseline: str | None = None) -> list[str]:
+    """Write the config (with ``baseline``), an example plan and a copy of the plan schema;
+    returns what it wrote."""
     from checker import schemas
 
     plans_dir = root / config.plans_dir
     files = {
-        ".planscope.yaml": CONFIG.replace("plans_dir: plans", f"plans_dir: {config.plans_dir}"),
+        ".planscope.yaml": config_text(config.plans_dir, baseline),
         f"{config.plans_dir}/example.yaml": modeline(root, plans_dir) + EXAMPLE_PLAN_BODY,
         SCHEMA_COPY: schemas.text("plan"),
     }

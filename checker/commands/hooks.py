@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from checker import amend, errors, gitio, pipeline, resolve
+from checker import adoption, amend, errors, gitio, pipeline, resolve
 from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -261,11 +261,12 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
                     notes: list[str]) -> list[tuple[Commit, UnitResult]]:
     """The new commits of one pushed ref, each against its own claim: the rules and plans
     as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
-    commits = [c for c in gitio.log(root, "--no-merges", *push.revs) if c.sha not in seen]
+    rules = config_mod.load(root, push.tip)
+    revs = (*adoption.commits_after(root, rules), *push.revs)
+    commits = [c for c in gitio.log(root, "--no-merges", *revs) if c.sha not in seen]
     if not commits:
         return []
     seen.update(c.sha for c in commits)
-    rules = config_mod.load(root, push.tip)
     checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
                                                     branch=push.branch or ""))
     out = []
@@ -287,7 +288,7 @@ def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
         return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
     err = [_failure_line(r, c.subject) for c, r in checked if not r.ok]
     out = [f"planscope: {c.short} {c.subject!r}: {n}" for c, r in checked if r.ok
-           for n in r.notes if n.startswith(("WARNING", "on_drift"))]
+           for n in r.notes if n.startswith(("WARNING", "on_drift", adoption.NOTE))]
     if err:
         err += [f"planscope: {n}" for n in notes]
         err.append(

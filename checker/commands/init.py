@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker import agents, errors, templates
+from checker import agents, errors, gitio, templates
 from checker.config import Config
 from checker.errors import Outcome
 
@@ -16,9 +16,16 @@ def init(root: Path, force: bool, claude_code: bool) -> Outcome:
         return Outcome.of(errors.OK, [
             f"added the PreToolUse hook '{agents.GUARD_COMMAND}' to {rel}" if changed
             else f"{rel} already runs '{agents.GUARD_COMMAND}'; nothing changed"])
-    written = [f"wrote {rel}" for rel in templates.init(root, Config(), force)]
+    head = gitio.head_commit(root)
+    baseline = head.sha if head is not None else None
+    written = [f"wrote {rel}" for rel in templates.init(root, Config(), force, baseline)]
+    if baseline is not None:
+        written.append(f"baseline: {baseline[:12]} (HEAD): it and every commit before it are "
+                       f"never checked")
     return Outcome(errors.OK, errors.text(written)
                    + "\nAdd the hooks to .pre-commit-config.yaml:\n\n"
                    + templates.PRE_COMMIT_SNIPPET
                    + "\nAnd check pull requests with the GitHub Action:\n\n"
-                   + templates.WORKFLOW_SNIPPET)
+                   + templates.WORKFLOW_SNIPPET
+                   + "\nThen commit these files in one commit of their own: it adopts "
+                     "planscope and passes its own checks.\n")

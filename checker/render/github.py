@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from checker import errors
+from checker import adoption, errors
 from checker.branch import BranchResult, drift_paths, result_word
 from checker.errors import BadInput, PlanscopeError
 from checker.event import MERGE_GROUP, PR_EVENTS
@@ -183,6 +183,8 @@ def _run_annotations(out: BranchResult, env: Mapping[str, str]) -> list[Annotati
 def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
     """Every annotation, errors first; at most ten per level (what GitHub shows per step),
     the tenth saying how many more the summary lists."""
+    if out.adopting:
+        return [command("notice", adoption.PULL_REQUEST_NOTE, title="planscope: adoption")]
     run = _run_annotations(out, env)
     found = [*_result_annotations(out), *_plan_change_annotations(out),
              *(_path_annotation(row, sec) for row, sec in _worst_rows(out))]
@@ -235,43 +237,47 @@ def _context(out: BranchResult) -> str:
             f"request's own copies).")
 
 
-def summary(out: BranchResult, env: Mapping[str, str]) -> str:
-    lines = [f"## planscope: {_HEADLINES[result_word(out)]}", "", _context(out), ""]
-    secs = sections(out)
-    named = any(r.unit.sha for r in out.results)
-    for sec in secs:
-        lines += [f"### {md_code(sec.ref)}", "",
-                  f"{md_text(sec.title)}; claimed by {md_text(claimed_by(sec.sources))}.", ""]
-        head = "| path | status | verdict | note |" + (" commits |" if named else "")
-        lines += [head, "|---" * (5 if named else 4) + "|"]
-        rows = sorted(sec.rows.values(), key=lambda x: (-RANK[x.verdict], x.path))
-        for row in rows[:MAX_TABLE_ROWS]:
-            quiet = row.verdict == "drift" and not row.blocking
-            cells = [md_code(row.path, table=True), _STATUS.get(row.status, row.status),
-                     _VERDICT_CELL[row.verdict] + (" (not blocking)" if quiet else ""),
-                     md_text(row.detail)]
-            if named:
-                cells.append(", ".join(f"`{c}`" for c in row.commits))
-            lines.append("| " + " | ".join(cells) + " |")
-        if len(rows) > MAX_TABLE_ROWS:
-            lines.append(f"\n… and {len(rows) - MAX_TABLE_ROWS} more paths (see the log).")
-        lines.append("")
-        if sec.untouched:
-            lines += ["Planned files not touched: "
-                      + ", ".join(md_code(p) for p in sec.untouched), ""]
-        else:
-            lines += ["Every planned file was touched.", ""]
-    free = [r for r in out.results if r.claim is None or r.claim.plan is None]
-    free = [r for r in free if not r.error and r.unit.changes]
+def _section_lines(sec: Section, named: bool) -> list[str]:
+    """One claimed slice: its rows (worst first), and the planned files left untouched."""
+    lines = [f"### {md_code(sec.ref)}", "",
+             f"{md_text(sec.title)}; claimed by {md_text(claimed_by(sec.sources))}.", "",
+             "| path | status | verdict | note |" + (" commits |" if named else ""),
+             "|---" * (5 if named else 4) + "|"]
+    rows = sorted(sec.rows.values(), key=lambda x: (-RANK[x.verdict], x.path))
+    for row in rows[:MAX_TABLE_ROWS]:
+        quiet = row.verdict == "drift" and not row.blocking
+        cells = [md_code(row.path, table=True), _STATUS.get(row.status, row.status),
+                 _VERDICT_CELL[row.verdict] + (" (not blocking)" if quiet else ""),
+                 md_text(row.detail)]
+        if named:
+            cells.append(", ".join(f"`{c}`" for c in row.commits))
+        lines.append("| " + " | ".join(cells) + " |")
+    if len(rows) > MAX_TABLE_ROWS:
+        lines.append(f"\n… and {len(rows) - MAX_TABLE_ROWS} more paths (see the log).")
+    lines.append("")
+    if sec.untouched:
+        return [*lines, "Planned files not touched: "
+                + ", ".join(md_code(p) for p in sec.untouched), ""]
+    return [*lines, "Every planned file was touched.", ""]
+
+
+def _unclaimed_lines(out: BranchResult) -> list[str]:
+    """Changes that need no plan, and errors."""
+    lines: list[str] = []
+    free = [r for r in out.results if (r.claim is None or r.claim.plan is None)
+            and not r.error and r.unit.changes]
     if free:
-        lines += ["### Changes that need no plan", ""]
-        lines += [f"- {md_text(r.unit.label)}: {md_text('; '.join(r.notes))}" for r in free]
-        lines.append("")
+        lines += ["### Changes that need no plan", "",
+                  *(f"- {md_text(r.unit.label)}: {md_text('; '.join(r.notes))}" for r in free),
+                  ""]
     failed = [r for r in out.results if r.error]
     if failed:
-        lines += ["### Errors", ""]
-        lines += [f"- {md_text(r.error or '')}" for r in failed]
-        lines.append("")
+        lines += ["### Errors", "", *(f"- {md_text(r.error or '')}" for r in failed), ""]
+    return lines
+
+
+def _plan_change_lines(out: BranchResult) -> list[str]:
+    lines: list[str] = []
     for c in out.plan_changes:
         verdict = ("**blocks**: the plan file is not in the claimed slice's scope"
                    if c.blocking else "allowed: the claimed slice's scope includes the plan file")
@@ -281,7 +287,18 @@ def summary(out: BranchResult, env: Mapping[str, str]) -> str:
                   f"base commit has it; the change {verdict}.", "",
                   "<details><summary>plan diff</summary>", "",
                   md_block(_clip(c.diff, MAX_DIFF_CHARS), "diff"), "", "</details>", ""]
-    lines += _verification_lines(out, env)
+    return lines
+
+
+def summary(out: BranchResult, env: Mapping[str, str]) -> str:
+    if out.adopting:
+        return (f"## planscope: ✅ being adopted\n\n{md_text(adoption.PULL_REQUEST_NOTE)}.\n\n"
+                f"Changes from `{short(out.merge_base)}` to `{short(out.head)}`; the base "
+                f"commit `{short(out.base)}` has no planscope config.\n")
+    named = any(r.unit.sha for r in out.results)
+    lines = [f"## planscope: {_HEADLINES[result_word(out)]}", "", _context(out), "",
+             *(line for sec in sections(out) for line in _section_lines(sec, named)),
+             *_unclaimed_lines(out), *_plan_change_lines(out), *_verification_lines(out, env)]
     text = "\n".join(lines).rstrip() + "\n"
     raw = text.encode("utf-8")
     if len(raw) > MAX_SUMMARY_BYTES:
@@ -345,6 +362,8 @@ def log_lines(out: BranchResult) -> list[str]:
     """The text report inside a log group, where nothing a pull request wrote can act as a
     workflow command."""
     text, err = render_text.to_text(out.results)
+    if out.adopting:
+        text = f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\n"
     token = secrets.token_hex(16)
     lines = [f"::group::{escape_data(f'planscope: {result_word(out)}')}",
              f"::stop-commands::{token}", *text.splitlines(), *err.splitlines()]
