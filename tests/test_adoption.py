@@ -36,7 +36,7 @@ def adopt(repo: Repo) -> str:
 def test_the_adoption_commit_passes_its_own_hooks(history: Repo) -> None:
     adopt(history)
     assert history.planscope("install").code == 0
-    proc = subprocess.run(("git", "add", "-A"), cwd=history.path, check=True)
+    history.git("add", "-A")
     proc = subprocess.run(("git", "commit", "-m", "Adopt planscope"), cwd=history.path,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
