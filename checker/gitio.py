@@ -309,6 +309,19 @@ def unstaged(root: Path, paths: Sequence[str]) -> list[str]:
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
+def blob_ids(root: Path, rev: str, folder: str) -> dict[str, str]:
+    """path → blob id of the files under ``folder`` at ``rev`` (staged, for ``INDEX``): what
+    they hold, named by one git call, without reading them."""
+    spec = "." if folder in ("", ".") else folder
+    if rev == INDEX:
+        out = run(root, "ls-files", "-s", "-z", "--full-name", "--", f":(top){spec}")
+        rows = (line.split(b"\t", 1) for line in out.split(b"\0") if line)
+        return {os.fsdecode(path): meta.split()[1].decode() for meta, path in rows}
+    out = run(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", spec)
+    rows = (line.split(b"\t", 1) for line in out.split(b"\0") if line)
+    return {os.fsdecode(path): meta.split()[2].decode() for meta, path in rows}
+
+
 def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
     """Whether ``ancestor`` is ``rev`` or reachable from it."""
     try:

@@ -19,7 +19,16 @@ from checker import adoption, errors, gitio, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
 from checker.resolve import Claim, Plans
-from checker.scope import Scope, ScopeResult, classify, compile_scope
+from checker.scope import (
+    Forbids,
+    Patterns,
+    Rules,
+    Scope,
+    ScopeResult,
+    classify,
+    compile_scope,
+    forbidden_only,
+)
 
 if TYPE_CHECKING:  # the pass itself is imported only when drift is to be verified
     from checker import verify
@@ -57,6 +66,7 @@ class UnitResult:
     verdicts: dict[str, verify.Verdict] = field(default_factory=dict)  # by drifted path
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    forbid_rules: dict[str, str] = field(default_factory=dict)  # forbidden path → the rule
 
     @property
     def ok(self) -> bool:
@@ -130,6 +140,7 @@ class Checker:
             "gitignore", [*config.exempt_paths, f"/{config.plans_dir}/**"]
         )
         self._branch: str | bool | None = False  # False: not read yet
+        self._forbids: Rules | None = None
 
     def _current_branch(self) -> str | None:
         if self._branch is False:
@@ -190,22 +201,47 @@ class Checker:
             result.notes.append(adoption.NOTE)
             return result
         try:
-            claim = self.claim(unit)
+            claim = result.claim = self.claim(unit)
+            scope = self._scope(claim)
         except errors.PlanscopeError as exc:
             result.error, result.exit_code = str(exc), exc.exit_code
             return result
-        result.claim = claim
+        if claim is None or claim.plan is None:
+            result.scope = forbidden_only(unit.changes, scope.forbidden)
+        else:
+            result.scope = classify(unit.changes, scope)
+        if result.scope.forbidden:
+            result.exit_code = errors.DRIFT
+            result.forbid_rules = {t.path: scope.forbidden.rule(t.path)
+                                   for t in result.scope.forbidden}
         if claim is None or claim.plan is None:
             return self._no_plan(result, claim)
-        key = claim.ref
-        if key not in self._scopes:
-            self._scopes[key] = compile_scope(claim.plan, claim.slices, self.config.always_allow)
-        scope = result.scope = classify(unit.changes, self._scopes[key])
-        if scope.forbidden:
-            result.exit_code = errors.DRIFT
-        if scope.drift:
-            self._on_drift(result, claim, scope)
+        if result.scope.drift:
+            self._on_drift(result, claim, result.scope)
         return result
+
+    def forbids(self) -> Rules:
+        """What no change may touch: the config's forbid and the plan-level forbid of every
+        plan not done (read once)."""
+        if self._forbids is None:
+            own = [(f"forbid in {self.config.source}", self.config.forbid)]
+            self._forbids = [*own, *((f"forbid of {rel}", patterns)
+                                     for rel, patterns in self.plans.forbids())]
+        return self._forbids
+
+    def _scope(self, claim: Claim | None) -> Scope:
+        """The claimed slices' scope (every forbid included); with no slice claimed, a
+        scope that allows nothing and forbids what no change may touch."""
+        key = claim.ref if claim is not None else ""
+        if key not in self._scopes:
+            if claim is None or claim.plan is None:
+                self._scopes[key] = Scope(Patterns(()), Forbids(self.forbids()), ())
+            else:
+                mine = f"forbid of {claim.plan.path}"
+                others = [(origin, p) for origin, p in self.forbids() if origin != mine]
+                self._scopes[key] = compile_scope(claim.plan, claim.slices,
+                                                  self.config.always_allow, others)
+        return self._scopes[key]
 
     def _no_plan(self, result: UnitResult, claim: Claim | None) -> UnitResult:
         exempt = self.exempt(result.unit)
@@ -214,7 +250,7 @@ class Checker:
             said = "'Plan: none'" if claim else "no plan claimed"
             result.notes.append(f"{said}: needs no plan ({why})")
             return result
-        result.exit_code = errors.BAD_INPUT
+        result.exit_code = max(result.exit_code, errors.BAD_INPUT)
         if claim is None:
             result.error = (
                 f"{result.unit.label}: no plan claims this change; add the trailer "

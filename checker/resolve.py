@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checker import gitio, state, yamlfile
+from checker import __version__, gitio, state, yamlfile
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import BadInput
@@ -57,11 +57,41 @@ class Plans:
     def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
         text = gitio.show_text(self.root, rev, rel, yamlfile.MAX_BYTES)
         if text is None:
+            if rev == gitio.INDEX:
+                raise BadInput(f"{rel}: no such plan file in the index (named by {named_by}); "
+                               f"git add it first")
             raise BadInput(
                 f"{rel}: no such plan file at the base commit {rev[:9]} (named by {named_by}); "
                 f"changes are judged by the plans their base already has: merge the plan first"
             )
         return plan_mod.load_text(text, rel, self._validated)
+
+    def _fingerprint(self) -> tuple[list[str], str]:
+        """(every plan file, a digest of what they all hold): one git call at a revision or
+        in the index, the files' bytes in the working tree."""
+        if self.rev is None:
+            rels = self.files()
+            parts = [part for rel in rels for part in (rel, (self.root / rel).read_bytes())]
+        else:
+            blobs = gitio.blob_ids(self.root, self.rev, self.config.plans_dir)
+            rels = sorted(p for p in blobs if p.endswith((".yaml", ".yml")))
+            parts = [part for rel in rels for part in (rel, blobs[rel])]
+        return rels, state.digest("forbids-1", __version__, *parts)
+
+    def forbids(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(plan path, its plan-level forbid) of every plan that is not done: forbidden for
+        every change. Remembered under a digest of the plan files, so an unchanged set of
+        plans is not parsed again; a plan that cannot be read is an error (a rule unknown
+        cannot be kept)."""
+        rels, key = self._fingerprint()
+        cache = Cache.of(self.root, "forbids")
+        found = cache.get(key)
+        if isinstance(found, list):
+            return [(str(rel), tuple(str(p) for p in patterns)) for rel, patterns in found]
+        plans = [self.get(rel, self.config.plans_dir) for rel in rels]
+        out = [(p.path, p.forbid) for p in plans if p.status != "done" and p.forbid]
+        cache.put(key, [[rel, list(patterns)] for rel, patterns in out])
+        return out
 
     @functools.cached_property
     def _validated(self) -> Cache:

@@ -51,12 +51,37 @@ class Patterns:
         return self.spec.match_file(path)
 
 
+Rules = Sequence[tuple[str, Sequence[str]]]  # (where the patterns are written, the patterns)
+
+
+class Forbids:
+    """Forbid patterns in groups: the config's, each plan's, each slice's. A path is
+    forbidden when any group matches it, so a ``!negation`` in one group never cancels
+    another group's rule (a slice cannot unforbid what its plan forbids)."""
+
+    def __init__(self, groups: Rules) -> None:
+        self.groups = [(origin, tuple(patterns), Patterns(patterns))
+                       for origin, patterns in groups if patterns]
+
+    def match(self, path: str) -> bool:
+        return any(compiled.match(path) for _, _, compiled in self.groups)
+
+    def rule(self, path: str) -> str:
+        """The first rule that forbids ``path``: ``'app/auth/**' (forbid of plans/x.yaml)``."""
+        for origin, patterns, compiled in self.groups:
+            if compiled.match(path):
+                hit = next((p for p in patterns if not p.startswith("!")
+                            and Patterns([p]).match(path)), patterns[0])
+                return f"'{hit}' ({origin})"
+        return ""
+
+
 @dataclass(frozen=True)
 class Scope:
     """A slice's patterns, compiled once."""
 
     allowed: Patterns
-    forbidden: Patterns
+    forbidden: Forbids
     planned: tuple[str, ...]  # literal planned paths, for "untouched"
 
 
@@ -69,16 +94,25 @@ class ScopeResult:
     untouched: tuple[str, ...]
 
 
-def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[str]) -> Scope:
-    """Scope = create + modify + delete + tests + allow + always_allow, minus forbid."""
+def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[str],
+                  forbids: Rules = ()) -> Scope:
+    """Scope = create + modify + delete + tests + allow + always_allow, minus every forbid:
+    ``forbids`` (the config's and the other plans'), the plan's, and each slice's."""
     allowed: list[str] = [*always_allow]
-    forbidden: list[str] = [*plan.forbid]
+    groups: list[tuple[str, Sequence[str]]] = [*forbids, (f"forbid of {plan.path}", plan.forbid)]
     planned: list[str] = []
     for s in slices:
         allowed += [*s.planned, *s.allow]
-        forbidden += s.forbid
+        groups.append((f"slice '{s.id}' forbid", s.forbid))
         planned += [p for p in map(literal, s.planned) if p is not None and p not in planned]
-    return Scope(allowed=Patterns(allowed), forbidden=Patterns(forbidden), planned=tuple(planned))
+    return Scope(allowed=Patterns(allowed), forbidden=Forbids(groups), planned=tuple(planned))
+
+
+def forbidden_only(changes: Sequence[Change], forbids: Forbids) -> ScopeResult:
+    """A change that claims no slice: only what no change may touch is looked at."""
+    changed = tuple(t for c in changes for t in Touched.of(c))
+    hits = tuple(t for t in changed if forbids.match(t.path))
+    return ScopeResult(changed, (), (), hits, ())
 
 
 def classify(changes: Sequence[Change], scope: Scope) -> ScopeResult:

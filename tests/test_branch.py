@@ -68,7 +68,8 @@ def test_forbidden_path(awards: Repo, gh: Gh) -> None:
     assert r.code == 1
     errs = r.errors()
     assert errs["app/auth/session.py"].props["title"] == "planscope: forbidden path"
-    assert "forbidden by plans/awards.yaml" in errs["app/auth/session.py"].message
+    assert ("forbidden by 'app/auth/**' (forbid of plans/awards.yaml)"
+            in errs["app/auth/session.py"].message)
     assert "app/views/home.py" in errs
     assert r.outputs == {"result": "forbidden", "drift-count": "2"}
     assert r.summary.startswith("## planscope: ⛔ forbidden path")

@@ -72,6 +72,7 @@ MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
 ENV_PLAN = state.ENV_PLAN
 DENY_WITH = ("exit-code", "json")
 _SCOPE_LIST_MAX = 12  # patterns named in a refusal before "and N more"
+Groups = list[tuple[str, tuple[str, ...]]]  # forbid patterns by where they are written
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,29 @@ def _settings(root: Path, cache: state.Cache) -> Settings:
     parts = [b"settings", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml")]
     result: Settings = _cached(cache, parts, compute, decode)
     return result
+
+
+def _forbids(root: Path, settings: Settings, cache: state.Cache) -> Groups:
+    """What no edit may touch: the config's forbid and every plan's plan-level forbid (plans
+    not done), from the config and plan files' bytes (cached like the rest)."""
+    from checker import plan as plan_mod
+
+    def compute() -> list[list[Any]]:
+        from checker import resolve
+
+        cfg = config.load(root)
+        own = [[f"forbid in {cfg.source}", list(cfg.forbid)]] if cfg.forbid else []
+        others = resolve.Plans(root, cfg).forbids()
+        return own + [[f"forbid of {rel}", list(patterns)] for rel, patterns in others]
+
+    def decode(v: Any) -> Groups:
+        return [(str(origin), _strs(patterns)) for origin, patterns in v]
+
+    parts = [b"forbids", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml")]
+    for rel in plan_mod.plan_files(root, settings.plans_dir):
+        parts += [os.fsencode(rel), _read(root / rel)]
+    found: Groups = _cached(cache, parts, compute, decode)
+    return found
 
 
 def _encode_target(plan: Plan, slices: Sequence[Slice]) -> dict[str, Any]:
@@ -238,22 +262,6 @@ def _slice_name(plan: Plan, slices: Sequence[Slice], active: Active) -> str:
     return f"slice '{ids}' of {plan.path} ({how} {active.source})"
 
 
-def _forbid_rules(plan: Plan, slices: Sequence[Slice], paths: Sequence[str]) -> list[str]:
-    """The forbid patterns that match, each with where it is written."""
-    import pathspec
-
-    rules = [(p, f"plan-level forbid of {plan.path}") for p in plan.forbid]
-    rules += [(p, f"slice '{s.id}' forbid") for s in slices for p in s.forbid]
-    hits = []
-    for pattern, origin in rules:
-        if pattern.startswith("!"):
-            continue
-        spec = pathspec.PathSpec.from_lines("gitignore", [pattern])
-        if any(spec.match_file(p) for p in paths):
-            hits.append(f"'{pattern}' ({origin})")
-    return hits
-
-
 def _scope_list(slices: Sequence[Slice], always_allow: Sequence[str], scope: Scope) -> str:
     """The slice's patterns, for the agent; literal paths that forbid overrules left out."""
     from checker.plan import literal
@@ -289,14 +297,17 @@ def _warn(message: str) -> Outcome:
 
 
 def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Slice],
-           active: Active, settings: Settings, deny_with: str) -> Outcome:
+           active: Active, settings: Settings, deny_with: str,
+           forbids: Sequence[tuple[str, Sequence[str]]]) -> Outcome:
     from checker.scope import classify, compile_scope
 
-    scope = compile_scope(plan, slices, settings.always_allow)
+    mine = f"forbid of {plan.path}"
+    scope = compile_scope(plan, slices, settings.always_allow,
+                          [(o, p) for o, p in forbids if o != mine])
     result = classify([Change("M", p) for p in paths], scope)
     name = _slice_name(plan, slices, active)
     if result.forbidden:
-        rules = _forbid_rules(plan, slices, [t.path for t in result.forbidden])
+        rules = list(dict.fromkeys(scope.forbidden.rule(t.path) for t in result.forbidden))
         return _deny(
             f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by rule "
             f"{' and '.join(rules)}, for the active {name}. A forbidden path is never in "
@@ -321,8 +332,16 @@ def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Sl
     )
 
 
-def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings,
-              deny_with: str) -> Outcome:
+def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings, deny_with: str,
+              forbids: Sequence[tuple[str, Sequence[str]]]) -> Outcome:
+    from checker.scope import Forbids
+
+    rules = Forbids(forbids)
+    hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.match(p)))
+    if hits:
+        return _deny(f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by rule "
+                     f"{' and '.join(hits)}; no change may touch it, whatever slice is active. "
+                     f"If it really must change, stop and ask the user.", deny_with)
     how = (f"`planscope use {settings.plans_dir}/<plan>.yaml#<slice>`, {ENV_PLAN}, "
            f"or a branch named plan/<plan-id>/<slice-id>")
     if settings.require_active:
@@ -361,9 +380,10 @@ def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
             raise
         return _deny(f"planscope: {call.tool} of {_shown(paths)} refused: guard.require_active "
                      f"is true and the active slice cannot be used: {_one_line(exc)}", deny_with)
+    forbids = _forbids(root, settings, cache)
     if active is None or target is None:
-        return _no_slice(call, paths, settings, deny_with)
-    return _judge(call, paths, *target, active, settings, deny_with)
+        return _no_slice(call, paths, settings, deny_with, forbids)
+    return _judge(call, paths, *target, active, settings, deny_with, forbids)
 
 
 def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = None,

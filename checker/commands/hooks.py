@@ -243,10 +243,11 @@ def _failure_line(r: UnitResult, subject: str) -> str:
     head = f"planscope: {text.short(r.unit.sha)} {subject!r}"
     parts = []
     s, claim = r.scope, r.claim
+    if s is not None and s.forbidden:
+        parts.append("forbidden " + ", ".join(
+            f"{text.display(t.path)} by {r.forbid_rules.get(t.path) or 'a forbid rule'}"
+            for t in s.forbidden))
     if s is not None and claim is not None and claim.plan is not None:
-        if s.forbidden:
-            parts.append("forbidden " + ", ".join(text.display(t.path) for t in s.forbidden)
-                         + f" (forbidden by {claim.plan.path})")
         drift = [t.path for t in s.drift if t.path not in r.verdicts
                  or r.verdicts[t.path].verdict != "incidental"]
         if drift:

@@ -35,6 +35,7 @@ def unit_json(r: UnitResult) -> dict[str, Any]:
             for t in (s.drift if s else ())
         ],
         "forbidden": _paths(s.forbidden) if s else [],
+        "forbidden_rules": dict(r.forbid_rules),
         "untouched": list(s.untouched) if s else [],
         "verification": None if ver is None else {
             "provider": ver.provider,

@@ -53,14 +53,6 @@ def _commit_name(r: UnitResult) -> str:
     return short(r.unit.sha) if r.unit.sha else "all"
 
 
-def _pattern(patterns: Sequence[str], path: str) -> str:
-    import pathspec
-
-    hit = next((p for p in patterns
-                if pathspec.PathSpec.from_lines("gitignore", [p]).match_file(path)), None)
-    return f" (forbid: {hit})" if hit else ""
-
-
 _TRAILER_OF = "'Plan:' trailer of commit "
 
 
@@ -87,9 +79,8 @@ def sections(out: BranchResult) -> list[Section]:
             sec.sources.append(claim.source)
         blocks = _drift_blocks(r, out.config, out.opts)
         found: list[Row] = [Row(t.path, t.status, "in scope") for t in s.in_scope]
-        forbid = [*claim.plan.forbid, *(p for x in claim.slices for p in x.forbid)]
         found += [Row(t.path, t.status, "forbidden", True,
-                      f"forbidden by {claim.plan.path}{_pattern(forbid, t.path)}")
+                      f"forbidden by {r.forbid_rules.get(t.path) or claim.plan.path}")
                   for t in s.forbidden]
         for t in s.drift:
             v = r.verdicts.get(t.path)

@@ -24,45 +24,68 @@ def display(path: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
 
 
-def unit_text(r: UnitResult) -> list[str]:
-    """The report lines of one unit (its error, if any, is printed apart)."""
+FORBIDDEN_ADVICE = ("  -> forbidden paths never pass, whatever the change claims: take them out "
+                    "of this change")
+
+
+def _forbidden_lines(r: UnitResult) -> list[str]:
+    forbidden = r.scope.forbidden if r.scope is not None else ()
+    return [f"  forbidden  {display(t.path)} ({t.status})"
+            + (f" by {r.forbid_rules[t.path]}" if r.forbid_rules.get(t.path) else "")
+            for t in forbidden]
+
+
+def _unclaimed_text(r: UnitResult) -> list[str]:
+    """A change that claims no slice: fine, unless it touches a forbidden path."""
     head = r.unit.label
-    claim = r.claim
-    if claim is None or claim.plan is None or r.scope is None:
-        if r.error:
-            return []
-        return [f"planscope: ok: {head}" + (f": {r.notes[0]}" if r.notes else ""),
-                *(f"  {n}" for n in r.notes[1:])]
-    s = r.scope
-    status = "ok" if r.ok else "FAIL"
-    lines = [f"planscope: {status}: {head} against {claim.ref} (from {claim.source}): "
-             f"{len(s.in_scope)} in scope, {len(s.drift)} drift, {len(s.forbidden)} forbidden"]
-    for t in s.forbidden:
-        lines.append(f"  forbidden  {display(t.path)} ({t.status})")
-    for t in s.drift:
+    said = f": {r.notes[0]}" if r.notes else ""
+    forbidden = r.scope.forbidden if r.scope is not None else ()
+    if forbidden:
+        return [f"planscope: FAIL: {head}{said}; {len(forbidden)} forbidden",
+                *_forbidden_lines(r), *(f"  {n}" for n in r.notes[1:]), FORBIDDEN_ADVICE]
+    if r.error:
+        return []
+    return [f"planscope: ok: {head}{said}", *(f"  {n}" for n in r.notes[1:])]
+
+
+def _drift_lines(r: UnitResult) -> list[str]:
+    assert r.scope is not None and r.claim is not None and r.claim.plan is not None
+    lines = []
+    for t in r.scope.drift:
         v = r.verdicts.get(t.path)
         judged = f" -> {v.verdict} ({v.confidence:.2f}): {v.reason}" if v else ""
         lines.append(f"  drift      {display(t.path)} ({t.status}){judged}")
-    for p in s.untouched:
-        lines.append(f"  untouched  {display(p)}")
+    return lines
+
+
+def _drift_advice(r: UnitResult) -> list[str]:
+    assert r.scope is not None and r.claim is not None and r.claim.plan is not None
+    blocking = [t for t in r.scope.drift if r.verdicts.get(t.path) is None
+                or r.verdicts[t.path].verdict != "incidental"]
+    if not blocking or r.ok:
+        return []
+    slice_ids = "+".join(x.id for x in r.claim.slices)
+    return [f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': add them to the slice in "
+            f"{r.claim.plan.path} (files or allow), move them to a commit of their own, or, if "
+            f"that commit needs no plan, give it the trailer 'Plan: none'"]
+
+
+def unit_text(r: UnitResult) -> list[str]:
+    """The report lines of one unit (its error, if any, is printed apart)."""
+    claim, s = r.claim, r.scope
+    if claim is None or claim.plan is None or s is None:
+        return _unclaimed_text(r)
+    lines = [f"planscope: {'ok' if r.ok else 'FAIL'}: {r.unit.label} against {claim.ref} (from "
+             f"{claim.source}): {len(s.in_scope)} in scope, {len(s.drift)} drift, "
+             f"{len(s.forbidden)} forbidden",
+             *_forbidden_lines(r), *_drift_lines(r),
+             *(f"  untouched  {display(p)}" for p in s.untouched)]
     ver = r.verification
     if ver is not None:
         how = "cached verdicts" if ver.cached else f"{ver.calls} call, {ver.elapsed_s:.1f}s"
         lines.append(f"  verified   by {ver.provider} {ver.model} ({how})")
     lines += [f"  {n}" for n in r.notes]
-    blocking = [t for t in s.drift if r.verdicts.get(t.path) is None
-                or r.verdicts[t.path].verdict != "incidental"]
-    if s.forbidden:
-        lines.append(f"  -> forbidden paths never pass: take them out of this change "
-                     f"({claim.plan.path} forbids them)")
-    if blocking and not r.ok:
-        slice_ids = "+".join(x.id for x in claim.slices)
-        lines.append(
-            f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': add them to the slice in "
-            f"{claim.plan.path} (files or allow), move them to a commit of their own, or, if that "
-            f"commit needs no plan, give it the trailer 'Plan: none'"
-        )
-    return lines
+    return lines + ([FORBIDDEN_ADVICE] if s.forbidden else []) + _drift_advice(r)
 
 
 def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:

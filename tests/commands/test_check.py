@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import Repo
+from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES = "plans/awards.yaml#tables"
 
@@ -288,9 +288,14 @@ def test_plan_none_only_under_exempt(awards: Repo) -> None:
 
 
 def test_plan_files_need_no_plan(awards: Repo) -> None:
-    awards.write("plans/next.yaml", "version: 1\n")
+    awards.write("plans/next.yaml", AWARDS_PLAN.replace("id: awards-dashboard", "id: next"))
     awards.commit("draft a plan")
     assert awards.planscope("check", "--commit", "HEAD").code == 0
+    awards.write("plans/broken.yaml", "version: 1\n")
+    awards.commit("a plan that is no plan")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2  # its forbid rules cannot be known: it must be fixed first
+    assert r.err.startswith("planscope: error: plans/broken.yaml:1:1: 'id' is a required")
 
 
 def test_small_changes_exempt_by_size(awards: Repo) -> None:
@@ -379,3 +384,47 @@ def test_planscope_use_claims_the_staged_changes(awards: Repo) -> None:
     awards.write("app/views/more.py")
     awards.git("add", "-A")
     assert awards.planscope("check").code == 2
+
+
+def test_forbidden_means_forbidden_in_every_change(awards: Repo) -> None:
+    """Exempt, unclaimed, 'Plan: none': a path the config or any plan not done forbids
+    fails, naming the rule; a slice's !negation does not cancel its plan's forbid."""
+    awards.write(".planscope.yaml", "on_drift: block\nforbid: [secrets/**]\n"
+                 "exempt: {max_changed_lines: 2, paths: [docs/**]}\n")
+    awards.commit("config", plan="none")
+    awards.write("app/auth/session.py", "# one line\n")
+    awards.commit("small, exempt by size, but forbidden by the awards plan", plan="none")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1
+    assert r.out.splitlines() == [
+        f"planscope: FAIL: commit {awards.head()[:9]} 'small, exempt by size, but forbidden by "
+        f"the awards plan': 'Plan: none': needs no plan (exempt); 1 forbidden",
+        "  forbidden  app/auth/session.py (M) by 'app/auth/**' (forbid of plans/awards.yaml)",
+        "  -> forbidden paths never pass, whatever the change claims: take them out of this "
+        "change"]
+    awards.write("secrets/token.txt", "1\n2\n3\n")
+    awards.commit("no trailer at all")
+    r = awards.planscope("check", "--commit", "HEAD", "--format", "json")
+    doc = json.loads(r.out)
+    assert r.code == 2 and doc["forbidden"] == ["secrets/token.txt"]  # and no plan: exit 2
+    assert doc["forbidden_rules"] == {"secrets/token.txt": "'secrets/**' (forbid in "
+                                                           ".planscope.yaml)"}
+    plan = (awards.path / "plans/awards.yaml").read_text()
+    awards.write("plans/awards.yaml", plan.replace(
+        "allow: [tests/**/test_awards*.py]",
+        "allow: [tests/**/test_awards*.py]\n    forbid: ['!app/auth/**']"))
+    awards.commit("a slice that tries to unforbid auth", plan="none")
+    awards.write("app/auth/session.py", "# changed\n")
+    awards.commit("auth", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1 and "forbidden  app/auth/session.py (M)" in r.out
+
+
+def test_a_plan_that_is_done_forbids_no_more(awards: Repo) -> None:
+    plan = (awards.path / "plans/awards.yaml").read_text()
+    awards.write("plans/awards.yaml", plan.replace("status: approved", "status: done"))
+    awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n")
+    awards.commit("done", plan="none")
+    awards.write("app/auth/session.py", "# later work\n")
+    awards.commit("auth, later")
+    assert awards.planscope("check", "--commit", "HEAD").code == 0

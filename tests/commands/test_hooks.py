@@ -247,7 +247,8 @@ def test_pre_push_new_branch_checks_only_unpushed_commits(awards: Repo,
     failing = [ln for ln in r.err.splitlines() if ln.startswith(f"planscope: {bad}")]
     assert failing == [
         f"planscope: {short(feature['bad'])} 'Views and auth': forbidden app/auth/session.py "
-        f"(forbidden by plans/awards.yaml); drift app/views/home.py (outside {VIEWS})"]
+        f"by 'app/auth/**' (forbid of plans/awards.yaml); drift app/views/home.py "
+        f"(outside {VIEWS})"]
     assert short(feature["good"]) not in r.err and short(feature["base"]) not in r.err
     assert "1 of 2 commit(s)" in r.err
 

@@ -303,8 +303,8 @@ def test_forbidden_path(awards: Repo, action: Runner, fail_on: str, code: int) -
     assert r.outputs == {"result": "forbidden", "drift-count": "1"}
     (err,) = r.annotations("error")
     assert err.props == {"file": "app/auth/session.py", "title": "planscope: forbidden path"}
-    assert "| `app/auth/session.py` | modified | ⛔ forbidden | forbidden by plans/awards" \
-        in r.summary
+    assert ("| `app/auth/session.py` | modified | ⛔ forbidden | forbidden by 'app/auth/\\*\\*' "
+            "\\(forbid of plans/awards\\.yaml\\) |") in r.summary
 
 
 def test_pull_request_that_widens_its_own_plan(awards: Repo, action: Runner) -> None:

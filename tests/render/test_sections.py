@@ -26,7 +26,7 @@ def test_rows_merge_over_commits_and_keep_the_worst_verdict(awards: Repo) -> Non
     assert len(rows["app/views/home.py"].commits) == 2
     forbidden = rows["app/auth/session.py"]
     assert forbidden.verdict == "forbidden"
-    assert forbidden.detail == "forbidden by plans/awards.yaml (forbid: app/auth/**)"
+    assert forbidden.detail == "forbidden by 'app/auth/**' (forbid of plans/awards.yaml)"
     assert rows["db/migrations/0042_awards.sql"].verdict == "in scope"
     assert "db/migrations/0042_awards.sql" not in (sec.untouched or [])
     assert sections.claimed_by(["'Plan:' trailer of commit a", "'Plan:' trailer of commit b"]) \

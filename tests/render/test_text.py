@@ -31,7 +31,8 @@ def test_the_report_and_its_advice(awards: Repo) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("planscope: FAIL: commit ") and lines[0].endswith(
         "1 in scope, 1 drift, 1 forbidden")
-    assert "  forbidden  app/auth/session.py (M)" in lines
+    assert ("  forbidden  app/auth/session.py (M) by 'app/auth/**' (forbid of "
+            "plans/awards.yaml)") in lines
     assert "  drift      app/views/home.py (A)" in lines
     assert any(line.startswith("  -> forbidden paths never pass") for line in lines)
     assert any(line.startswith("  -> 1 path(s) outside slice 'tables'") for line in lines)
