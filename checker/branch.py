@@ -13,7 +13,7 @@ The result is one word: pass | drift | forbidden | plan-changed | unverified | e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class BranchResult:
     head: str | None = None
     plan_changes: list[PlanChange] = field(default_factory=list)
     adopting: bool = False  # the base has no planscope config: there are no rules yet
+    new_plans: dict[str, str] = field(default_factory=dict)  # allow-new: path → its text
 
 
 def _short(sha: str | None) -> str:
@@ -94,14 +95,27 @@ def history(root: Path, base_rev: str, event: Event) -> tuple[str, str, str]:
     return base, mb, head
 
 
+def new_plans(root: Path, results: Sequence[UnitResult], base: str,
+              head: str) -> dict[str, str]:
+    """The claimed plans that the base does not have (read from the head: plans_in_pr
+    allow-new), with their text, for reviewers to read in full."""
+    out: dict[str, str] = {}
+    for r in results:
+        path = r.claim.plan.path if r.claim is not None and r.claim.plan is not None else None
+        if path is not None and path not in out and gitio.show(root, base, path) is None:
+            out[path] = (gitio.show(root, head, path) or b"").decode("utf-8", "replace")
+    return out
+
+
 def plan_changes(root: Path, cfg: Config, results: Sequence[UnitResult],
-                  mb: str, head: str) -> list[PlanChange]:
+                 mb: str, head: str, new: Collection[str] = ()) -> list[PlanChange]:
     changed = {p for c in gitio.diff(root, mb, head) for p in c.paths}
     claims: dict[str, list[str]] = {}
     blocking: dict[str, bool] = {}
     for r in results:
         claim = r.claim
-        if claim is None or claim.plan is None or claim.plan.path not in changed:
+        if claim is None or claim.plan is None or claim.plan.path not in changed \
+                or claim.plan.path in new:
             continue
         path = claim.plan.path
         scope = compile_scope(claim.plan, claim.slices, cfg.always_allow)
@@ -138,13 +152,16 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
                             adopting=True)
     cfg = config.load(root, base)
     opts = replace(opts, plans_rev=base, fallback_ref=event.body_ref,
-                   fallback_source=BODY_SOURCE, branch=event.head_branch)
+                   fallback_source=BODY_SOURCE, branch=event.head_branch,
+                   new_plans_from=head if cfg.plans_in_pr == "allow-new" else None)
     results = pipeline.run(root, cfg, Target("range", f"{mb}..{head}"), opts)
-    changes = plan_changes(root, cfg, results, mb, head)
+    added = new_plans(root, results, base, head) if opts.new_plans_from else {}
+    changes = plan_changes(root, cfg, results, mb, head, added)
     code = pipeline.exit_code(results)
     if any(c.blocking for c in changes):
         code = max(code, errors.DRIFT)
-    return BranchResult(results, code, cfg, opts, event, base, mb, head, changes)
+    return BranchResult(results, code, cfg, opts, event, base, mb, head, changes,
+                        new_plans=added)
 
 
 def drift_paths(out: BranchResult) -> list[str]:

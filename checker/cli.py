@@ -74,8 +74,10 @@ def validate(root: Path, cfg: Config, plans: tuple[str, ...], against: str | Non
 @options.no_verify
 @options.no_cache("Ask the verification pass again even when a cached verdict exists.")
 @options.output_format("text", "json", "github", help=options.GITHUB_HELP)
+@options.rules_from
 def check(staged: bool, commit: str | None, rev_range: str | None, base: str | None,
-          plan_ref: str | None, no_verify: bool, no_cache: bool, fmt: str) -> None:
+          plan_ref: str | None, no_verify: bool, no_cache: bool, fmt: str,
+          rules_from: str) -> None:
     """Check that changes touch only the paths of the slice they claim.
 
     Exit 0 in scope, 1 drift or forbidden path, 2 bad input, 3 verification unavailable.
@@ -87,7 +89,8 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify, no_cache=no_cache)
     if fmt == "github":  # the Action: base from the event, plans from the base commit
         emit(command.check_github(target, opts, _env()))
-    emit(command.check(gitio.repo_root(), target or pipeline.Target("staged"), opts, fmt))
+    emit(command.check(gitio.repo_root(), target or pipeline.Target("staged"), opts, fmt,
+                       rules_from))
 
 
 @main.command()
@@ -227,10 +230,10 @@ def hook_pre_push(root: Path, remote: str | None, url: str | None,
     """Every commit being pushed, each against its own Plan: trailer (the range from
     PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF under the pre-commit framework, else git's lines on
     stdin)."""
-    from checker.commands import hooks
+    from checker.commands import pre_push
 
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify)
-    emit(hooks.pre_push(root, remote, sys.stdin.buffer, _env(), opts))
+    emit(pre_push.pre_push(root, remote, sys.stdin.buffer, _env(), opts))
 
 
 @main.command()

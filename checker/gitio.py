@@ -322,6 +322,21 @@ def blob_ids(root: Path, rev: str, folder: str) -> dict[str, str]:
     return {os.fsdecode(path): meta.split()[2].decode() for meta, path in rows}
 
 
+def remote_default(root: Path, remote: str) -> str | None:
+    """The remote's default branch as a remote-tracking name (``origin/main``): its HEAD when
+    known (set by clone or ``git remote set-head``), else ``main`` or ``master`` when that
+    exists; None when nothing tells."""
+    try:
+        ref = run(root, "symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD")
+        return ref.decode().strip().removeprefix("refs/remotes/")
+    except GitError:
+        pass
+    for name in ("main", "master"):
+        if commit_exists(root, f"refs/remotes/{remote}/{name}"):
+            return f"{remote}/{name}"
+    return None
+
+
 def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
     """Whether ``ancestor`` is ``rev`` or reachable from it."""
     try:

@@ -82,6 +82,10 @@ def in_repo(func: F) -> F:
 GITHUB_HELP = ("github: annotations, step summary and outputs for the GitHub Action; without "
                "--base (or --range), the base comes from the pull_request/merge_group event.")
 
+rules_from = click.option(
+    "--rules-from", type=click.Choice(["base", "worktree"]), default="base", show_default=True,
+    help="With --base: read the config and the plans from REF, as the pull request check does "
+         "(base), or from the working tree, to try rules you have not merged yet (worktree).")
 deny_with = click.option(
     "--deny-with", type=click.Choice(["exit-code", "json"]), default="exit-code",
     show_default=True,

@@ -86,6 +86,7 @@ class Options:
     fallback_ref: str | None = None
     fallback_source: str = ""
     branch: str | None = None
+    new_plans_from: str | None = None  # plans_in_pr allow-new: plans the base lacks, from here
     env: Mapping[str, str] = field(default_factory=lambda: os.environ, compare=False)
 
 
@@ -134,7 +135,7 @@ class Checker:
         self.root = root
         self.config = config
         self.opts = opts
-        self.plans = Plans(root, config, rev=opts.plans_rev)
+        self.plans = Plans(root, config, rev=opts.plans_rev, new_from=opts.new_plans_from)
         self._scopes: dict[str, Scope] = {}
         self._exempt = pathspec.PathSpec.from_lines(
             "gitignore", [*config.exempt_paths, f"/{config.plans_dir}/**"]

@@ -37,10 +37,12 @@ class Plans:
     """Plans loaded once per run, by repo-relative path: from the working tree, or, with
     ``rev``, as committed at that revision (the GitHub Action reads the pull request's base)."""
 
-    def __init__(self, root: Path, config: Config, rev: str | None = None) -> None:
+    def __init__(self, root: Path, config: Config, rev: str | None = None,
+                 new_from: str | None = None) -> None:
         self.root = root
         self.config = config
         self.rev = rev
+        self.new_from = new_from  # plans_in_pr allow-new: a plan ``rev`` lacks, from here
         self._loaded: dict[str, Plan] = {}
 
     def get(self, rel: str, named_by: str) -> Plan:
@@ -56,6 +58,8 @@ class Plans:
 
     def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
         text = gitio.show_text(self.root, rev, rel, yamlfile.MAX_BYTES)
+        if text is None and self.new_from is not None:
+            text = gitio.show_text(self.root, self.new_from, rel, yamlfile.MAX_BYTES)
         if text is None:
             if rev == gitio.INDEX:
                 raise BadInput(f"{rel}: no such plan file in the index (named by {named_by}); "

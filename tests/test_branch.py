@@ -100,8 +100,11 @@ def test_plans_and_config_come_from_the_base_commit(awards: Repo, gh: Gh) -> Non
     assert "the change **blocks**" in r.summary
     assert "+    allow: [tests/**/test_awards*.py, app/views/**, .planscope.yaml]" in r.summary
     assert "<details><summary>plan diff</summary>" in r.summary
-    # the same commits checked from the working tree would pass: the head's rules allow it
-    assert awards.planscope("check", "--base", "main").code == 0
+    # check --base gives the pull request check's answer locally; the head's own rules (the
+    # working tree's) would let it pass, which --rules-from worktree shows
+    local = awards.planscope("check", "--base", "main")
+    assert local.code == 1 and local.out.endswith("planscope: result: plan-changed\n")
+    assert awards.planscope("check", "--base", "main", "--rules-from", "worktree").code == 0
 
 
 def test_plan_change_inside_the_slice_scope_does_not_block(awards: Repo, gh: Gh) -> None:
@@ -326,3 +329,49 @@ def test_head_branch_from_the_event_maps_a_slice_on_a_detached_head(awards: Repo
     assert "claimed by branch plan/awards\\-dashboard/views" in r.summary
     r = gh(awards, payload=pr_payload(awards, base, head_ref="some-topic"))
     assert r.code == 2 and "no plan claims this change" in r.summary
+
+
+def test_a_new_plan_in_the_pull_request_with_allow_new(awards: Repo, gh: Gh) -> None:
+    awards.write(".planscope.yaml", "on_drift: block\nplans_in_pr: allow-new\n")
+    awards.commit("Allow new plans in pull requests", plan="none")
+    base = open_pr(awards)
+    awards.write("plans/badges.yaml", AWARDS_PLAN.replace("id: awards-dashboard", "id: badges"))
+    awards.commit("Plan the badges", plan="none")
+    awards.write("db/migrations/0042_awards.sql", "badges\n")
+    awards.commit("Badges table", plan="plans/badges.yaml#tables")
+    r = gh(awards, payload=pr_payload(awards, base))
+    assert r.code == 0, r.out
+    assert r.outputs == {"result": "pass", "drift-count": "0"}
+    assert "### New plan: `plans/badges.yaml`" in r.summary and "id: badges" in r.summary
+    assert "### plan-changed" not in r.summary
+    local = awards.planscope("check", "--base", base)
+    assert local.code == 0 and "planscope: new plan plans/badges.yaml" in local.out
+    # an existing plan may still not be edited by the pull request that it governs
+    awards.write("plans/awards.yaml", AWARDS_PLAN.replace("allow: [tests/**/test_awards*.py]",
+                                                          "allow: [app/**]"))
+    awards.commit("Widen awards", plan="none")
+    awards.write("app/views/home.py", "x\n")
+    awards.commit("A view", plan="plans/awards.yaml#tables")
+    r = gh(awards, payload=pr_payload(awards, base))
+    assert r.code == 1 and r.outputs["result"] == "plan-changed"
+
+
+@pytest.mark.parametrize("case", ["pass", "drift", "forbidden", "plan-changed"])
+def test_check_base_gives_the_answer_of_the_pull_request_check(
+    awards: Repo, gh: Gh, case: str
+) -> None:
+    base = open_pr(awards)
+    awards.write("db/migrations/0042_awards.sql", "create\n")
+    if case == "drift":
+        awards.write("app/views/home.py", "x\n")
+    elif case == "forbidden":
+        awards.write("app/auth/session.py", "x\n")
+    elif case == "plan-changed":
+        awards.write("plans/awards.yaml", AWARDS_PLAN.replace("status: approved", "status: done"))
+    awards.commit("Work", plan=TABLES)
+    ci = gh(awards, payload=pr_payload(awards, base))
+    local = awards.planscope("check", "--base", base, "--format", "json")
+    assert ci.outputs["result"] == json.loads(local.out)["result"] == case
+    assert ci.code == local.code == (0 if case == "pass" else 1)
+    text = awards.planscope("check", "--base", base)
+    assert text.code == local.code and text.out.endswith(f"planscope: result: {case}\n")

@@ -12,8 +12,16 @@ from checker.render import github, text
 from checker.render import json as as_json
 
 
-def check(root: Path, target: Target, opts: Options, fmt: str) -> Outcome:
-    """``--format text`` or ``json``: plans and config from the working tree."""
+def check(root: Path, target: Target, opts: Options, fmt: str,
+          rules_from: str = "base") -> Outcome:
+    """``--format text`` or ``json``. ``--base REF`` gives the pull request check's decision
+    (rules and plans from REF, the same result words) unless ``rules_from`` is
+    ``worktree``; everything else reads the rules from the working tree."""
+    if target.kind == "base" and rules_from == "base":
+        judged = branch.judge(root, target, opts, event.Event())
+        if fmt == "json":
+            return Outcome(judged.code, as_json.branch_json(judged) + "\n")
+        return Outcome(judged.code, *text.branch_text(judged))
     results = pipeline.run(root, config.load(root), target, opts)
     code = pipeline.exit_code(results)
     if fmt == "json":

@@ -152,6 +152,9 @@ def setup(root: Path, base: str | None, rev_range: str | None,
     the slice it is judged by."""
     if base and rev_range:
         raise BadInput("use only one of --base, --range")
+    if base and github_env is not None:  # the Action: rules from the base, like check does
+        sha = gitio.rev_parse(root, base)
+        return Setup(config_mod.load(root, sha), "base", sha, sha)
     if base:
         return Setup(config_mod.load(root), "base", base)
     if rev_range:

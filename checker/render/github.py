@@ -278,6 +278,11 @@ def _unclaimed_lines(out: BranchResult) -> list[str]:
 
 def _plan_change_lines(out: BranchResult) -> list[str]:
     lines: list[str] = []
+    for path, text in out.new_plans.items():
+        lines += [f"### New plan: {md_code(path)}", "",
+                  "This pull request adds the plan it claims (`plans_in_pr: allow-new`): it is "
+                  "judged by the plan as written here. Read it in full:", "",
+                  md_block(_clip(text, MAX_DIFF_CHARS), "yaml"), ""]
     for c in out.plan_changes:
         verdict = ("**blocks**: the plan file is not in the claimed slice's scope"
                    if c.blocking else "allowed: the claimed slice's scope includes the plan file")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from checker.branch import BranchResult, result_word
 from checker.pipeline import UnitResult
 from checker.scope import Touched
 
@@ -59,12 +60,17 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> str:
-    """One object. A per-commit check (a range without --plan) adds ``commits``, one object
-    each, and sums the DESIGN §5 keys up over them: the top-level shape is the same always."""
+    """One object (see ``document``)."""
+    return json.dumps(document(results, exit_code, per_commit))
+
+
+def document(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> dict[str, Any]:
+    """A per-commit check (a range without --plan) adds ``commits``, one object each, and sums
+    the DESIGN §5 keys up over them: the top-level shape is the same always."""
     units = [unit_json(r) for r in results]
     if not per_commit:
         (doc,) = units
-        return json.dumps(doc)
+        return doc
     touched = {p for u in units for p in u["changed"]}
     plans = {u["plan"] for u in units}
     claims = {(u["plan"], u["slice"]) for u in units}
@@ -87,7 +93,21 @@ def to_json(results: Sequence[UnitResult], exit_code: int, per_commit: bool) -> 
             "input_tokens": sum(c["input_tokens"] for c in calls),
             "output_tokens": sum(c["output_tokens"] for c in calls),
         },
+        "forbidden_rules": {k: v for u in units for k, v in u["forbidden_rules"].items()},
         "exit_code": exit_code,
         "commits": units,
     }
-    return json.dumps(doc)
+    return doc
+
+
+def branch_json(out: BranchResult) -> str:
+    """``check --base``: the pull request decision as one object, with its ``result`` word."""
+    per_commit = out.opts.plan_ref is None
+    doc = document(out.results, out.code, per_commit) if out.results or per_commit else {}
+    return json.dumps({**doc, "ok": out.code == 0, "exit_code": out.code,
+                       "result": result_word(out), "base": out.base,
+                       "merge_base": out.merge_base, "head": out.head,
+                       "adopting": out.adopting,
+                       "plan_changes": [{"plan": c.plan, "claims": list(c.claims),
+                                         "blocking": c.blocking} for c in out.plan_changes],
+                       "new_plans": list(out.new_plans)})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checker import errors
+from checker import adoption, errors
+from checker.branch import BranchResult, result_word
 from checker.pipeline import UnitResult
 
 
@@ -95,3 +96,16 @@ def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:
     out = errors.text(line for r in results for line in unit_text(r))
     err = "".join(errors.error_text(r.error) for r in results if r.error)
     return out, err
+
+
+def branch_text(out: BranchResult) -> tuple[str, str]:
+    """``check --base``: the report of every commit, the plan changes, and the result word
+    the pull request check would give."""
+    if out.adopting:
+        return f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\nplanscope: result: pass\n", ""
+    report, err = to_text(out.results)
+    lines = [f"planscope: plan-changed: {c.plan} ({'blocking' if c.blocking else 'allowed'}: "
+             f"the check reads plans from the base {short(out.base)})" for c in out.plan_changes]
+    lines += [f"planscope: new plan {p} (plans_in_pr: allow-new): judged as written in the "
+              f"change" for p in out.new_plans]
+    return report + errors.text([*lines, f"planscope: result: {result_word(out)}"]), err

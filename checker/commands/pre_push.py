@@ -1,0 +1,189 @@
+"""``planscope hook pre-push``: every commit being pushed, each against its own claim.
+
+The commits come from the pre-commit framework's variables (``PRE_COMMIT_FROM_REF`` and
+``PRE_COMMIT_TO_REF``: its first pushed ref only) or from git's lines on stdin (every ref).
+Commits already on a remote-tracking branch, and commits from before the baseline, are not
+checked again. Each pushed ref is judged by the rules and plans its tip holds, and a commit
+without a trailer is claimed by the branch of the ref being pushed, never by the branch that
+happens to be checked out. A commit that claims a plan the remote's default branch does not
+have yet will fail the pull request check: the push warns (or, with
+``prepush.require_plans_on_remote``, refuses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from checker import adoption, errors, fixups, gitio, pipeline, resolve
+from checker import config as config_mod
+from checker.config import Config
+from checker.errors import Outcome
+from checker.gitformats import Commit, RefUpdate, parse_push_lines
+from checker.pipeline import Options, UnitResult
+from checker.render import text
+
+# --- pre-push -------------------------------------------------------------------------
+
+
+def _remotes(remote: str | None) -> list[str]:
+    return [f"--remotes={remote}"] if remote else []
+
+
+@dataclass(frozen=True)
+class Push:
+    """One pushed ref: the branch it pushes (None for a ref that is no local branch), its
+    tip, and the rev-list arguments that name its new commits."""
+
+    branch: str | None
+    tip: str
+    revs: tuple[str, ...]
+    target: str | None = None  # the remote branch it updates, when known
+
+
+def _branch_of(ref: str | None) -> str | None:
+    return ref.removeprefix("refs/heads/") if ref and ref.startswith("refs/heads/") else None
+
+
+def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> list[Push]:
+    """One Push per ref git pushes. Commits already on a remote-tracking branch of
+    ``remote`` were checked when they were pushed and are left out."""
+    out = []
+    for u in updates:
+        if u.deletes:
+            continue  # a deletion pushes no commits
+        if not u.creates and gitio.commit_exists(root, u.remote_sha):
+            revs = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
+        else:  # a new branch, or the remote moved to commits we have never fetched
+            revs = (u.local_sha, "--not", *_remotes(remote))
+        out.append(Push(_branch_of(u.local_ref), u.local_sha, revs, _branch_of(u.remote_ref)))
+    return out
+
+
+def _stdin_updates(stdin: BinaryIO | None) -> list[RefUpdate]:
+    if stdin is None:
+        raise errors.BadInput("pre-push: no stdin; git passes the pushed refs there")
+    if stdin.isatty():
+        raise errors.BadInput(
+            "pre-push: stdin is a terminal; this entry is run by git, which passes the pushed "
+            "refs on stdin (to check commits by hand: planscope check --range A..B)")
+    return parse_push_lines(stdin.read())
+
+
+def pushes(root: Path, remote: str | None, stdin: BinaryIO | None,
+           env: Mapping[str, str]) -> list[Push]:
+    """What is being pushed: from the pre-commit framework's variables, else git's lines."""
+    from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
+    remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
+    local = env.get("PRE_COMMIT_LOCAL_BRANCH")
+    target = _branch_of(env.get("PRE_COMMIT_REMOTE_BRANCH"))
+    if from_ref and to_ref:  # the pre-commit framework: its first pushed ref
+        tip = gitio.rev_parse(root, to_ref)
+        revs = (tip, "--not", gitio.rev_parse(root, from_ref), *_remotes(remote))
+        return [Push(_branch_of(local), tip, revs, target)]
+    if env.get("PRE_COMMIT") == "1":
+        # the framework sets no range when the push holds the root commit (or on a manual
+        # run): the commits of the pushed branch that no remote-tracking branch has
+        tip = gitio.rev_parse(root, local or "HEAD")
+        revs = (tip, "--not", *(_remotes(remote) or ["--remotes"]))
+        return [Push(_branch_of(local), tip, revs, target)]
+    return pushes_for(root, _stdin_updates(stdin), remote)
+
+
+def _failure_line(r: UnitResult, subject: str) -> str:
+    head = f"planscope: {text.short(r.unit.sha)} {subject!r}"
+    parts = []
+    s, claim = r.scope, r.claim
+    if s is not None and s.forbidden:
+        parts.append("forbidden " + ", ".join(
+            f"{text.display(t.path)} by {r.forbid_rules.get(t.path) or 'a forbid rule'}"
+            for t in s.forbidden))
+    if s is not None and claim is not None and claim.plan is not None:
+        drift = [t.path for t in s.drift if t.path not in r.verdicts
+                 or r.verdicts[t.path].verdict != "incidental"]
+        if drift:
+            parts.append("drift " + ", ".join(text.display(p) for p in drift)
+                         + f" (outside {claim.ref})")
+    if r.error:
+        parts.append(r.error.removeprefix(f"{r.unit.label}: "))
+    return f"{head}: {'; '.join(parts) or 'failed'}"
+
+
+@dataclass
+class Checked:
+    """The commits of one pushed ref and what the check said of each."""
+
+    push: Push
+    rules: Config
+    results: list[tuple[Commit, UnitResult]]
+
+
+def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
+                    notes: list[str]) -> Checked:
+    """The new commits of one pushed ref, each against its own claim: the rules and plans
+    as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
+    rules = config_mod.load(root, push.tip)
+    revs = (*adoption.commits_after(root, rules), *push.revs)
+    commits = [c for c in gitio.log(root, "--no-merges", *revs) if c.sha not in seen]
+    seen.update(c.sha for c in commits)
+    checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
+                                                    branch=push.branch or ""))
+    out = []
+    for c in commits:
+        unit = fixups.adopt_target(root, pipeline.commit_unit(root, c), c.subject,
+                                   c.parents[0] if c.parents else None, notes)
+        out.append((c, checker.check(unit)))
+    return Checked(push, rules, out)
+
+
+def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) -> list[str]:
+    """Claimed plans the remote's default branch does not have: a pull request of these
+    commits is judged by that branch's plans, so it would fail. Nothing to say when the push
+    goes to the default branch itself, or the remote's default branch is unknown, or it
+    allows new plans in pull requests."""
+    default = gitio.remote_default(root, remote) if remote else None
+    if default is None or checked.push.target == default.partition("/")[2]:
+        return []
+    if config_mod.load(root, default).plans_in_pr == "allow-new":
+        return []
+    plans = dict.fromkeys(r.claim.plan.path for _, r in checked.results
+                          if r.claim is not None and r.claim.plan is not None)
+    return [f"this will fail the pull request check: {p} is not on {default}; open a pull "
+            f"request with the plan first" for p in plans if gitio.show(root, default, p) is None]
+
+
+def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
+             env: Mapping[str, str], opts: Options) -> Outcome:
+    """Every commit being pushed, each against its own trailer; one line per failing one."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
+    groups = [_pushed_results(root, push, opts, seen, notes)
+              for push in pushes(root, remote, stdin, env)]
+    checked = [pair for g in groups for pair in g.results]
+    if not checked:
+        return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
+    err = [_failure_line(r, c.subject) for c, r in checked if not r.ok]
+    out = [f"planscope: {c.short} {c.subject!r}: {n}" for c, r in checked if r.ok
+           for n in r.notes if n.startswith(("WARNING", "on_drift", adoption.NOTE))]
+    refused = False
+    for g in groups:
+        missing = plans_missing_on_remote(root, remote, g)
+        refused = refused or (bool(missing) and g.rules.require_plans_on_remote)
+        word = "error" if g.rules.require_plans_on_remote else "warning"
+        err += [f"planscope: {word}: {m}" for m in missing]
+    code = max(pipeline.exit_code([r for _, r in checked]), errors.DRIFT if refused else 0)
+    if code:
+        err += [f"planscope: {n}" for n in notes]
+        err.append(
+            f"planscope: push refused: {sum(1 for _, r in checked if not r.ok)} of "
+            f"{len(checked)} commit(s) failed the check"
+            + ("; plans are missing on the remote (prepush.require_plans_on_remote)"
+               if refused else "")
+            + f". Add the paths to the slice and commit the plan, or rewrite the commits "
+              f"(git rebase -i: fix the '{resolve.TRAILER}:' trailer, split the commit)")
+    else:
+        out.append(f"planscope: ok: {len(checked)} commit(s) inside their plan slices")
+    return Outcome.of(code, out, err)
