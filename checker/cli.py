@@ -34,6 +34,9 @@ class Planscope(click.Group):
             return super().invoke(ctx)
         except PlanscopeError as exc:
             emit(Outcome.failed(exc))
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "planscope"
+            emit(Outcome(BAD_INPUT, "", error_text(exc.format_message(), f"{where} --help")))
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -112,7 +115,7 @@ def guard(deny_with: str) -> None:
 
 
 @main.command()
-@click.argument("ref", metavar="PLAN#SLICE", required=False)
+@click.argument("ref", metavar="[PLAN#SLICE]", required=False)
 @click.option("--clear", is_flag=True, help="Forget the active slice.")
 @options.in_repo
 def use(root: Path, cfg: Config, ref: str | None, clear: bool) -> None:
@@ -204,7 +207,8 @@ def hook_pre_commit(root: Path, plan_ref: str | None, no_verify: bool) -> None:
     to the commit-msg hook (one line, exit 0)."""
     from checker.commands import hooks
 
-    emit(hooks.pre_commit(root, pipeline.Options(plan_ref=plan_ref, verify=not no_verify)))
+    opts = options.hook_options(root, plan_ref, no_verify)
+    emit(hooks.pre_commit(root, opts))
 
 
 @hook_group.command("commit-msg")
@@ -217,8 +221,8 @@ def hook_commit_msg(root: Path, message_file: Path | None, plan_ref: str | None,
     message file git passes; default .git/COMMIT_EDITMSG)."""
     from checker.commands import hooks
 
-    opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify)
-    emit(hooks.commit_msg(root, message_file, opts, _env()))
+    emit(hooks.commit_msg(root, message_file, options.hook_options(root, plan_ref, no_verify),
+                          _env()))
 
 
 @hook_group.command("pre-push")
@@ -232,7 +236,7 @@ def hook_pre_push(root: Path, remote: str | None, url: str | None,
     stdin)."""
     from checker.commands import pre_push
 
-    opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify)
+    opts = options.hook_options(root, plan_ref, no_verify)
     emit(pre_push.pre_push(root, remote, sys.stdin.buffer, _env(), opts))
 
 

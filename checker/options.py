@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from checker import config, gitio
+from checker import config, gitio, resolve
 from checker.errors import BadInput
-from checker.pipeline import Target
+from checker.pipeline import Options, Target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,3 +124,7 @@ def hook(func: F) -> F:
     for option in (with_root, no_verify, plan()):
         func = option(func)
     return func
+
+
+def hook_options(root: Path, plan_ref: str | None, no_verify: bool) -> Options:
+    return Options(plan_ref=resolve.command_line_ref(root, plan_ref), verify=not no_verify)

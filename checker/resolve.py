@@ -198,14 +198,28 @@ def from_branch(branch: str | None, plans: Plans) -> Claim | None:
 
 
 def repo_relative(root: Path, name: str) -> str:
-    """A path given on the command line (relative to the current folder, or absolute) as
-    the repo-relative path planscope names files by."""
+    """A path given on the command line as planscope names files: repo-relative, the way
+    trailers name plans; a path from the current folder (or an absolute one) is taken when
+    it names an existing file and the repo-relative reading does not."""
     path = Path(name)
+    if not path.is_absolute() and (root / name).exists():
+        return _clean(name, "the command line")
     absolute = path if path.is_absolute() else Path.cwd() / path
-    try:
-        return absolute.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise BadInput(f"{name}: not inside the repository {root}") from None
+    if path.is_absolute() or absolute.exists():
+        try:
+            return absolute.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            raise BadInput(f"{name}: not inside the repository {root}") from None
+    return _clean(name, "the command line")
+
+
+def command_line_ref(root: Path, ref: str | None) -> str | None:
+    """``--plan PATH[#SLICE]`` with its path made repo-relative (see ``repo_relative``)."""
+    parsed = parse_ref(ref) if ref is not None else None
+    if ref is None or parsed is None:
+        return ref
+    path, slice_id = parsed
+    return repo_relative(root, path) + (f"#{slice_id}" if slice_id else "")
 
 
 def named_slice(root: Path, config: Config, ref: str) -> tuple[Plan, Slice]:

@@ -104,8 +104,9 @@ def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[st
     for s in slices:
         allowed += [*s.planned, *s.allow]
         groups.append((f"slice '{s.id}' forbid", s.forbid))
-        planned += [p for p in map(literal, s.planned) if p is not None and p not in planned]
-    return Scope(allowed=Patterns(allowed), forbidden=Forbids(groups), planned=tuple(planned))
+        planned += [p for p in map(literal, s.planned) if p is not None]
+    return Scope(allowed=Patterns(allowed), forbidden=Forbids(groups),
+                 planned=tuple(dict.fromkeys(planned)))
 
 
 def forbidden_only(changes: Sequence[Change], forbids: Forbids) -> ScopeResult:

@@ -46,7 +46,7 @@ repos:
 
 WORKFLOW_SNIPPET = """\
 # .github/workflows/planscope.yml
-on: pull_request
+on: [pull_request, merge_group]
 permissions:
   contents: read
 jobs:
@@ -56,7 +56,10 @@ jobs:
       - uses: actions/checkout@<commit sha>
         with:
           fetch-depth: 0
+          persist-credentials: false
       - uses: <owner>/planscope@<commit sha>
+        with:
+          anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}
 """
 
 

@@ -106,7 +106,7 @@ class Repo:
         os.chdir(cwd or self.path)
         try:
             result = CliRunner().invoke(cli.main, list(args), input=stdin, env=env,
-                                        catch_exceptions=False)
+                                        catch_exceptions=False, prog_name="planscope")
         finally:
             os.chdir(old)
         return _checked(Run(result.exit_code, result.stdout, result.stderr))

@@ -72,3 +72,12 @@ def test_guard_on_a_terminal_says_what_it_reads(repo: Repo) -> None:
         os.close(leader)
     assert proc.returncode == 1
     assert proc.stderr.startswith("planscope: error: guard reads a Claude Code PreToolUse")
+
+
+def test_usage_errors_use_the_one_format(repo: Repo) -> None:
+    r = repo.planscope("check", "--format", "xml")
+    assert r.code == 2 and r.out == ""
+    assert r.err == ("planscope: error: Invalid value for '--format': 'xml' is not one of "
+                     "'text', 'json', 'github'.\nplanscope: hint: planscope check --help\n")
+    r = repo.planscope("chek")
+    assert r.code == 2 and r.err.startswith("planscope: error: No such command 'chek'.")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from checker import branch, config, event, gitio, pipeline
+from checker import branch, config, event, gitio, pipeline, resolve
 from checker.errors import Outcome, PlanscopeError, error_text
 from checker.pipeline import Options, Target
 from checker.render import github, text
@@ -17,6 +18,7 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
     """``--format text`` or ``json``. ``--base REF`` gives the pull request check's decision
     (rules and plans from REF, the same result words) unless ``rules_from`` is
     ``worktree``; everything else reads the rules from the working tree."""
+    opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))
     if target.kind == "base" and rules_from == "base":
         judged = branch.judge(root, target, opts, event.Event())
         if fmt == "json":
@@ -37,6 +39,7 @@ def check_github(target: Target | None, opts: Options, env: Mapping[str, str]) -
     summary, ``result=error``)."""
     try:
         root = gitio.repo_root()
+        opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))
         out = branch.judge(root, target, opts, event.read_event(env))
     except PlanscopeError as exc:
         said = github.write_error(exc, env, {"result": "error", "drift-count": "0"})

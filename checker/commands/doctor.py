@@ -68,54 +68,54 @@ def _hooks(root: Path) -> list[Line]:
     return lines
 
 
-def _api(offline: bool, say: Callable[[str], None]) -> list[Line]:
-    key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
-    lines = [
-        Line("OK", "ANTHROPIC_API_KEY is set")
-        if key
-        else Line(
-            "WARN",
-            "ANTHROPIC_API_KEY is not set: the verification pass cannot run",
-            "export ANTHROPIC_API_KEY=... (or use on_drift: block)",
-        )
-    ]
-    if offline or ask.offline():
-        return [*lines, Line("WARN", "API reachability not checked (offline)")]
-    base = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_API
-    url = base.rstrip("/") + "/v1/models"
-    say(f"      checking {url} (waits at most {API_TIMEOUT_S:.0f}s)...")
+def _key_line(key: str | None, needed: bool, why: str) -> Line:
+    if key:
+        return Line("OK", "ANTHROPIC_API_KEY is set")
+    if needed:
+        return Line("WARN", "ANTHROPIC_API_KEY is not set: the verification pass cannot run",
+                    "export ANTHROPIC_API_KEY=... (or use on_drift: block)")
+    return Line("OK", f"ANTHROPIC_API_KEY is not set: only planscope review and plan-review "
+                      f"would need it ({why})")
+
+
+def _probe(base: str, key: str | None) -> tuple[int | None, str, float]:
+    """(HTTP status or None, why it failed, seconds) of GET /v1/models."""
     request = urllib.request.Request(
-        url, headers={"x-api-key": key or "", "anthropic-version": "2023-06-01"}
-    )
+        base.rstrip("/") + "/v1/models",
+        headers={"x-api-key": key or "", "anthropic-version": "2023-06-01"})
     start = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=API_TIMEOUT_S) as resp:
-            status = resp.status
+            return resp.status, "", time.monotonic() - start
     except urllib.error.HTTPError as exc:
-        status = exc.code
+        return exc.code, "", time.monotonic() - start
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return [
-            *lines,
-            Line(
-                "FAIL",
-                f"API not reachable at {base} within {time.monotonic() - start:.1f}s: {reason}",
-                "check the network or ANTHROPIC_BASE_URL; doctor --offline skips this",
-            ),
-        ]
+        return None, str(getattr(exc, "reason", exc)), time.monotonic() - start
+
+
+def _api(offline: bool, say: Callable[[str], None], cfg: config.Config | None) -> list[Line]:
+    """The key and whether the API answers; both matter only when checks call the model
+    (on_drift: verify with the anthropic provider): otherwise a gap is a warning at most."""
+    needed = cfg is None or (cfg.on_drift == "verify" and cfg.verify.provider == "anthropic")
+    why = "the verification pass is off" if cfg is not None and cfg.on_drift != "verify" \
+        else "the verification pass uses verify.command"
+    key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
+    lines = [_key_line(key, needed, why)]
+    if offline or ask.offline():
+        return [*lines, Line("WARN" if needed else "OK", "API reachability not checked "
+                                                         "(offline)")]
+    base = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_API
+    say(f"      checking {base.rstrip('/')}/v1/models (waits at most {API_TIMEOUT_S:.0f}s)...")
+    status, reason, took = _probe(base, key)
+    if status is None:
+        return [*lines, Line("FAIL" if needed else "WARN",
+                             f"API not reachable at {base} within {took:.1f}s: {reason}",
+                             "check the network or ANTHROPIC_BASE_URL; doctor --offline "
+                             "skips this")]
     if status in (401, 403):
-        return [
-            *lines,
-            Line(
-                "WARN",
-                f"API reachable at {base}, but the key was refused ({status})",
-                "check ANTHROPIC_API_KEY",
-            ),
-        ]
-    return [
-        *lines,
-        Line("OK", f"API reachable at {base} (HTTP {status}, {time.monotonic() - start:.1f}s)"),
-    ]
+        return [*lines, Line("WARN", f"API reachable at {base}, but the key was refused "
+                                     f"({status})", "check ANTHROPIC_API_KEY")]
+    return [*lines, Line("OK", f"API reachable at {base} (HTTP {status}, {took:.1f}s)")]
 
 
 def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator[Line]:
@@ -148,7 +148,7 @@ def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Itera
                 else "planscope new TITLE",
             )
     yield from _hooks(root)
-    yield from _api(offline, say)
+    yield from _api(offline, say, cfg)
 
 
 def doctor(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Outcome:

@@ -91,8 +91,8 @@ def pre_commit(root: Path, opts: Options) -> Outcome:
     if unit.changes and checker.claim(unit) is None and rules.require_plan \
             and not checker.exempt(unit):
         return Outcome.of(errors.OK, [
-            f"planscope: no plan named by --plan or the branch; the commit-msg hook checks "
-            f"this commit against its '{resolve.TRAILER}:' trailer"])
+            f"planscope: no slice named by --plan, the active slice or the branch; the "
+            f"commit-msg hook checks this commit against its '{resolve.TRAILER}:' trailer"])
     return _report([checker.check(unit)], notes)
 
 

@@ -87,7 +87,8 @@ def _refusal(found: list[Path]) -> str:
             " Call planscope from them ('planscope hook pre-commit', 'planscope hook "
             "commit-msg \"$1\"', 'planscope hook pre-push \"$@\"' with the same stdin), or move "
             "them away and run planscope install again.")
-    return f"not installing: {names} exist and were not written by planscope.{hint}"
+    verb = "exists and was" if len(found) == 1 else "exist and were"
+    return f"not installing: {names} {verb} not written by planscope.{hint}"
 
 
 def _write(folder: Path, names: tuple[str, ...]) -> None:

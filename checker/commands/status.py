@@ -14,7 +14,6 @@ from checker.config import Config
 from checker.errors import Outcome
 from checker.gitformats import Change, Commit
 from checker.plan import Plan, Slice
-from checker.resolve import NONE
 from checker.scope import ScopeResult, classify, compile_scope
 
 
@@ -30,25 +29,30 @@ class SliceStatus:
         return tuple(p for p in self.planned if p not in self.scope.untouched)
 
 
-def claimed_slice(commit: Commit) -> tuple[str, str] | None:
-    """(plan path, slice id) named by a commit's trailer; None for no or ``none`` trailers."""
-    if len(commit.plan_trailers) != 1 or commit.plan_trailers[0].lower() == NONE:
+def claimed_slice(commit: Commit, by_branch: tuple[str, str] | None = None
+                  ) -> tuple[str, str | None] | None:
+    """(plan path, slice id or None) a commit claims: its trailer, else ``by_branch`` (the
+    slice the checked-out branch maps to, as ``check --commit`` resolves it); None for
+    ``Plan: none``, two trailers, or nothing."""
+    if not commit.plan_trailers:
+        return by_branch
+    if len(commit.plan_trailers) != 1:
         return None
-    path, _, slice_id = commit.plan_trailers[0].partition("#")
-    return path.strip().removeprefix("./"), slice_id.strip()
+    return resolve.parse_ref(commit.plan_trailers[0])
 
 
 def plan_status(
-    root: Path, plan: Plan, commits: Sequence[Commit], always_allow: Sequence[str]
+    root: Path, plan: Plan, commits: Sequence[Commit], always_allow: Sequence[str],
+    by_branch: tuple[str, str] | None = None,
 ) -> list[SliceStatus]:
-    """Each slice of ``plan`` with the commits (of ``commits``) whose trailer names it."""
+    """Each slice of ``plan`` with the commits (of ``commits``) that claim it."""
     only = plan.slices[0].id if len(plan.slices) == 1 else None
     out = []
     for s in plan.slices:
         mine = [
             c
             for c in commits
-            if (ref := claimed_slice(c)) is not None
+            if (ref := claimed_slice(c, by_branch)) is not None
             and ref[0] == plan.path
             and (ref[1] or only) == s.id
         ]
@@ -124,10 +128,12 @@ def status(root: Path, config: Config, plan_path: str | None, rev_range: str | N
             else plan_mod.plan_files(root, config.plans_dir))
     commits = gitio.log(root, rev_range or "HEAD") if gitio.has_commits(root) or rev_range \
         else []
+    branch = resolve.from_branch(gitio.current_branch(root), plans)
+    by_branch = (branch.plan.path, branch.slices[0].id) if branch and branch.plan else None
     report = []
     for rel in rels:
         p = plans.get(rel, "the command line" if plan_path else config.plans_dir)
-        report.append((p, plan_status(root, p, commits, config.always_allow)))
+        report.append((p, plan_status(root, p, commits, config.always_allow, by_branch)))
     if fmt == "json":
         doc = {"plans": [to_json(p, st) for p, st in report]}
         return Outcome(errors.OK, json.dumps(doc, indent=2) + "\n")

@@ -61,7 +61,8 @@ def mentions(plan: Plan, path: str) -> list[str]:
 
 def _trace_commit(plans: Plans, commit: Commit, paths: Sequence[str]) -> CommitTrace:
     try:
-        claim = resolve.from_trailers(commit.plan_trailers, plans, f"commit {commit.short}")
+        claim = resolve.from_trailers(commit.plan_trailers, plans, f"commit {commit.short}") \
+            or resolve.from_branch(gitio.current_branch(plans.root), plans)
     except PlanscopeError as exc:
         return CommitTrace(commit, f"unresolved ({exc})", [PathTrace(p) for p in paths])
     if claim is None:

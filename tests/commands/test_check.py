@@ -428,3 +428,13 @@ def test_a_plan_that_is_done_forbids_no_more(awards: Repo) -> None:
     awards.write("app/auth/session.py", "# later work\n")
     awards.commit("auth, later")
     assert awards.planscope("check", "--commit", "HEAD").code == 0
+
+
+def test_plan_paths_are_repo_relative_or_from_the_current_folder(awards: Repo) -> None:
+    awards.write("app/models/__init__.py", "x\n")
+    awards.git("add", "-A")
+    for ref in ("plans/awards.yaml#tables", "../../plans/awards.yaml#tables"):
+        r = awards.planscope("check", "--plan", ref, cwd=awards.path / "app/models")
+        assert r.code == 0 and "against plans/awards.yaml#tables (from --plan)" in r.out, ref
+    r = awards.planscope("check", "--plan", "nowhere.yaml#x", cwd=awards.path / "app")
+    assert r.code == 2 and "nowhere.yaml: no such plan file (named by --plan)" in r.err

@@ -43,7 +43,7 @@ def test_install_refuses_to_clobber_a_foreign_hook(awards: Repo) -> None:
     foreign.chmod(0o755)
     r = awards.planscope("install")
     assert r.code == 2
-    assert "pre-push exist and were not written by planscope" in r.err
+    assert "pre-push exists and was not written by planscope" in r.err
     assert "planscope hook pre-push" in r.err  # says how to chain it by hand
     assert foreign.read_text() == "#!/bin/sh\necho mine\n"
     assert not (awards.path / ".git/hooks/pre-commit").exists()  # all or nothing

@@ -38,3 +38,24 @@ def test_status_in_a_new_repository(repo: Repo) -> None:
     repo.write("plans/awards.yaml", AWARDS_PLAN)
     r = repo.planscope("status")
     assert r.code == 0 and "0 commits" in r.out
+
+
+def test_a_planned_file_listed_twice_counts_once(awards: Repo) -> None:
+    plan = (awards.path / "plans/awards.yaml").read_text()
+    awards.write("plans/awards.yaml", plan.replace(
+        "modify: [app/models/__init__.py, app/auth/session.py]",
+        "modify: [app/models/__init__.py, tests/test_awards_migration.py]"))
+    awards.commit("test listed in modify and tests", plan="none")
+    r = awards.planscope("status", "plans/awards.yaml")
+    assert "  tables  approved     0 commits  0/3 planned files touched" in r.out
+    assert r.out.count("untouched  tests/test_awards_migration.py") == 1
+
+
+def test_commits_claimed_by_the_branch_count(awards: Repo) -> None:
+    awards.git("checkout", "-q", "-b", "plan/awards-dashboard/tables")
+    awards.write("db/migrations/0042_awards.sql", "t\n")
+    awards.commit("no trailer, on the slice's branch")
+    r = awards.planscope("status", "plans/awards.yaml")
+    assert "  tables  approved     1 commit  1/4 planned files touched" in r.out
+    r = awards.planscope("trace", "--commit", "HEAD")
+    assert "[plans/awards.yaml#tables]" in r.out
