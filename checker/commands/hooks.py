@@ -81,18 +81,17 @@ def staged_rules(root: Path, opts: Options) -> tuple[Config, Options, list[str]]
 
 
 def pre_commit(root: Path, opts: Options) -> Outcome:
-    """The staged diff against the slice named by ``--plan`` or the branch; with neither,
-    defer to commit-msg (exit 0, one line)."""
+    """The staged diff against the slice named by ``--plan``, the active slice or the
+    branch. With none of them (or for the adoption), it says nothing and leaves the commit
+    to the commit-msg hook, which reads the message's ``Plan:`` trailer: one report per
+    commit, not two."""
     unit = None if _merging(root) else staged_unit(root, amend.amending(root))
     if unit is None:
         return Outcome.of(errors.OK, [MERGE_NOTE])
     rules, opts, notes = staged_rules(root, opts)
     checker = pipeline.Checker(root, rules, opts)
-    if unit.changes and checker.claim(unit) is None and rules.require_plan \
-            and not checker.exempt(unit):
-        return Outcome.of(errors.OK, [
-            f"planscope: no slice named by --plan, the active slice or the branch; the "
-            f"commit-msg hook checks this commit against its '{resolve.TRAILER}:' trailer"])
+    if not unit.changes or checker.adopts(unit) or checker.claim(unit) is None:
+        return Outcome()
     return _report([checker.check(unit)], notes)
 
 
