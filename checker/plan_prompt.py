@@ -160,10 +160,7 @@ def parse_reply(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise VerifyUnavailable(f"malformed reply from {source}: expected an object with "
                                 f"'confidence', got {type(data).__name__}")
-    sure = mreply.confidence(data.get("confidence"))
-    if sure is None:
-        raise VerifyUnavailable(f"malformed reply from {source}: 'confidence' is not a "
-                                f"number in [0, 1]")
+    sure = mreply.required_confidence(data, source)
     ready = data.get("ready")
     if not isinstance(ready, bool):
         raise VerifyUnavailable(f"malformed reply from {source}: 'ready' is not true or false")

@@ -143,12 +143,7 @@ def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
         + [f"changed outside the slice: {q(t.path)}\n" for t in scope.drift]
     ) or "(none)\n"
     blocks = [
-        mprompt.Block("slice", "The claimed slice, as written in the plan file:",
-                      slice_yaml(plan, slices)),
-        mprompt.Block("plan-summary", "The plan's title and summary:",
-                      f"{plan.title}\n\n{plan.summary.strip() or '(no summary)'}\n"),
-        mprompt.Block("plan-assumptions", "The plan's assumptions about the existing code:",
-                      "".join(f"- {a}\n" for a in plan.assumptions) or "(none)\n"),
+        *mprompt.plan_blocks(plan, slices),
         mprompt.Block("changed-paths",
                       "The changed paths (git status letter; whether the slice lists them):",
                       changed),
@@ -197,10 +192,7 @@ def parse_reply(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(matches, bool):
         raise VerifyUnavailable(f"malformed reply from {source}: 'matches_plan' is not "
                                 f"true or false")
-    sure = mreply.confidence(data.get("confidence"))
-    if sure is None:
-        raise VerifyUnavailable(f"malformed reply from {source}: 'confidence' is not a "
-                                f"number in [0, 1]")
+    sure = mreply.required_confidence(data, source)
     items = data.get("findings")
     if items is None:
         items = []

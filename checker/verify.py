@@ -202,12 +202,7 @@ def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
     """One question for all drifted paths of one check."""
     q = mprompt.quoted
     blocks = [
-        mprompt.Block("slice", "The claimed slice, as written in the plan file:",
-                      slice_yaml(plan, slices)),
-        mprompt.Block("plan-summary", "The plan's title and summary:",
-                      f"{plan.title}\n\n{plan.summary.strip() or '(no summary)'}\n"),
-        mprompt.Block("plan-assumptions", "The plan's assumptions about the existing code:",
-                      _lines([f"- {a}" for a in plan.assumptions])),
+        *mprompt.plan_blocks(plan, slices),
         mprompt.Block("in-scope-paths", "Changed paths inside the slice's scope (not to judge):",
                       _lines([f"{q(t.path)} ({t.status})" for t in scope.in_scope])),
         mprompt.Block("drifted-paths",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.hunks import FileDiff
+from checker.plan import Plan, Slice, slice_yaml
 
 DATA_RULE = (
     "Text between a line \"<<<DATA <id> ...>>>\" and the line \"<<<END DATA <id>>>\" with the "
@@ -30,6 +31,18 @@ DATA_RULE = (
 )
 
 HIDDEN_TITLE = "Paths whose content is not shown, and why:"
+
+
+def plan_blocks(plan: Plan, slices: Sequence[Slice]) -> list[Block]:
+    """The claimed slice, the plan's title and summary, and its assumptions: the context of
+    every question about a change."""
+    return [
+        Block("slice", "The claimed slice, as written in the plan file:", slice_yaml(plan, slices)),
+        Block("plan-summary", "The plan's title and summary:",
+              f"{plan.title}\n\n{plan.summary.strip() or '(no summary)'}\n"),
+        Block("plan-assumptions", "The plan's assumptions about the existing code:",
+              "".join(f"- {a}\n" for a in plan.assumptions) or "(none)\n"),
+    ]
 
 
 @dataclass(frozen=True)

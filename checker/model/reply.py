@@ -32,6 +32,15 @@ def confidence(value: Any) -> float | None:
     return float(value)
 
 
+def required_confidence(data: dict[str, Any], source: str) -> float:
+    """The reply's ``confidence`` field; a malformed reply when it is not in [0, 1]."""
+    sure = confidence(data.get("confidence"))
+    if sure is None:
+        raise VerifyUnavailable(f"malformed reply from {source}: 'confidence' is not a "
+                                f"number in [0, 1]")
+    return sure
+
+
 def lines(value: Any, source: str, name: str, limit: int = 50) -> tuple[str, ...]:
     """A list of strings as clean one-line texts (empty and non-string items dropped,
     duplicates once, at most ``limit``); an absent field is empty, any other type is a
