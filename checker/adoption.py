@@ -57,9 +57,7 @@ def adopts(root: Path, rules: Config, paths: Sequence[str], before: str | None,
     had = before is not None and before != gitio.empty_tree(root) and present(root, before)
     if had or not present(root, after):
         return False
-    from checker.scope import Patterns
-
-    own = Patterns([*OWN_FILES, f"/{rules.plans_dir}/**",
+    own = gitio.fold(root).matcher([*OWN_FILES, f"/{rules.plans_dir}/**",
                     *(["/pyproject.toml"] if rules.source == config.PYPROJECT_SOURCE else [])])
     return bool(paths) and all(own.match(p) for p in paths)
 

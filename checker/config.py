@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import schemas, yamlfile
+from checker import globlint, schemas, yamlfile
 from checker.errors import BadInput
 from checker.state import Cache
 
@@ -205,6 +205,25 @@ def load(root: Path, rev: str | None = None) -> Config:
             return Config()
         source, text = PYPROJECT_SOURCE, pyproject or ""
     problems = schemas.checked_errors("config", data, source, text, Cache.of(root, "valid"))
+    problems = problems or _glob_problems(data, source)
     if problems:
         raise BadInput("\n".join(problems))
     return _from_dict(data, source)
+
+
+_PATTERN_LISTS = (("always_allow",), ("forbid",), ("exempt", "paths"), ("verify", "secret_paths"))
+
+
+def _glob_problems(data: dict[str, Any], source: str) -> list[str]:
+    """Patterns that are not repo-relative or that git can match nothing with."""
+    out = []
+    for keys in _PATTERN_LISTS:
+        node: Any = data
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        for i, pattern in enumerate(node or ()):
+            line, col = yamlfile.locate(data, (*keys, i))
+            where = f"{source}:{line}:{col}" if source == CONFIG_FILE else source
+            out += [f"{where}: {yamlfile.dotted((*keys, i))}: {why}"
+                    for why in globlint.problems(pattern)]
+    return out

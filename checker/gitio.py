@@ -27,6 +27,7 @@ from checker.gitformats import (
     parse_numstat,
     parse_range,
 )
+from checker.globs import Fold
 
 NAME_STATUS = (
     "--no-color",
@@ -228,6 +229,19 @@ def config_get(root: Path, key: str) -> str | None:
     except GitError:
         return None
     return out.decode("utf-8", "replace").rstrip("\n")
+
+
+def fold(root: Path) -> Fold:
+    """Whether git compares names in this repository ignoring case (``core.ignorecase``) or
+    in NFC (``core.precomposeUnicode``): set by ``git init`` on such a file system."""
+    try:
+        out = run(root, "config", "-z", "--type=bool", "--get-regexp",
+                  r"^core\.(ignorecase|precomposeunicode)$")
+    except GitError:  # neither is set
+        return Fold()
+    values = dict(item.split(b"\n", 1) for item in out.split(b"\0") if b"\n" in item)
+    return Fold(values.get(b"core.ignorecase") == b"true",
+                values.get(b"core.precomposeunicode") == b"true")
 
 
 def config_set_local(root: Path, key: str, value: str) -> None:

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pathspec
-
 from checker import gitio
 from checker.gitformats import unquote
 from checker.scope import Touched
@@ -54,10 +52,10 @@ def collect(root: Path, revs: Sequence[str], cached: bool,
             drifted: Sequence[Touched], secret_paths: Sequence[str],
             max_bytes: int) -> list[FileDiff]:
     """One FileDiff per drifted path, in order, cut to fit ``max_bytes`` together."""
-    spec = pathspec.PathSpec.from_lines("gitignore", secret_paths)
+    spec = gitio.fold(root).matcher(secret_paths)
 
     def is_secret(t: Touched) -> bool:  # a secret renamed to a plain name is still secret
-        return spec.match_file(t.path) or (t.other is not None and spec.match_file(t.other))
+        return spec.match(t.path) or (t.other is not None and spec.match(t.other))
 
     shown = [t.path for t in drifted if not is_secret(t)]
     raw = gitio.hunks(root, *revs, cached=cached, paths=shown)

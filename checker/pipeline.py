@@ -13,15 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pathspec
-
 from checker import adoption, errors, gitio, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
+from checker.globs import Matcher
 from checker.resolve import Claim, Plans
 from checker.scope import (
     Forbids,
-    Patterns,
     Rules,
     Scope,
     ScopeResult,
@@ -137,9 +135,8 @@ class Checker:
         self.opts = opts
         self.plans = Plans(root, config, rev=opts.plans_rev, new_from=opts.new_plans_from)
         self._scopes: dict[str, Scope] = {}
-        self._exempt = pathspec.PathSpec.from_lines(
-            "gitignore", [*config.exempt_paths, f"/{config.plans_dir}/**"]
-        )
+        self.fold = gitio.fold(root)
+        self._exempt = self.fold.matcher([*config.exempt_paths, f"/{config.plans_dir}/**"])
         self._branch: str | bool | None = False  # False: not read yet
         self._forbids: Rules | None = None
 
@@ -168,7 +165,7 @@ class Checker:
 
     def exempt(self, unit: Unit) -> bool:
         paths = [p for c in unit.changes for p in c.paths]
-        if all(self._exempt.match_file(p) for p in paths):
+        if all(self._exempt.match(p) for p in paths):
             return True
         limit = self.config.exempt_max_changed_lines
         if limit > 0:
@@ -236,12 +233,12 @@ class Checker:
         key = claim.ref if claim is not None else ""
         if key not in self._scopes:
             if claim is None or claim.plan is None:
-                self._scopes[key] = Scope(Patterns(()), Forbids(self.forbids()), ())
+                self._scopes[key] = Scope(Matcher(()), Forbids(self.forbids(), self.fold), ())
             else:
                 mine = f"forbid of {claim.plan.path}"
                 others = [(origin, p) for origin, p in self.forbids() if origin != mine]
                 self._scopes[key] = compile_scope(claim.plan, claim.slices,
-                                                  self.config.always_allow, others)
+                                                  self.config.always_allow, others, self.fold)
         return self._scopes[key]
 
     def _no_plan(self, result: UnitResult, claim: Claim | None) -> UnitResult:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import schemas, yamlfile
+from checker import globlint, schemas, yamlfile
 from checker.errors import BadInput
+from checker.globlint import literal
 from checker.state import Cache
-
-GLOB_CHARS = frozenset("*?[")
-# A single leading "/" anchors a gitignore pattern at the repo root and is fine;
-# "//x", "~/x" and drive letters are filesystem paths.
-_ABSOLUTE = re.compile(r"^(//|~|[A-Za-z]:[\\/])")
 
 
 @dataclass(frozen=True)
@@ -74,15 +69,6 @@ class Plan:
         return f"{self.path}:{line}:{col}"
 
 
-def literal(pattern: str) -> str | None:
-    """The path a pattern names when it is a plain path (no wildcard, negation or dir slash)."""
-    if GLOB_CHARS & set(pattern) or pattern.startswith("!") or pattern.endswith("/"):
-        return None
-    if "\\" in pattern:
-        return None
-    return pattern.lstrip("/")
-
-
 def _strs(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
@@ -125,21 +111,6 @@ def _build(data: dict[str, Any], name: str) -> Plan:
     )
 
 
-def _glob_problem(pattern: str) -> str | None:
-    import pathspec  # deferred: the check path imports it through scope anyway
-
-    body = pattern.removeprefix("!")
-    if _ABSOLUTE.match(body):
-        return f"{pattern!r} is an absolute path; plans use repo-relative paths"
-    if ".." in body.split("/"):
-        return f"{pattern!r} climbs out with '..'; plans use repo-relative paths"
-    try:
-        pathspec.PathSpec.from_lines("gitignore", [pattern])
-    except Exception as exc:  # pathspec raises several types for bad patterns
-        return f"{pattern!r} is not a valid glob: {exc}"
-    return None
-
-
 def _pattern_lists(s: dict[str, Any]) -> Iterable[tuple[tuple[Any, ...], str]]:
     files = s.get("files") or {}
     for key in ("create", "modify", "delete"):
@@ -152,11 +123,31 @@ def _pattern_lists(s: dict[str, Any]) -> Iterable[tuple[tuple[Any, ...], str]]:
         yield ("tests", i, "path"), t["path"]
 
 
+def _patterns(plan: Plan) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Every pattern of the plan with the path to it: the plan's forbid, then each slice's."""
+    for i, p in enumerate(plan.data.get("forbid") or ()):
+        yield ("forbid", i), p
+    for si, s in enumerate(plan.data["slices"]):
+        for path, p in _pattern_lists(s):
+            yield ("slices", si, *path), p
+
+
+def glob_warnings(plan: Plan) -> list[str]:
+    """Patterns git accepts that likely do not mean what they look like, and negations in a
+    slice's forbid (they cannot lift what the plan or the config forbids)."""
+    out = [f"{plan.where(*path)}: warning: {why}"
+           for path, pattern in _patterns(plan) for why in globlint.warnings(pattern)]
+    out += [f"{plan.where(*path)}: warning: {pattern!r} only narrows this slice's own forbid "
+            f"list: what the plan or the config forbids stays forbidden (forbid always wins)"
+            for path, pattern in _patterns(plan)
+            if path[0] == "slices" and path[2] == "forbid" and pattern.startswith("!")]
+    return out
+
+
 def semantic_errors(plan: Plan) -> list[str]:
     """The checks JSON Schema cannot express (DESIGN §2)."""
-    problems = [f"{plan.where('forbid', i)}: {why}"
-                for i, p in enumerate(plan.data.get("forbid") or ())
-                if (why := _glob_problem(p)) is not None]
+    problems = [f"{plan.where(*path)}: {why}"
+                for path, p in _patterns(plan) for why in globlint.problems(p)]
     seen: dict[str, int] = {}
     for si, s in enumerate(plan.data["slices"]):
         if s["id"] in seen:
@@ -165,21 +156,17 @@ def semantic_errors(plan: Plan) -> list[str]:
                 f"(also slices[{seen[s['id']]}])"
             )
         seen.setdefault(s["id"], si)
-        problems += _slice_errors(plan, si, s)
+        problems += _created_and_deleted(plan, si, s)
     return problems + _dependency_errors(plan)
 
 
-def _slice_errors(plan: Plan, si: int, s: dict[str, Any]) -> list[str]:
-    """Globs that cannot work, and paths both created and deleted, in slice ``si``."""
-    problems = [f"{plan.where('slices', si, *path)}: {why}"
-                for path, pattern in _pattern_lists(s)
-                if (why := _glob_problem(pattern)) is not None]
+def _created_and_deleted(plan: Plan, si: int, s: dict[str, Any]) -> list[str]:
+    """Paths slice ``si`` both creates and deletes."""
     files = s.get("files") or {}
     created = {literal(p) for p in files.get("create") or ()} - {None}
-    problems += [f"{plan.where('slices', si, 'files', 'delete', di)}: {p!r} is both created "
-                 f"and deleted in slice {s['id']!r}"
-                 for di, p in enumerate(files.get("delete") or ()) if literal(p) in created]
-    return problems
+    return [f"{plan.where('slices', si, 'files', 'delete', di)}: {p!r} is both created "
+            f"and deleted in slice {s['id']!r}"
+            for di, p in enumerate(files.get("delete") or ()) if literal(p) in created]
 
 
 def _dependency_errors(plan: Plan) -> list[str]:

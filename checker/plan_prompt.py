@@ -15,15 +15,14 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from checker import gitio
 from checker.config import Reviewer
 from checker.errors import VerifyUnavailable
+from checker.globlint import literal
 from checker.hunks import FileDiff, fit
 from checker.model import prompt as mprompt
 from checker.model import reply as mreply
-from checker.plan import Plan, literal, plan_yaml
+from checker.plan import Plan, plan_yaml
 
 PROMPT_VERSION = "1"
 TOOL_NAME = "record_plan_review"
@@ -91,11 +90,11 @@ def modify_files(root: Path, plan: Plan, rev: str, secret_paths: Sequence[str],
                  budget: int) -> list[FileDiff]:
     """The current content (at ``rev``) of the literal paths the plan's slices modify, cut to
     ``budget`` together; secret paths, folders and binary files by name only."""
-    secret = pathspec.PathSpec.from_lines("gitignore", secret_paths)
+    secret = gitio.fold(root).matcher(secret_paths)
     paths = list(dict.fromkeys(p for s in plan.slices for p in map(literal, s.modify) if p))
     out = []
     for p in paths:
-        if secret.match_file(p):
+        if secret.match(p):
             out.append(FileDiff(p, "M", None, "secret path (verify.secret_paths): content "
                                               "withheld"))
             continue

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-
-import pathspec
+from typing import NamedTuple
 
 from checker.gitformats import Change
-from checker.plan import Plan, Slice, literal
+from checker.globlint import literal
+from checker.globs import EXACT, Fold, Matcher
+from checker.plan import Plan, Slice
 
 
 class Touched(NamedTuple):
@@ -27,30 +26,6 @@ class Touched(NamedTuple):
         return [Touched(new, change.status)]
 
 
-class Patterns:
-    """Gitignore-style patterns parsed by pathspec, matched as one combined regex.
-
-    pathspec compiles each pattern to a regex and tries them one by one in Python; with no
-    negated pattern, "any of them matches" is one alternation that ``re`` runs in C.
-    """
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.spec: pathspec.PathSpec[Any] = pathspec.PathSpec.from_lines("gitignore", lines)
-        patterns = self.spec.patterns
-        regexes = [getattr(p, "regex", None) for p in patterns]
-        self._combined: re.Pattern[str] | None = None
-        if patterns and all(
-            p.include and isinstance(r, re.Pattern) and not r.groupindex
-            for p, r in zip(patterns, regexes, strict=True)
-        ):
-            self._combined = re.compile("|".join(f"(?:{r.pattern})" for r in regexes if r))
-
-    def match(self, path: str) -> bool:
-        if self._combined is not None:
-            return self._combined.search(path) is not None
-        return self.spec.match_file(path)
-
-
 Rules = Sequence[tuple[str, Sequence[str]]]  # (where the patterns are written, the patterns)
 
 
@@ -59,28 +34,31 @@ class Forbids:
     forbidden when any group matches it, so a ``!negation`` in one group never cancels
     another group's rule (a slice cannot unforbid what its plan forbids)."""
 
-    def __init__(self, groups: Rules) -> None:
-        self.groups = [(origin, tuple(patterns), Patterns(patterns))
-                       for origin, patterns in groups if patterns]
+    def __init__(self, groups: Rules, fold: Fold = EXACT) -> None:
+        self.groups = [(origin, fold.matcher(patterns)) for origin, patterns in groups if patterns]
 
     def match(self, path: str) -> bool:
-        return any(compiled.match(path) for _, _, compiled in self.groups)
+        return any(compiled.match(path) for _, compiled in self.groups)
+
+    def which(self, path: str) -> tuple[str, str] | None:
+        """The first rule that forbids ``path``: (the pattern, where it is written)."""
+        for origin, compiled in self.groups:
+            index = compiled.which(path)
+            if index is not None:
+                return compiled.patterns[index], origin
+        return None
 
     def rule(self, path: str) -> str:
         """The first rule that forbids ``path``: ``'app/auth/**' (forbid of plans/x.yaml)``."""
-        for origin, patterns, compiled in self.groups:
-            if compiled.match(path):
-                hit = next((p for p in patterns if not p.startswith("!")
-                            and Patterns([p]).match(path)), patterns[0])
-                return f"'{hit}' ({origin})"
-        return ""
+        hit = self.which(path)
+        return f"'{hit[0]}' ({hit[1]})" if hit else ""
 
 
 @dataclass(frozen=True)
 class Scope:
     """A slice's patterns, compiled once."""
 
-    allowed: Patterns
+    allowed: Matcher
     forbidden: Forbids
     planned: tuple[str, ...]  # literal planned paths, for "untouched"
 
@@ -95,7 +73,7 @@ class ScopeResult:
 
 
 def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[str],
-                  forbids: Rules = ()) -> Scope:
+                  forbids: Rules = (), fold: Fold = EXACT) -> Scope:
     """Scope = create + modify + delete + tests + allow + always_allow, minus every forbid:
     ``forbids`` (the config's and the other plans'), the plan's, and each slice's."""
     allowed: list[str] = [*always_allow]
@@ -105,7 +83,7 @@ def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[st
         allowed += [*s.planned, *s.allow]
         groups.append((f"slice '{s.id}' forbid", s.forbid))
         planned += [p for p in map(literal, s.planned) if p is not None]
-    return Scope(allowed=Patterns(allowed), forbidden=Forbids(groups),
+    return Scope(allowed=fold.matcher(allowed), forbidden=Forbids(groups, fold),
                  planned=tuple(dict.fromkeys(planned)))
 
 

@@ -18,6 +18,7 @@ class Validation:
     valid: list[plan_mod.Plan] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # invalid plans (exit 2)
     findings: list[str] = field(default_factory=list)  # plan disagrees with the repo (exit 1)
+    warnings: list[str] = field(default_factory=list)  # likely not meant (exit unchanged)
 
     @property
     def exit_code(self) -> int:
@@ -45,6 +46,8 @@ def validate(root: Path, config: Config, rels: Sequence[str], against: str | Non
             with contextlib.suppress(PlanscopeError):
                 others.append(plan_mod.load(root, rel))
     out.errors.extend(plan_mod.duplicate_ids(out.valid, others))
+    for p in out.valid:
+        out.warnings.extend(plan_mod.glob_warnings(p))
     if against is not None:
         sha = gitio.rev_parse(root, against)
         files = gitio.tracked_files(root, sha)

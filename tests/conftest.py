@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import cli
-from tests import fake_api, reviewing
+from tests import fake_api, gitignore, reviewing
 from tests.actions import Gh
 
 KEY = "sk-test-not-a-real-key"
@@ -139,6 +139,12 @@ class Repo:
             chunks.append(chunk)
         os.close(master)
         return Run(proc.returncode, out, b"".join(chunks).decode("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def check_ignore(tmp_path_factory: pytest.TempPathFactory) -> gitignore.Git:
+    """A scratch repository asking git which .gitignore line decides each path."""
+    return gitignore.Git(tmp_path_factory.mktemp("check-ignore"))
 
 
 @pytest.fixture

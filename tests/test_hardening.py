@@ -188,3 +188,103 @@ def test_plan_loader_fuzz(tmp_path_factory: pytest.TempPathFactory, text: str) -
         plan_mod.load(root, "p.yaml")
     except BadInput as exc:
         assert str(exc).startswith("p.yaml"), str(exc)
+
+
+# -- globs: git's rules, whatever bytes a path holds -------------------------------------
+
+ODD_FOLDERS = ["a\nb", "a\rb", "a\tb", os.fsdecode(b"caf\xe9"), "x y", "\\q", "[id]"]
+
+
+@pytest.mark.parametrize("folder", ODD_FOLDERS)
+def test_any_depth_forbid_matches_odd_bytes_in_folders(awards: Repo, folder: str) -> None:
+    awards.write(f"src/{folder}/key.pem", "-----BEGIN KEY-----\n")
+    awards.write(f"app/auth/{folder}/x.py")
+    awards.git("add", "-A")
+    doc = json.loads(awards.planscope("check", "--plan", TABLES, "--format", "json").out)
+    assert sorted(doc["forbidden"]) == sorted([f"app/auth/{folder}/x.py",
+                                               f"src/{folder}/key.pem"])
+
+
+@pytest.mark.parametrize("folder", ODD_FOLDERS)
+def test_a_secret_in_an_odd_folder_is_never_shown(repo: Repo, folder: str) -> None:
+    from checker import hunks
+    from checker.scope import Touched
+
+    repo.write(f"conf/{folder}/prod.env", "TOKEN=s3cret\n")
+    repo.git("add", "-A")
+    files = hunks.collect(repo.path, (), True, [Touched(f"conf/{folder}/prod.env", "A")],
+                          ["**/*.env"], 10_000)
+    assert files[0].text is None and "secret path" in files[0].why
+
+
+def test_a_forbidden_folder_covers_its_subfolders(awards: Repo) -> None:
+    """git's rule: a pattern that matches a folder covers everything below it."""
+    awards.write(".planscope.yaml", "on_drift: block\nforbid: ['app/auth/*']\n")
+    awards.commit("forbid the auth folder", plan="none")
+    awards.write("app/auth/sub/deep/x.py")
+    awards.git("add", "-A")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 1
+    assert "forbidden  app/auth/sub/deep/x.py (A) by 'app/auth/*' (forbid in .planscope.yaml)" \
+        in r.out
+
+
+VOID_GLOBS = ["./secret/**", "secret/./**", "secret//**", "secret/[**", "secret/x\\"]
+
+
+@pytest.mark.parametrize("glob", VOID_GLOBS)
+def test_void_globs_are_refused_in_plans_and_config(awards: Repo, glob: str) -> None:
+    text = awards.path.joinpath("plans/awards.yaml").read_text()
+    quoted = json.dumps(glob)
+    awards.write("plans/awards.yaml", text.replace('"**/*.pem"', quoted))
+    r = awards.planscope("validate")
+    assert r.code == 2
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("forbid:"))
+    assert r.err.startswith(f"planscope: error: plans/awards.yaml:{line}:"), r.err
+    awards.git("checkout", "plans/awards.yaml")
+    awards.write(".planscope.yaml", f"on_drift: block\nforbid:\n  - {quoted}\n")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2
+    assert r.err.startswith("planscope: error: .planscope.yaml:3:5: forbid[0]: "), r.err
+
+
+def test_misleading_globs_are_warned_about(awards: Repo) -> None:
+    text = awards.path.joinpath("plans/awards.yaml").read_text()
+    text = text.replace("allow: [tests/**/test_awards*.py]",
+                        "allow: ['app/[id]/page.tsx']\n    forbid: ['!app/auth/session.py']")
+    awards.write("plans/awards.yaml", text)
+    r = awards.planscope("validate")
+    assert r.code == 0, r.err
+    assert ("reads [id] as one character of a set, so it matches 'app/i/page.tsx', not the "
+            "brackets; write 'app/\\[id\\]/page.tsx'") in r.out
+    assert "'!app/auth/session.py' only narrows this slice's own forbid list" in r.out
+    awards.write("app/auth/session.py", "# changed\n")
+    awards.git("add", "-A")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 1 and "forbidden  app/auth/session.py (M) by 'app/auth/**'" in r.out
+
+
+def test_case_folding_file_system(awards: Repo) -> None:
+    """core.ignorecase: SECRET/ is secret/ on this file system, and forbidden like it."""
+    awards.write(".planscope.yaml", "on_drift: block\nforbid: [secret/**]\n")
+    awards.commit("forbid secrets", plan="none")
+    awards.write("SECRET/key.txt")
+    awards.git("add", "-A")
+    assert awards.planscope("check", "--plan", TABLES).code == 1  # drift, not forbidden
+    assert "  forbidden  " not in awards.planscope("check", "--plan", TABLES).out
+    awards.git("config", "core.ignorecase", "true")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 1 and "forbidden  SECRET/key.txt (A) by 'secret/**'" in r.out
+
+
+def test_unicode_normalising_file_system(awards: Repo) -> None:
+    """core.precomposeUnicode: an NFD café/ is the NFC café/ a rule names."""
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    awards.write(".planscope.yaml", f"on_drift: block\nforbid: ['{nfc}/**']\n")
+    awards.commit("forbid the café", plan="none")
+    awards.write(f"{nfd}/menu.txt")
+    awards.git("add", "-A")
+    assert "  forbidden  " not in awards.planscope("check", "--plan", TABLES).out
+    awards.git("config", "core.precomposeUnicode", "true")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 1 and f"  forbidden  {nfd}/menu.txt (A) by '{nfc}/**'" in r.out

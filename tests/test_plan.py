@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from checker import globlint, schemas, state, yamlfile
 from checker import plan as plan_mod
-from checker import schemas, state, yamlfile
 from checker.errors import BadInput
 from tests.conftest import AWARDS_PLAN, Repo
 
@@ -143,7 +143,7 @@ def test_globs_must_stay_inside_the_repo(tmp_path: Path, glob: str, why: str) ->
 
 def test_leading_slash_anchors_and_is_allowed(tmp_path: Path) -> None:
     p = load_text(tmp_path, MINIMAL.replace("src/a.py", "/README.md"))
-    assert plan_mod.literal(p.slices[0].modify[0]) == "README.md"
+    assert globlint.literal(p.slices[0].modify[0]) == "README.md"
 
 
 def test_lint_against_a_revision(repo: Repo) -> None:

@@ -264,7 +264,7 @@ def _slice_name(plan: Plan, slices: Sequence[Slice], active: Active) -> str:
 
 def _scope_list(slices: Sequence[Slice], always_allow: Sequence[str], scope: Scope) -> str:
     """The slice's patterns, for the agent; literal paths that forbid overrules left out."""
-    from checker.plan import literal
+    from checker.globlint import literal
     from checker.scope import classify
 
     patterns: list[str] = []

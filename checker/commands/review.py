@@ -31,8 +31,9 @@ from checker import errors, event, gitio, hunks, resolve
 from checker.config import Config
 from checker.errors import BadInput, Outcome, VerifyUnavailable
 from checker.gitio import Span
+from checker.globlint import literal
 from checker.model.ask import Answer, Question, ask
-from checker.plan import Plan, Slice, literal
+from checker.plan import Plan, Slice
 from checker.resolve import Claim, Plans
 from checker.review_prompt import (
     BLOCKER,

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import pathspec
-
 from checker import errors, gitio, resolve
 from checker.config import Config
 from checker.errors import BadInput, Outcome, PlanscopeError
 from checker.gitformats import Commit
+from checker.globs import Matcher
 from checker.plan import Plan, Slice
 from checker.resolve import Plans
 
@@ -49,7 +48,7 @@ def sections(plan: Plan, s: Slice, path: str) -> list[str]:
     return [
         name
         for name, patterns in lists.items()
-        if patterns and pathspec.PathSpec.from_lines("gitignore", patterns).match_file(path)
+        if patterns and Matcher(patterns).match(path)
     ]
 
 

@@ -17,4 +17,4 @@ def validate(root: Path, config: Config, plans: Sequence[str], against: str | No
     out = [f"{p.path}: ok ({len(p.slices)} slice{'s' * (len(p.slices) != 1)})"
            for p in result.valid]
     err = errors.error_text("\n".join(result.errors)) if result.errors else ""
-    return Outcome(result.exit_code, errors.text([*out, *result.findings]), err)
+    return Outcome(result.exit_code, errors.text([*out, *result.warnings, *result.findings]), err)
