@@ -97,6 +97,20 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@options.plan("Explain against this slice instead of the active slice or the branch's.")
+@options.output_format("text", "json")
+@options.in_repo
+def explain(root: Path, cfg: Config, paths: tuple[str, ...], plan_ref: str | None,
+            fmt: str) -> None:
+    """Why each path is in scope, drift, forbidden or exempt: the deciding pattern and where
+    it is written. Paths need not exist."""
+    from checker.commands.explain import explain as run
+
+    emit(run(root, cfg, paths, plan_ref, fmt))
+
+
+@main.command()
 @options.deny_with
 def guard(deny_with: str) -> None:
     """Claude Code PreToolUse hook: refuse an edit outside the active slice.

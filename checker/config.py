@@ -82,11 +82,19 @@ class Config:
     guard: GuardConfig = field(default_factory=GuardConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     source: str | None = None  # where it was read from, for messages; None: no config
+    data: Any = field(default=None, compare=False, repr=False)  # as parsed, with positions
 
     @property
     def found(self) -> bool:
         """Whether the repository has a planscope config at all (else: defaults)."""
         return self.source is not None
+
+    def where(self, *path: Any) -> str:
+        """``.planscope.yaml:LINE:COL`` of a value (pyproject.toml keeps no positions)."""
+        if self.source != CONFIG_FILE:
+            return self.source or "defaults"
+        line, col = yamlfile.locate(self.data, path)
+        return f"{self.source}:{line}:{col}"
 
 
 def _from_dict(data: dict[str, Any], source: str) -> Config:
@@ -139,6 +147,7 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
             disagree_at=float(plan_review.get("disagree_at", PlanReviewConfig.disagree_at)),
         )),
         source=source,
+        data=data,
     )
 
 
