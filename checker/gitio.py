@@ -44,8 +44,10 @@ class GitError(BadInput):
     """git failed or the repository is not in a state we can read."""
 
 
-def run(root: Path | None, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run ``git args`` in ``root``; a failure raises GitError with git's first error line."""
+def run(root: Path | None, *args: str, stdin: bytes | None = None,
+        ok: Sequence[int] = (0,)) -> bytes:
+    """Run ``git args`` in ``root``; an exit code not in ``ok`` raises GitError with git's
+    first error line."""
     try:
         proc = subprocess.run(
             ("git", *args),
@@ -56,7 +58,7 @@ def run(root: Path | None, *args: str, stdin: bytes | None = None) -> bytes:
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = lines[0] if lines else f"exit code {proc.returncode}"
         raise GitError(f"git {args[0]}: {reason.removeprefix('fatal: ')}")
@@ -94,6 +96,39 @@ def diff(root: Path, *revs: str, cached: bool = False) -> list[Change]:
     if cached:
         args.append("--cached")
     return parse_name_status(run(root, *args, *revs, "--"))
+
+
+def changed_names(root: Path, a: str, b: str) -> set[str]:
+    """Every path that differs between two trees (renames as their two names)."""
+    out = run(root, "diff", "--no-color", "--no-ext-diff", "--no-relative", "--no-renames",
+              "--ignore-submodules=none", "--name-only", "-z", a, b, "--")
+    return {os.fsdecode(name) for name in out.split(b"\0") if name}
+
+
+def merge_tree(root: Path, ours: str, theirs: str) -> str | None:
+    """The tree git's own merge of two commits gives, conflicts left in as markers
+    (``git merge-tree --write-tree``, git 2.38 and later); None when git cannot say."""
+    try:
+        out = run(root, "merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=(0, 1))
+    except GitError:
+        return None
+    first = out.split(b"\n", 1)[0].decode("ascii", "replace").strip()
+    return first if len(first) in (40, 64) and all(c in "0123456789abcdef" for c in first) \
+        else None
+
+
+def write_tree(root: Path) -> str:
+    """The tree the index holds (what the commit being made will record)."""
+    return run(root, "write-tree").decode("ascii").strip()
+
+
+def merge_heads(root: Path) -> list[str]:
+    """The commits being merged in (MERGE_HEAD), while a merge is being concluded."""
+    try:
+        text = git_path(root, "MERGE_HEAD").read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def staged(root: Path) -> list[Change]:

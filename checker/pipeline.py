@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import adoption, errors, gitio, resolve
+from checker import adoption, errors, gitio, merges, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
 from checker.globs import Matcher
@@ -52,6 +52,7 @@ class Unit:
     trailers: tuple[str, ...] = ()
     trailer_source: str = ""
     before_baseline: bool = False  # a commit from before planscope: not checked
+    merge: bool = False  # a merge: its changes are what it adds that no parent had
 
 
 @dataclass
@@ -89,13 +90,21 @@ class Options:
 
 
 def commit_unit(root: Path, commit: Commit) -> Unit:
-    """One commit against its first parent (the empty tree for a root commit)."""
-    base = gitio.commit_base(root, commit)
+    """One commit against its first parent (the empty tree for a root commit); a merge by
+    what it adds that none of its parents had (``checker.merges``)."""
+    if len(commit.parents) > 1:
+        base, changes = merges.own_changes(root, commit.parents, commit.sha)
+        label = f"merge {commit.short} {commit.subject!r}"
+    else:
+        base = gitio.commit_base(root, commit)
+        changes = gitio.diff(root, base, commit.sha)
+        label = f"commit {commit.short} {commit.subject!r}"
     return Unit(
-        label=f"commit {commit.short} {commit.subject!r}",
+        label=label,
         sha=commit.sha,
-        changes=tuple(gitio.diff(root, base, commit.sha)),
+        changes=tuple(changes),
         diff_revs=(base, commit.sha),
+        merge=len(commit.parents) > 1,
         trailers=commit.plan_trailers,
         trailer_source=f"commit {commit.short}",
     )
@@ -109,8 +118,8 @@ def staged_unit(root: Path, message: str | None = None) -> Unit:
 
 
 def units(root: Path, target: Target, opts: Options, rules: Config) -> list[Unit]:
-    """The units of a target: each commit against its own trailer (merges only bring in
-    commits checked on their own), or with ``--plan`` the whole diff against that slice.
+    """The units of a target: each commit against its own trailer (a merge by what it adds
+    of its own), or with ``--plan`` the whole diff against that slice.
     Commits from before the baseline are left out (``--commit`` of one says so)."""
     if target.kind == "staged":
         return [staged_unit(root, opts.message)]
@@ -123,7 +132,7 @@ def units(root: Path, target: Target, opts: Options, rules: Config) -> list[Unit
     if opts.plan_ref is not None:
         return [Unit(span.label, None, tuple(gitio.diff(root, span.base, span.head)),
                      (span.base, span.head))]
-    return [commit_unit(root, c) for c in span.commits if len(c.parents) <= 1]
+    return [commit_unit(root, c) for c in span.commits]
 
 
 class Checker:
@@ -193,7 +202,8 @@ class Checker:
                                 f"({(self.config.baseline or '')[:9]}): not checked")
             return result
         if not unit.changes:
-            result.notes.append("no changes")
+            result.notes.append("a merge that adds nothing of its own" if unit.merge
+                                else "no changes")
             return result
         if self.adopts(unit):
             result.notes.append(adoption.NOTE)

@@ -102,7 +102,7 @@ def test_empty_commit(awards: Repo) -> None:
     assert r.code == 0 and "no changes" in r.out
 
 
-def test_octopus_merge_is_diffed_against_its_first_parent(awards: Repo) -> None:
+def test_octopus_merge_is_judged_by_what_no_parent_had(awards: Repo) -> None:
     for name in ("one", "two"):
         awards.git("checkout", "-q", "-b", name, "main")
         awards.write(f"{name}.txt")
@@ -113,10 +113,13 @@ def test_octopus_merge_is_diffed_against_its_first_parent(awards: Repo) -> None:
     awards.git("merge", "-q", "-m", f"octopus\n\nPlan: {TABLES}", "one", "two")
     assert len(awards.git("rev-list", "--parents", "-n1", "HEAD").split()) == 4
     r = awards.planscope("check", "--commit", "HEAD", "--format", "json")
-    doc = json.loads(r.out)
-    assert (r.code, sorted(doc["changed"])) == (1, ["one.txt", "two.txt"])
+    assert (r.code, json.loads(r.out)["changed"]) == (0, [])
     r = awards.planscope("check", "--range", "HEAD~1..HEAD")
     assert r.code == 2  # the merged commits claim 'Plan: none' without an exemption
+    awards.write("app/auth/session.py", "# an octopus that also edits\n")
+    awards.git("commit", "-q", "--amend", "-a", "--no-edit")
+    r = awards.planscope("check", "--commit", "HEAD", "--format", "json")
+    assert (r.code, json.loads(r.out)["forbidden"]) == (1, ["app/auth/session.py"])
 
 
 def test_shallow_clone_and_detached_head(awards: Repo, tmp_path: Path) -> None:

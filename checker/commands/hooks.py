@@ -10,9 +10,9 @@ Policies, in one place:
 - **Amend.** The change of ``git commit --amend`` is the index against HEAD's first parent
   (``checker.amend`` tells an amend from a new commit).
 - **Merge.** While ``MERGE_HEAD`` exists (``git merge``, or ``git commit`` after resolving a
-  conflict) the commit is not checked: its diff against the first parent is the whole
-  merged branch, whose commits are checked one by one (pre-push, ``planscope check
-  --range``). The pre-push hook skips merge commits for the same reason.
+  conflict), and when amending a merge, the commit is judged by what it adds that none of
+  its parents had (``checker.merges``): a clean merge adds nothing; the merged commits are
+  checked one by one (pre-push, ``planscope check --range``).
 - **fixup!/squash!/amend!** Without a ``Plan:`` trailer of its own, such a commit takes its
   target's (``checker.fixups``).
 - **Rules.** The config and the plans are read from the index: what the commit will hold,
@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from checker import amend, errors, fixups, gitio, pipeline, resolve
+from checker import amend, errors, fixups, gitio, merges, pipeline, resolve
 from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -36,21 +36,24 @@ from checker.render import text
 
 # --- pre-commit and commit-msg --------------------------------------------------------
 
-MERGE_NOTE = ("planscope: merge commit: not checked here; the merged commits are checked "
-              "one by one (pre-push, planscope check --range)")
+def _merge_unit(root: Path, parents: Sequence[str]) -> Unit:
+    """The merge being committed: what the index holds that none of ``parents`` had."""
+    tree = gitio.write_tree(root)
+    base, changes = merges.own_changes(root, parents, tree)
+    return Unit("merge being committed", None, tuple(changes), diff_revs=(base, tree),
+                trailer_source="the commit message", merge=True)
 
 
-def _merging(root: Path) -> bool:
-    return gitio.git_path(root, "MERGE_HEAD").exists()
-
-
-def staged_unit(root: Path, amending: bool) -> Unit | None:
-    """The change the commit being made will record; None when it is an amended merge."""
+def staged_unit(root: Path, amending: bool) -> Unit:
+    """The change the commit being made will record."""
+    merging = gitio.merge_heads(root)
+    if merging:
+        return _merge_unit(root, [gitio.rev_parse(root, "HEAD"), *merging])
     head = gitio.head_commit(root) if amending else None
     if head is None:
         return pipeline.staged_unit(root)
     if len(head.parents) > 1:
-        return None
+        return _merge_unit(root, head.parents)
     base = gitio.commit_base(root, head)
     return Unit(f"staged changes (amending {head.short})", None,
                 tuple(gitio.diff(root, base, cached=True)), diff_revs=(base,), cached=True,
@@ -82,17 +85,18 @@ def staged_rules(root: Path, opts: Options) -> tuple[Config, Options, list[str]]
 
 def pre_commit(root: Path, opts: Options) -> Outcome:
     """The staged diff against the slice named by ``--plan``, the active slice or the
-    branch. With none of them (or for the adoption), it says nothing and leaves the commit
-    to the commit-msg hook, which reads the message's ``Plan:`` trailer: one report per
-    commit, not two."""
-    unit = None if _merging(root) else staged_unit(root, amend.amending(root))
-    if unit is None:
-        return Outcome.of(errors.OK, [MERGE_NOTE])
+    branch; it speaks only to refuse. What passes, what names no slice yet, a merge and the
+    adoption are left to the commit-msg hook, which reads the message's ``Plan:`` trailer
+    and reports: one report per commit, not two."""
+    if gitio.merge_heads(root):
+        return Outcome()
+    unit = staged_unit(root, amend.amending(root))
     rules, opts, notes = staged_rules(root, opts)
     checker = pipeline.Checker(root, rules, opts)
     if not unit.changes or checker.adopts(unit) or checker.claim(unit) is None:
         return Outcome()
-    return _report([checker.check(unit)], notes)
+    result = checker.check(unit)
+    return Outcome() if result.exit_code == errors.OK else _report([result], notes)
 
 
 def commit_msg(root: Path, message_file: Path | None, opts: Options,
@@ -100,13 +104,9 @@ def commit_msg(root: Path, message_file: Path | None, opts: Options,
     """The staged diff against the slice the message's ``Plan:`` trailer names."""
     path = message_file if message_file is not None else gitio.git_path(root, "COMMIT_EDITMSG")
     message = gitio.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
-    if _merging(root):
-        return Outcome.of(errors.OK, [MERGE_NOTE])
     if not message.strip():
         return Outcome()  # git refuses an empty message itself
     unit = staged_unit(root, amend.amending(root))
-    if unit is None:
-        return Outcome.of(errors.OK, [MERGE_NOTE])
     unit = replace(unit, trailers=gitio.trailer_values(root, message, resolve.TRAILER))
     rules, opts, notes = staged_rules(root, opts)
     unit = fixups.adopt_target(root, unit, message.partition("\n")[0], "HEAD", notes)

@@ -126,7 +126,7 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
     as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
     rules = config_mod.load(root, push.tip)
     revs = (*adoption.commits_after(root, rules), *push.revs)
-    commits = [c for c in gitio.log(root, "--no-merges", *revs) if c.sha not in seen]
+    commits = [c for c in gitio.log(root, *revs) if c.sha not in seen]
     seen.update(c.sha for c in commits)
     checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
                                                     branch=push.branch or ""))

@@ -111,7 +111,7 @@ def test_root_commit(repo: Repo) -> None:
     assert doc["changed"] == ["plans/p.yaml", "src/a.py"]
 
 
-def test_merge_commit_is_diffed_against_its_first_parent(awards: Repo) -> None:
+def test_a_clean_merge_adds_nothing_of_its_own(awards: Repo) -> None:
     awards.git("checkout", "-q", "-b", "feature")
     awards.write("app/views/home.py")
     awards.commit("feature work", plan="none")
@@ -120,8 +120,8 @@ def test_merge_commit_is_diffed_against_its_first_parent(awards: Repo) -> None:
     awards.commit("table", plan=TABLES)
     awards.git("merge", "-q", "--no-ff", "-m", f"Merge feature\n\nPlan: {TABLES}", "feature")
     code, doc = check_json(awards, "--commit", "HEAD")
-    assert doc["changed"] == ["app/views/home.py"]
-    assert code == 1
+    assert (code, doc["changed"]) == (0, [])
+    assert doc["notes"] == ["a merge that adds nothing of its own"]
 
 
 def test_range_checks_each_commit_against_its_own_trailer(awards: Repo) -> None:

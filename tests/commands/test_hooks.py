@@ -139,7 +139,7 @@ def test_amend_adding_an_in_scope_file_passes(hooked: Repo) -> None:
     assert "amending" in r.out and "2 in scope" in r.out
 
 
-def test_merge_commits_are_not_checked(hooked: Repo) -> None:
+def test_a_merge_is_judged_by_what_it_adds(hooked: Repo) -> None:
     hooked.git("switch", "-q", "-c", "side")
     hooked.write("app/views/awards.py", "x\n")
     hooked.commit("A view", plan=VIEWS)
@@ -148,7 +148,7 @@ def test_merge_commits_are_not_checked(hooked: Repo) -> None:
     hooked.commit("Models", plan=TABLES)
     r = git(hooked, "merge", "--no-ff", "-m", "Merge side", "side")
     assert r.code == 0, r.out + r.err
-    assert "merge commit: not checked here" in r.out
+    assert "merge being committed: a merge that adds nothing of its own" in r.out
     assert len(hooked.git("log", "-1", "--format=%P").split()) == 2
     # a conflicted merge, resolved and committed by hand
     hooked.git("switch", "-q", "-c", "other", "HEAD~2")
@@ -158,9 +158,12 @@ def test_merge_commits_are_not_checked(hooked: Repo) -> None:
     assert git(hooked, "merge", "other").code == 1
     hooked.write("app/models/__init__.py", "resolved\n")
     hooked.git("add", "-A")
-    r = git(hooked, "commit", "--no-edit")
+    r = git(hooked, "commit", "--no-edit")  # the resolution is new code: it needs a claim
+    assert r.code == 1 and "merge being committed: no plan claims this change" in r.err
+    r = git(hooked, "commit", "-m", f"Merge other\n\nPlan: {TABLES}")
     assert r.code == 0, r.out + r.err
-    assert "merge commit: not checked here" in r.out
+    assert "merge being committed against plans/awards.yaml#tables" in r.out
+    assert "1 in scope" in r.out
 
 
 def test_fixup_commits_take_their_targets_slice(hooked: Repo) -> None:

@@ -121,7 +121,8 @@ def test_pre_push_framework_without_range_finds_the_commits(awards: Repo,
     assert "1 of 2 commit(s)" in r.err  # good and bad; base is on origin/main
 
 
-def test_pre_push_skips_merges_and_follows_fixups(awards: Repo, feature: dict[str, str]) -> None:
+def test_pre_push_frees_clean_merges_and_follows_fixups(awards: Repo,
+                                                       feature: dict[str, str]) -> None:
     awards.git("reset", "-q", "--hard", feature["good"])
     awards.write("app/views/__init__.py", "x\n")
     fix = awards.commit("fixup! A view")
@@ -133,7 +134,7 @@ def test_pre_push_skips_merges_and_follows_fixups(awards: Repo, feature: dict[st
     line = f"refs/heads/feature {head(awards)} refs/heads/feature {ZERO}\n"
     r = cli(awards, "hook", "pre-push", "origin", "url", stdin=line)
     assert r.code == 0, r.err
-    assert "3 commit(s) inside" in r.out  # good, fixup (as 'A view'), migration; no merge
+    assert "4 commit(s) inside" in r.out  # good, fixup (as 'A view'), migration, clean merge
     assert awards.git("log", "-1", "--format=%(trailers:key=Plan)", fix).strip() == ""
 
 
