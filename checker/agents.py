@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from checker import state
+from checker import files, state
 from checker.errors import BadInput
 
 GUARD_COMMAND = "planscope guard"
@@ -38,8 +38,8 @@ def _load(path: Path, name: str) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = files.read(path, name).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise BadInput(f"{name}: cannot read: {exc}") from None
     try:
         loaded = json.loads(text) if text.strip() else {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,7 @@ def _read(root: Path, rev: str | None, name: str) -> str | None:
     commit; None when it is not there."""
     if rev is None:
         path = root / name
-        return yamlfile.read(path, name) if path.exists() or path.is_symlink() else None
+        return yamlfile.read(path, name, root) if path.exists() or path.is_symlink() else None
     from checker import gitio
 
     return gitio.show_text(root, rev, name, yamlfile.MAX_BYTES)
@@ -213,11 +214,22 @@ def load(root: Path, rev: str | None = None) -> Config:
         if data is None:
             return Config()
         source, text = PYPROJECT_SOURCE, pyproject or ""
-    problems = schemas.checked_errors("config", data, source, text, Cache.of(root, "valid"))
+    problems = _non_finite(data, source) or schemas.checked_errors(
+        "config", data, source, text, Cache.of(root, "valid"))
     problems = problems or _glob_problems(data, source)
     if problems:
         raise BadInput("\n".join(problems))
     return _from_dict(data, source)
+
+
+def _non_finite(data: Any, source: str, path: tuple[Any, ...] = ()) -> list[str]:
+    """NaN and infinities (TOML has them; the YAML loader refuses them): no setting means
+    them, and NaN slips past every range check."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [f"{source}: {yamlfile.dotted(path)}: {data} is not a finite number"]
+    items = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    return [p for key, value in items for p in _non_finite(value, source, (*path, key))]
 
 
 _PATTERN_LISTS = (("always_allow",), ("forbid",), ("exempt", "paths"), ("verify", "secret_paths"))

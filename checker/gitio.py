@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker import files
 from checker.errors import BadInput
 from checker.gitformats import (
     LOG_FORMAT,
@@ -459,9 +460,9 @@ def read_message(root: Path, path: Path, editor_used: bool) -> str:
     """A commit message file as git will record it (``editor_used``: git strips comments
     only when an editor was involved, under the default cleanup)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read the commit message: {exc.strerror}") from None
+        raw = files.read(path, str(path))
+    except BadInput as exc:
+        raise BadInput(f"cannot read the commit message: {exc}") from None
     text = raw.decode("utf-8", "surrogateescape")
     mode = (config_get(root, "commit.cleanup") or "default").lower()
     if mode == "default":

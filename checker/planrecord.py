@@ -136,7 +136,7 @@ def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
     validate as a plan and load as the old plan plus ``entries``; otherwise BadInput and the
     file is not touched."""
     path = root / rel
-    text = yamlfile.read(path, rel)
+    text = yamlfile.read(path, rel, root)
     new = insert_reviews(text, rel, entries)
     before = yamlfile.plain(yamlfile.parse(text, rel))
     try:

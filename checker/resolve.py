@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from checker import __version__, gitio, state, yamlfile
+from checker import __version__, files, gitio, state, yamlfile
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import BadInput
@@ -50,7 +50,7 @@ class Plans:
         if rel not in self._loaded:
             if self.rev is not None:
                 self._loaded[rel] = self._get_at_rev(rel, named_by, self.rev)
-            elif not (self.root / rel).is_file():
+            elif not ((self.root / rel).exists() or (self.root / rel).is_symlink()):
                 raise BadInput(f"{rel}: no such plan file (named by {named_by})")
             else:
                 self._loaded[rel] = plan_mod.load(self.root, rel, self._validated)
@@ -75,7 +75,8 @@ class Plans:
         in the index, the files' bytes in the working tree."""
         if self.rev is None:
             rels = self.files()
-            parts = [part for rel in rels for part in (rel, (self.root / rel).read_bytes())]
+            parts = [part for rel in rels
+                     for part in (rel, files.read(self.root / rel, rel, inside=self.root))]
         else:
             blobs = gitio.blob_ids(self.root, self.rev, self.config.plans_dir)
             rels = sorted(p for p in blobs if p.endswith((".yaml", ".yml")))
@@ -111,7 +112,7 @@ class Plans:
     def text(self, rel: str) -> str:
         """A plan file's text, undecodable bytes replaced (for a cheap look before loading)."""
         if self.rev is None:
-            return (self.root / rel).read_bytes().decode("utf-8", "replace")
+            return files.read(self.root / rel, rel, inside=self.root).decode("utf-8", "replace")
         return (gitio.show(self.root, self.rev, rel) or b"").decode("utf-8", "replace")
 
 

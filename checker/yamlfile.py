@@ -7,15 +7,19 @@ dates stay strings, and files above ``MAX_BYTES`` are refused before parsing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from checker import files
 from checker.errors import BadInput
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = files.MAX_BYTES
+MAX_DEPTH = 64  # nesting a plan or config never needs; deeper input is refused, not recursed
+MAX_DIGITS = 30  # an integer longer than this is no count or size planscope reads
 
 Loc = tuple[int, int]  # 1-based line, column
 
@@ -46,13 +50,24 @@ def _loc(mark: yaml.Mark) -> Loc:
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed here", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
@@ -94,6 +109,26 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if sum(c.isdigit() for c in str(node.value)) > MAX_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of more than {MAX_DIGITS} digits", node.start_mark)
+    value: int = loader.construct_yaml_int(node)
+    return value
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value: float = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a finite number", node.start_mark)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
 def parse(text: str, name: str) -> Any:
     """Parse YAML text; errors become ``BadInput('NAME:LINE:COL: message')``."""
     try:
@@ -101,30 +136,20 @@ def parse(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise BadInput(f"{where}: {' '.join(problem.split())}") from None
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        context = exc.context_mark if exc.problem and exc.context else None
+        if context is not None and exc.context and context is not mark:
+            problem += (f"; {' '.join(exc.context.split())} at "
+                        f"{name}:{context.line + 1}:{context.column + 1}")
+        raise BadInput(f"{where}: {problem}") from None
     except yaml.YAMLError as exc:
         raise BadInput(f"{name}: invalid YAML: {' '.join(str(exc).split())}") from None
 
 
-def load(path: Path, name: str) -> Any:
-    """Read and parse a YAML file; ``name`` is how errors call it (repo-relative)."""
-    return parse(read(path, name), name)
-
-
-def read(path: Path, name: str) -> str:
-    """A YAML file's text: size-checked before it is read, UTF-8."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadInput(f"{name}: file is {size} bytes, larger than the {MAX_BYTES} allowed")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{name}: is a directory, not a file") from None
-    except OSError as exc:
-        raise BadInput(f"{name}: cannot read: {exc.strerror}") from None
+def read(path: Path, name: str, inside: Path | None = None) -> str:
+    """A YAML file's text: a regular file (inside ``inside`` when given), size-checked
+    before it is read, UTF-8."""
+    raw = files.read(path, name, MAX_BYTES, inside)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -291,3 +291,120 @@ def test_unicode_normalising_file_system(awards: Repo) -> None:
     awards.git("config", "core.precomposeUnicode", "true")
     r = awards.planscope("check", "--plan", TABLES)
     assert r.code == 1 and f"  forbidden  {nfd}/menu.txt (A) by '{nfc}/**'" in r.out
+
+
+# -- hostile input: exit 2 with the file and line, never a traceback or a hang ----------
+
+HOSTILE_VALUES = {
+    "deep nesting": ("x: " + "[" * 3000 + "]" * 3000 + "\n", ":1:", "nested deeper than"),
+    "huge integer": ("version: " + "9" * 5000 + "\n", ":1:10:", "more than 30 digits"),
+    "nan": ("version: .nan\n", ":1:10:", "'.nan' is not a finite number"),
+    "infinity": ("version: -.inf\n", ":1:10:", "'-.inf' is not a finite number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_VALUES))
+@pytest.mark.parametrize("where", ["plans/awards.yaml", ".planscope.yaml"])
+def test_hostile_values_name_the_file_and_line(awards: Repo, name: str, where: str) -> None:
+    text, line, message = HOSTILE_VALUES[name]
+    awards.write(where, text)
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "db")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2, (r.out, r.err)
+    (first, *_) = r.err.splitlines()
+    assert first.startswith(f"planscope: error: {where}{line}") and message in first, first
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("verify:\n  timeout_s: .nan\n", "'.nan' is not a finite number"),
+    ("verify:\n  timeout_s: .inf\n", "'.inf' is not a finite number"),
+    ("verify:\n  min_confidence: .nan\n", "'.nan' is not a finite number"),
+    ("verify:\n  timeout_s: 100000\n", "100000 is greater than the maximum of 600"),
+    ("verify:\n  max_diff_bytes: 99999999999\n", "greater than the maximum of 10000000"),
+])
+def test_config_values_out_of_range(awards: Repo, setting: str, message: str) -> None:
+    awards.write(".planscope.yaml", setting)
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2 and message in r.err, r.err
+    assert r.err.startswith("planscope: error: .planscope.yaml:"), r.err
+
+
+def test_non_finite_numbers_in_pyproject(awards: Repo) -> None:
+    (awards.path / ".planscope.yaml").unlink()
+    awards.write("pyproject.toml", "[tool.planscope.verify]\nmin_confidence = nan\n")
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2
+    assert "pyproject.toml [tool.planscope]: verify.min_confidence: nan is not a finite number" \
+        in r.err
+
+
+def test_a_yaml_error_names_where_the_construct_starts(awards: Repo) -> None:
+    awards.write("plans/bad.yaml", "version: 1\nid: bad\ntitle: t\nslices: [\n  {id: a}\n")
+    r = awards.planscope("validate", "plans/bad.yaml")
+    assert r.code == 2
+    assert r.err.splitlines()[0] == (
+        "planscope: error: plans/bad.yaml:6:1: expected ',' or ']', but got '<stream end>'; "
+        "while parsing a flow sequence at plans/bad.yaml:4:9")
+
+
+@pytest.mark.parametrize("what", [".planscope.yaml", "plans/awards.yaml", "link to a fifo"])
+def test_special_files_are_refused_not_waited_on(awards: Repo, what: str) -> None:
+    fifo = awards.path / ("plans/fifo" if what == "link to a fifo" else what)
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    if what == "link to a fifo":
+        (awards.path / "plans/awards.yaml").unlink()
+        (awards.path / "plans/awards.yaml").symlink_to("fifo")
+    shown = "plans/awards.yaml" if what == "link to a fifo" else what
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "db")
+    r = awards.process("check", "--plan", TABLES)  # a hang fails the 120 s timeout
+    assert r.code == 2 and f"{shown}: not a regular file" in r.err, r.err
+    payload = {"tool_name": "Edit", "hook_event_name": "PreToolUse", "cwd": str(awards.path),
+               "tool_input": {"file_path": str(awards.path / "app/x.py")}}
+    r = awards.process("guard", stdin=json.dumps(payload),
+                       env={"PLANSCOPE_PLAN": TABLES})
+    assert "Traceback" not in r.err and "not a regular file" in r.err, r.err
+
+
+def test_a_plan_linked_outside_the_repository_is_not_echoed(awards: Repo,
+                                                            tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:SECRET-PASSWORD-LINE\n")
+    (awards.path / "plans/awards.yaml").unlink()
+    (awards.path / "plans/awards.yaml").symlink_to(secret)
+    awards.write("db/migrations/0042_awards.sql")
+    awards.git("add", "db")
+    for args in (("check", "--plan", TABLES), ("validate",)):
+        r = awards.planscope(*args)
+        assert r.code == 2
+        assert "a symlink to a file outside the repository" in r.err
+        assert "SECRET" not in r.out + r.err
+
+
+def test_crafted_rename_names_do_not_fool_the_line_count(awards: Repo) -> None:
+    """--numstat -z gives a rename's names as fields of their own: a name that looks like a
+    count is a name."""
+    awards.write(".planscope.yaml", "on_drift: block\nexempt:\n  max_changed_lines: 5\n")
+    awards.write("-100\t0\tz", "".join(f"line {i}\n" for i in range(100)))
+    awards.commit("big file", plan="none")
+    awards.git("mv", "--", "-100\t0\tz", "5\t-200\tw")
+    awards.write("5\t-200\tw", "".join(f"line {i}\n" for i in range(101)))
+    awards.git("add", "-A")
+    from checker import gitio
+    assert gitio.changed_lines(awards.path, cached=True) == 1
+    awards.write("5\t-200\tw", "".join(f"other {i}\n" for i in range(101)))
+    awards.git("add", "-A")
+    assert gitio.changed_lines(awards.path, cached=True) == 201
+    r = awards.planscope("check")
+    assert r.code == 2 and "no plan claims this change" in r.err
+
+
+def test_log_output_encoding_is_pinned(awards: Repo) -> None:
+    awards.git("config", "i18n.logOutputEncoding", "UTF-16")
+    awards.write("db/migrations/0042_awards.sql")
+    awards.commit("Add the table été über", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 0 and "'Add the table été über'" in r.out
+    assert awards.planscope("check", "--range", "HEAD~1..HEAD").code == 0

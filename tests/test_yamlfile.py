@@ -34,7 +34,7 @@ def test_unreadable_files_are_named(tmp_path: Path, setup: object, message: str)
     path = tmp_path / "f.yaml"
     setup(path)  # type: ignore[operator]
     with pytest.raises(BadInput) as info:
-        yamlfile.load(path, "f.yaml")
+        yamlfile.read(path, "f.yaml")
     assert str(info.value) == message
 
 

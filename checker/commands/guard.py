@@ -55,8 +55,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker import __version__, config, gitio, schemas, state
-from checker.errors import Outcome, PlanscopeError, error_text
+from checker import __version__, config, files, gitio, schemas, state
+from checker.errors import BadInput, Outcome, PlanscopeError, error_text
 from checker.gitformats import Change
 from checker.hookinput import HookCall, HookInputError, parse_input, repo_paths
 
@@ -97,9 +97,9 @@ class Active:
 def _read(path: Path) -> bytes:
     """A file's bytes for a cache key; a marker when it cannot be read."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        return f"\0{type(exc).__name__}".encode()
+        return files.read(path, path.name)
+    except BadInput as exc:  # the loader says what is wrong, if the file matters
+        return f"\0{exc}".encode()
 
 
 def _cached(cache: state.Cache, parts: Sequence[bytes], compute: Callable[[], Any],
