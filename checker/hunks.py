@@ -8,7 +8,7 @@ each, at a line boundary, and every cut is stated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -50,63 +50,96 @@ def _parse(raw: bytes) -> dict[str, tuple[str, bool, bool]] | None:
 
 def collect(root: Path, revs: Sequence[str], cached: bool,
             drifted: Sequence[Touched], secret_paths: Sequence[str],
-            max_bytes: int) -> list[FileDiff]:
-    """One FileDiff per drifted path, in order, cut to fit ``max_bytes`` together."""
+            max_bytes: int, forbidden: Collection[str] = ()) -> list[FileDiff]:
+    """One FileDiff per drifted path, in order, cut to fit ``max_bytes`` together. A path
+    whose either name is secret or ``forbidden`` is named only: a forbidden file renamed to
+    a drifted path keeps its content to itself."""
     spec = gitio.fold(root).matcher(secret_paths)
 
-    def is_secret(t: Touched) -> bool:  # a secret renamed to a plain name is still secret
-        return spec.match(t.path) or (t.other is not None and spec.match(t.other))
+    def withheld(t: Touched) -> str | None:
+        names = [t.path] if t.other is None else [t.path, t.other]
+        if any(spec.match(n) for n in names):
+            return "secret path (verify.secret_paths): content withheld"
+        if any(n in forbidden for n in names):
+            return "renamed from or to a forbidden path: content withheld"
+        return None
 
-    shown = [t.path for t in drifted if not is_secret(t)]
+    shown = [t.path for t in drifted if withheld(t) is None]
     raw = gitio.hunks(root, *revs, cached=cached, paths=shown)
     parsed = _parse(raw)
     files: list[FileDiff] = []
     sent: set[str] = set()
     for t in drifted:
-        if is_secret(t):
-            files.append(FileDiff(t.path, t.status, None, "secret path (verify.secret_paths): "
-                                  "content withheld"))
+        why = withheld(t)
+        if why is not None:
+            files.append(FileDiff(t.path, t.status, None, why))
             continue
-        if parsed is None:
-            files.append(FileDiff(t.path, t.status, None, "the diff could not be read"))
-            continue
-        entry = parsed.get(t.path)
-        if entry is None:
-            files.append(FileDiff(t.path, t.status, None, "no text change to show "
-                                  "(mode change or rename only)"))
-            continue
-        text, binary, submodule = entry
-        if binary:
-            files.append(FileDiff(t.path, t.status, None, "binary file: content not sent"))
-        elif submodule:
-            files.append(FileDiff(t.path, t.status, None, "submodule pointer: content not sent"))
-        elif text in sent:  # both names of one rename: show it once
-            files.append(FileDiff(t.path, t.status, None, "renamed: shown with its other name"))
-        else:
-            sent.add(text)
-            files.append(FileDiff(t.path, t.status, text, total_bytes=len(text.encode("utf-8"))))
+        files.append(_shown(t, parsed, sent))
     return fit(files, max_bytes)
 
 
-def _cut_text(text: str, allowance: int) -> str:
-    """The longest prefix of whole lines within ``allowance`` bytes (part of the first line
-    when not even that fits)."""
-    out: list[str] = []
-    used = 0
+def _shown(t: Touched, parsed: dict[str, tuple[str, bool, bool]] | None,
+           sent: set[str]) -> FileDiff:
+    """What is shown of one path: its hunks, or why not (each rename's text once)."""
+    if parsed is None:
+        return FileDiff(t.path, t.status, None, "the diff could not be read")
+    entry = parsed.get(t.path)
+    if entry is None:
+        return FileDiff(t.path, t.status, None, "no text change to show "
+                        "(mode change or rename only)")
+    text, binary, submodule = entry
+    if binary:
+        return FileDiff(t.path, t.status, None, "binary file: content not sent")
+    if submodule:
+        return FileDiff(t.path, t.status, None, "submodule pointer: content not sent")
+    if text in sent:  # both names of one rename: show it once
+        return FileDiff(t.path, t.status, None, "renamed: shown with its other name")
+    sent.add(text)
+    return FileDiff(t.path, t.status, text, total_bytes=len(text.encode("utf-8")))
+
+
+def _split_hunks(text: str) -> tuple[str, list[str]]:
+    """A file's diff as its header lines and its hunks (each from its ``@@`` line on)."""
+    head: list[str] = []
+    found: list[list[str]] = []
     for line in text.splitlines(keepends=True):
-        size = len(line.encode("utf-8"))
-        if used + size > allowance:
-            if not out:
-                part = line.encode("utf-8")[:max(allowance - 1, 0)]
-                out.append(part.decode("utf-8", "ignore") + "\n")
+        if line.startswith("@@ "):
+            found.append([line])
+        elif found:
+            found[-1].append(line)
+        else:
+            head.append(line)
+    return "".join(head), ["".join(h) for h in found]
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut_text(text: str, allowance: int) -> tuple[str, str]:
+    """(what fits in ``allowance`` bytes, how it was cut): the header and whole hunks; when
+    not even the first hunk fits, that hunk up to a line boundary, said so."""
+    head, found = _split_hunks(text)
+    if _size(head) > allowance:
+        return "", f"0 of {len(found)} hunks shown: not even the file's header fits"
+    out, used = [head], _size(head)
+    for h in found:
+        if used + _size(h) > allowance:
+            break
+        out.append(h)
+        used += _size(h)
+    whole = len(out) - 1
+    if whole or not found:
+        return "".join(out), f"{whole} of {len(found)} hunks shown, {len(found) - whole} left out"
+    lines, taken = found[0].splitlines(keepends=True), 0
+    for line in lines:
+        if used + _size(line) > allowance:
             break
         out.append(line)
-        used += size
-    return "".join(out)
-
-
-def _hunks(text: str) -> int:
-    return sum(1 for line in text.splitlines() if line.startswith("@@ "))
+        used += _size(line)
+        taken += 1
+    return "".join(out), (f"0 of {len(found)} hunks shown whole: the first hunk cut after "
+                          f"{taken} of {len(lines)} lines, {len(found) - 1} more left out")
 
 
 def fit(files: list[FileDiff], max_bytes: int) -> list[FileDiff]:
@@ -126,9 +159,8 @@ def fit(files: list[FileDiff], max_bytes: int) -> list[FileDiff]:
         if f.text is None or allowance[id(f)] >= f.total_bytes:
             out.append(f)
             continue
-        cut = _cut_text(f.text, allowance[id(f)])
-        shown = len(cut.encode("utf-8"))
-        note = (f"cut to fit verify.max_diff_bytes: {shown} of {f.total_bytes} bytes shown, "
-                f"{_hunks(cut)} of {_hunks(f.text)} hunks started")
+        cut, how = _cut_text(f.text, allowance[id(f)])
+        note = (f"cut to fit verify.max_diff_bytes: {_size(cut)} of {f.total_bytes} bytes "
+                f"shown; {how}")
         out.append(replace(f, text=cut, cut=note))
     return out

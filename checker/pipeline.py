@@ -210,7 +210,7 @@ class Checker:
             return result
         try:
             claim = result.claim = self.claim(unit)
-            scope = self._scope(claim)
+            scope = self.scope(claim)
         except errors.PlanscopeError as exc:
             result.error, result.exit_code = str(exc), exc.exit_code
             return result
@@ -237,7 +237,7 @@ class Checker:
                                      for rel, patterns in self.plans.forbids())]
         return self._forbids
 
-    def _scope(self, claim: Claim | None) -> Scope:
+    def scope(self, claim: Claim | None) -> Scope:
         """The claimed slices' scope (every forbid included); with no slice claimed, a
         scope that allows nothing and forbids what no change may touch."""
         key = claim.ref if claim is not None else ""
@@ -274,6 +274,11 @@ class Checker:
         return result
 
     def _on_drift(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
+        if scope.forbidden:  # it fails whatever the model says: nothing of it is sent
+            result.exit_code = errors.DRIFT
+            result.notes.append("drift not verified: the forbidden path fails this change "
+                                "anyway")
+            return
         mode = self.config.on_drift
         if mode == "warn":
             result.notes.append("on_drift is warn: drift reported, not blocking")

@@ -13,7 +13,8 @@ verdicts, any ``drift`` wins, otherwise the lowest confidence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,10 @@ def parse_verdicts(data: Any, source: str) -> tuple[Verdict, ...]:
     return tuple(out.values())
 
 
-def _parse(data: Any, source: str) -> dict[str, Any]:
-    return {"verdicts": [v.to_json() for v in parse_verdicts(data, source)]}
+def _parse(data: Any, source: str, asked: Collection[str] | None = None) -> dict[str, Any]:
+    """The reply as kept in the cache: verdicts for the paths asked about, no others."""
+    return {"verdicts": [v.to_json() for v in parse_verdicts(data, source)
+                         if asked is None or v.path in asked]}
 
 
 def final_verdicts(
@@ -222,7 +225,8 @@ def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
 def _question(request: Request, config: VerifyConfig) -> Question:
     plan, scope = request.plan, request.scope
     files = hunks.collect(request.root, request.diff_revs, request.cached, scope.drift,
-                          config.secret_paths, config.max_diff_bytes)
+                          config.secret_paths, config.max_diff_bytes,
+                          forbidden={t.path for t in scope.forbidden})
     built = build_prompt(plan, request.slices, scope, files, config.max_diff_bytes)
     payload = mprompt.command_request(
         built, "verify", PROMPT_VERSION, config.model, REPLY_FORMAT,
@@ -250,7 +254,8 @@ def verify_drift(request: Request, config: VerifyConfig) -> Verification:
     n = len(drifted)
     who = config.model if config.provider == "anthropic" else "verify.command"
     what = f"verifying {n} drifted path{'s' * (n != 1)} with {who}"
-    (got,) = ask(request.root, [_question(request, config)], _parse,
+    parse = functools.partial(_parse, asked=frozenset(t.path for t in drifted))
+    (got,) = ask(request.root, [_question(request, config)], parse,
                  timeout_s=config.timeout_s, what=what, no_cache=request.no_cache)
     if isinstance(got, VerifyUnavailable):
         raise got

@@ -408,3 +408,23 @@ def test_log_output_encoding_is_pinned(awards: Repo) -> None:
     r = awards.planscope("check", "--commit", "HEAD")
     assert r.code == 0 and "'Add the table été über'" in r.out
     assert awards.planscope("check", "--range", "HEAD~1..HEAD").code == 0
+
+
+# -- the model never sees what it must not --------------------------------------------
+
+
+def test_a_forbidden_file_renamed_to_a_drifted_path_keeps_its_content(awards: Repo) -> None:
+    from checker import hunks
+    from checker.scope import Touched
+
+    awards.write("app/auth/keys.py", "SIGNING_KEY = 'forbidden-body'\n" * 3)
+    awards.commit("keys", plan="none")
+    awards.git("mv", "app/auth/keys.py", "app/keys_moved.py")
+    awards.git("add", "-A")
+    moved = Touched("app/keys_moved.py", "R", "app/auth/keys.py")
+    (shown,) = hunks.collect(awards.path, (), True, [moved], (), 10_000,
+                             forbidden={"app/auth/keys.py"})
+    assert shown.text is None
+    assert shown.why == "renamed from or to a forbidden path: content withheld"
+    doc = json.loads(awards.planscope("check", "--plan", TABLES, "--format", "json").out)
+    assert doc["forbidden"] == ["app/auth/keys.py"] and doc["exit_code"] == 1

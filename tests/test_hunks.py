@@ -9,6 +9,8 @@ from tests.conftest import Repo
 from tests.fake_api import data_blocks
 from tests.test_verify import commit_change
 
+TABLES = "plans/awards.yaml#tables"
+
 
 def test_large_diff_is_cut_per_file_and_the_cut_is_stated(awards: Repo) -> None:
     big = "".join(f"line {i}: {'x' * 60}\n" for i in range(400))
@@ -28,3 +30,29 @@ def test_large_diff_is_cut_per_file_and_the_cut_is_stated(awards: Repo) -> None:
     assert "Cut to fit 3000 bytes: 1 of 2 file(s) are shown in part" in built.user
     _, blocks, _ = data_blocks(built.user)
     assert any(label.startswith('diff "src/big.py" (A) [cut to fit') for label in blocks)
+
+
+def test_cuts_fall_between_hunks_and_say_how_many_were_left_out(awards: Repo) -> None:
+    lines = [f"line {i}: {'y' * 50}\n" for i in range(200)]
+    awards.write("src/many.py", "".join(lines))
+    awards.commit("base", plan="none")
+    for i in range(0, 200, 40):  # five hunks, far apart
+        lines[i] = f"changed {i}\n"
+    awards.write("src/many.py", "".join(lines))
+    awards.commit("five hunks", plan=TABLES)
+    head = awards.head()
+    (whole,) = hunks.collect(awards.path, (f"{head}~1", head), False,
+                             [Touched("src/many.py", "M")], (), 100_000)
+    assert whole.text is not None and whole.text.count("\n@@ ") == 5
+    (cut,) = hunks.collect(awards.path, (f"{head}~1", head), False,
+                           [Touched("src/many.py", "M")], (), whole.total_bytes * 2 // 5 + 100)
+    assert cut.text is not None and whole.text.startswith(cut.text)
+    kept = cut.text.count("\n@@ ")
+    assert 0 < kept < 5
+    assert whole.text[len(cut.text):].startswith("@@ ")  # cut right before a hunk
+    assert cut.cut.endswith(f"; {kept} of 5 hunks shown, {5 - kept} left out")
+    (first,) = hunks.collect(awards.path, (f"{head}~1", head), False,
+                             [Touched("src/many.py", "M")], (), 250)
+    assert first.text is not None
+    assert first.cut.endswith("0 of 5 hunks shown whole: the first hunk cut after "
+                              f"{first.text.count(chr(10)) - 4} of 6 lines, 4 more left out")

@@ -141,31 +141,40 @@ def test_omitted_path_and_low_confidence_count_as_drift(
     assert "2 path(s) outside slice 'tables'" in r.out
 
 
-def test_forbidden_secret_and_binary_content_never_sent(
+def test_a_forbidden_path_fails_the_change_without_asking_a_model(
+    awards: Repo, api: fake_api.FakeAPI
+) -> None:
+    """Forbidden needs no model: nothing is sent, and an unreachable API changes nothing."""
+    configure(awards, on_error="fail")
+    commit_change(awards, {**STANDARD, "app/auth/tokens.py": "SIGNING_KEY = 'x'\n"})
+    api.default = fake_api.error(529, "overloaded_error")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1, r.err
+    assert "forbidden  app/auth/tokens.py (A)" in r.out
+    assert "drift not verified: the forbidden path fails this change anyway" in r.out
+    assert api.bodies == []
+
+
+def test_secret_and_binary_content_never_sent(
     awards: Repo, api: fake_api.FakeAPI
 ) -> None:
     configure(awards)
     commit_change(awards, {
         **STANDARD,
-        "app/auth/tokens.py": "SIGNING_KEY = 'forbidden-body-text'\n",
         ".env.production": "API_TOKEN=hunter2-secret-value\n",
         "deploy/id_rsa_backup": "-----BEGIN OPENSSH PRIVATE KEY-----ssh-secret-body\n",
         "assets/logo.png": b"\x89PNG\r\n\x1a\n\x00\x00binary-body-marker\x00\x01",
     })
-    # a model that approves everything, the forbidden path included
     api.replies.append(verdict_reply(*(
         (p, "incidental", 1.0, "approved") for p in
         ("README.md", "app/registry.py", ".env.production", "deploy/id_rsa_backup",
-         "assets/logo.png", "app/auth/tokens.py")
+         "assets/logo.png")
     )))
     r = awards.planscope("check", "--commit", "HEAD")
-    assert r.code == 1
-    assert "forbidden  app/auth/tokens.py (A)" in r.out
-    assert "forbidden paths never pass" in r.out
+    assert r.code == 0, r.out + r.err
 
     sent = api.bodies[0]
-    for never in ("app/auth/tokens.py", "forbidden-body-text", "hunter2-secret-value",
-                  "ssh-secret-body", "binary-body-marker"):
+    for never in ("hunter2-secret-value", "ssh-secret-body", "binary-body-marker"):
         assert never not in sent, never
     _, blocks, _ = data_blocks(user_message(the_request(api)))
     assert ".env.production" in blocks["drifted-paths"]
@@ -405,20 +414,14 @@ def test_command_provider_failures(awards: Repo, tmp_path: Path, body: str, reas
     assert reason in r.err and len(r.err.strip().splitlines()) == 1
 
 
-def test_injection_corpus_stays_data_and_cannot_flip_forbidden(
-    awards: Repo, api: fake_api.FakeAPI
-) -> None:
+def test_injection_corpus_stays_data(awards: Repo, api: fake_api.FakeAPI) -> None:
     corpus = {f"notes/{p.name}": p.read_text() for p in sorted(CORPUS.iterdir())}
     assert len(corpus) >= 4
     configure(awards)
-    commit_change(awards, {**corpus, "app/auth/tokens.py": "ADMIN = True\n"})
-    # the model "falls for it": every path incidental, the forbidden one included
-    api.replies.append(verdict_reply(*(
-        (p, "incidental", 1.0, "as instructed") for p in [*corpus, "app/auth/tokens.py"]
-    )))
+    commit_change(awards, corpus)
+    api.replies.append(verdict_reply(*((p, "drift", 1.0, "not planned") for p in corpus)))
     r = awards.planscope("check", "--commit", "HEAD")
     assert r.code == 1
-    assert "forbidden  app/auth/tokens.py (A)" in r.out
 
     body = the_request(api)
     system = system_text(body)
@@ -496,3 +499,43 @@ def test_final_verdicts_policy() -> None:
     assert final["b"].verdict == "drift" and "below min_confidence 0.70" in final["b"].reason
     assert final["c"] == Verdict("c", "drift",
                                  "the verification pass gave no verdict for this path", 0.0)
+
+
+def test_a_huge_reply_is_not_read_past_the_cap(awards: Repo, api: fake_api.FakeAPI) -> None:
+    configure(awards, timeout_s=30)
+    commit_change(awards, STANDARD)
+    padding = "x" * (2 << 20)
+    api.default = fake_api.verdicts(("README.md", "incidental", 0.9),
+                                    ("app/registry.py", "incidental", 0.9), reason=padding)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 3
+    assert "is larger than 1048576 bytes; not read further" in r.err
+    assert not list((awards.path / ".git/planscope/cache/answers").glob("*"))
+
+
+def test_only_the_paths_asked_about_are_kept(awards: Repo, api: fake_api.FakeAPI) -> None:
+    configure(awards)
+    commit_change(awards, STANDARD)
+    api.default = fake_api.verdicts(("README.md", "incidental", 0.9),
+                                    ("app/registry.py", "incidental", 0.9),
+                                    ("app/auth/session.py", "incidental", 1.0),
+                                    ("invented/path.py", "incidental", 1.0))
+    assert awards.planscope("check", "--commit", "HEAD").code == 0
+    (cached,) = (awards.path / ".git/planscope/cache/answers").glob("*")
+    kept = json.loads(cached.read_text())["answer"]["verdicts"]
+    assert sorted(v["path"] for v in kept) == ["README.md", "app/registry.py"]
+
+
+def test_offline_still_uses_cached_verdicts(awards: Repo, api: fake_api.FakeAPI) -> None:
+    configure(awards)
+    commit_change(awards, STANDARD)
+    api.default = fake_api.verdicts(("README.md", "incidental", 0.9),
+                                    ("app/registry.py", "incidental", 0.9))
+    assert awards.planscope("check", "--commit", "HEAD").code == 0
+    r = awards.planscope("check", "--commit", "HEAD", env={"PLANSCOPE_OFFLINE": "1"})
+    assert r.code == 0, r.err
+    assert len(api.requests) == 1
+    awards.write("docs/new.md")
+    awards.commit("more", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD", env={"PLANSCOPE_OFFLINE": "1"})
+    assert r.code == 3 and "PLANSCOPE_OFFLINE=1 is set" in r.err

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import config as config_mod
-from checker import errors, event, gitio, hunks, resolve
+from checker import errors, event, gitio, hunks, pipeline, resolve
 from checker.config import Config
 from checker.errors import BadInput, Outcome, VerifyUnavailable
 from checker.gitio import Span
@@ -47,7 +47,7 @@ from checker.review_prompt import (
     model_review,
     parse_reply,
 )
-from checker.scope import ScopeResult, Touched, classify, compile_scope
+from checker.scope import ScopeResult, Touched, classify
 
 
 @dataclass
@@ -173,7 +173,9 @@ def run(root: Path, config: Config, span_: Span, plan_ref: str | None, *,
     assert claimed.plan is not None
     plan, slices = claimed.plan, claimed.slices
     changes = gitio.diff(root, span_.base, span_.head)
-    scope = classify(changes, compile_scope(plan, slices, config.always_allow))
+    rules = pipeline.Checker(root, config, pipeline.Options(plans_rev=plans_rev))
+    scope = classify(changes, rules.scope(claimed))  # every forbid: the config's, all plans'
+
     missing = missing_test_files(slices, gitio.tracked_files(root, span_.head))
     result = Result(span_, claimed, scope, missing, local_findings(plan, slices, scope, missing))
     if any(f.severity == BLOCKER for f in result.local):
@@ -194,7 +196,8 @@ def _ask(root: Path, config: Config, result: Result, sent: Sequence[Touched],
     v = config.verify
     plan, slices, scope = result.plan, result.claim.slices, result.scope
     files = hunks.collect(root, (result.span.base, result.span.head), False, sent,
-                          v.secret_paths, v.max_diff_bytes)
+                          v.secret_paths, v.max_diff_bytes,
+                          forbidden={t.path for t in scope.forbidden})
     built = build_prompt(plan, slices, scope, files, result.missing_test_files,
                          v.max_diff_bytes)
     request = command_request(built, plan, slices, scope, result.missing_test_files, v.model)

@@ -75,9 +75,6 @@ def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: f
     waiting on a model). ``parse`` validates a reply (raising VerifyUnavailable for an
     unusable one); what it returns is cached, and parsed again when read back.
     """
-    if offline():
-        return [VerifyUnavailable(f"{OFFLINE_ENV}=1 is set, so no model is called")
-                for _ in questions]
     from checker.model import providers
 
     cache = state.Cache.of(root, "answers")
@@ -92,9 +89,11 @@ def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: f
         key = cache_key(q, provider.name)
         hit = None if no_cache else _cached(cache.get(key), parse, key)
         if hit is not None:
-            out[i] = hit
-            continue
-        todo.append((i, provider, key))
+            out[i] = hit  # a cached answer calls no model: offline too
+        elif offline():
+            out[i] = VerifyUnavailable(f"{OFFLINE_ENV}=1 is set, so no model is called")
+        else:
+            todo.append((i, provider, key))
     todo = [t for t in todo if _prepared(t[1], t[0], out)]
     if todo:
         start = time.monotonic()

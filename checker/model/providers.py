@@ -17,12 +17,13 @@ import random
 import shlex
 import signal
 import subprocess
+import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
 MAX_ATTEMPTS = 3  # one call and at most two retries, all inside the deadline
 MARGIN_S = 0.2  # the worker stops this much before the hard deadline, to report its reason
 RETRY_STATUS = frozenset({408, 409, 429})
+MAX_REPLY_BYTES = 1 << 20  # a verdict is a few KB: reading stops here, the pass fails
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,17 @@ class Provider(Protocol):
 
 def _one_line(text: object, limit: int = 200) -> str:
     return clean_reason(str(text))[:limit] or "no details"
+
+
+def _capped(chunks: Iterable[bytes], source: str) -> bytes:
+    """A reply read up to ``MAX_REPLY_BYTES``; VerifyUnavailable past it (reading stops)."""
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > MAX_REPLY_BYTES:
+            raise VerifyUnavailable(f"the reply from {source} is larger than "
+                                    f"{MAX_REPLY_BYTES} bytes; not read further")
+    return bytes(body)
 
 
 # --- anthropic ----------------------------------------------------------------------------
@@ -153,7 +166,7 @@ class AnthropicProvider:
         messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
         choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool_name,
                                        "disable_parallel_tool_use": True}
-        message = self._client.messages.create(
+        with self._client.messages.with_streaming_response.create(
             model=self.model,
             max_tokens=prompt.reply_tokens,
             system=prompt.system,
@@ -161,7 +174,13 @@ class AnthropicProvider:
             tools=[cast("ToolParam", dict(prompt.tool))],
             tool_choice=choice,
             timeout=anthropic.Timeout(left, connect=min(5.0, left)),
-        )
+        ) as response:
+            body = _capped(response.iter_bytes(), f"the API ({self._where})")
+        try:
+            message = json.loads(body)
+        except ValueError:
+            raise VerifyUnavailable(f"malformed reply from the API ({self._where}): not "
+                                    f"JSON") from None
         return self._reply(message, prompt.tool_name)
 
     def _retry_or_raise(self, exc: Exception, attempt: int, deadline: float) -> tuple[str, float]:
@@ -199,14 +218,17 @@ class AnthropicProvider:
         return reason, asked if asked is not None and asked > 0 else _backoff(attempt)
 
     def _reply(self, message: Any, tool_name: str) -> Reply:
-        usage = getattr(message, "usage", None)
-        tokens = [getattr(usage, k, 0) for k in ("input_tokens", "output_tokens")]
+        """The forced tool call's input from the Messages API's JSON reply."""
+        message = message if isinstance(message, dict) else {}
+        usage = message.get("usage") if isinstance(message.get("usage"), dict) else {}
+        tokens = [usage.get(k, 0) for k in ("input_tokens", "output_tokens")]
         tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in tokens]
-        for block in getattr(message, "content", None) or ():
-            if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) \
-                    == tool_name:
-                return Reply(getattr(block, "input", None), tokens[0], tokens[1])
-        stop = getattr(message, "stop_reason", None)
+        content = message.get("content")
+        for block in content if isinstance(content, list) else ():
+            if isinstance(block, dict) and block.get("type") == "tool_use" \
+                    and block.get("name") == tool_name:
+                return Reply(block.get("input"), tokens[0], tokens[1])
+        stop = message.get("stop_reason")
         raise VerifyUnavailable(f"malformed reply from {self.model}: no {tool_name} tool call "
                                 f"(stop_reason {_one_line(stop, 40)})")
 
@@ -239,23 +261,22 @@ class CommandProvider:
         pass
 
     def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
-        data = json.dumps(request).encode("utf-8")
+        """The request on stdin, the answer from stdout: both through files, so a program
+        that writes without end is stopped at ``MAX_REPLY_BYTES`` instead of filling memory."""
         program = self.argv[0]
-        try:
-            proc = subprocess.Popen(
-                self.argv, cwd=self.cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, start_new_session=os.name == "posix",
-            )
-        except OSError as exc:
-            raise VerifyUnavailable(f"verify.command {program!r} cannot run: "
-                                    f"{exc.strerror or exc}") from None
-        self._proc = proc
-        try:
-            out, err = proc.communicate(data, timeout=max(deadline - time.monotonic(), 0.01))
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            raise VerifyUnavailable(f"verify.command {program!r} gave no verdict within "
-                                    f"{self.timeout_s:g}s (verify.timeout_s)") from None
+        with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout, \
+                tempfile.TemporaryFile() as stderr:
+            stdin.write(json.dumps(request).encode("utf-8"))
+            stdin.seek(0)
+            self._run(stdin, stdout, stderr, deadline)
+            if os.fstat(stdout.fileno()).st_size > MAX_REPLY_BYTES:
+                raise VerifyUnavailable(f"the reply from verify.command {program!r} is larger "
+                                        f"than {MAX_REPLY_BYTES} bytes; not read")
+            stdout.seek(0)
+            stderr.seek(0)
+            out, err = stdout.read(), stderr.read(MAX_REPLY_BYTES)
+        proc = self._proc
+        assert proc is not None
         if proc.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
             said = f": {_one_line(lines[-1], 160)}" if lines else ""
@@ -267,6 +288,30 @@ class CommandProvider:
             raise VerifyUnavailable(f"malformed reply from verify.command {program!r}: "
                                     f"stdout is not JSON") from None
         return Reply(answer)
+
+    def _run(self, stdin: IO[bytes], stdout: IO[bytes], stderr: IO[bytes],
+             deadline: float) -> None:
+        program = self.argv[0]
+        try:
+            proc = subprocess.Popen(self.argv, cwd=self.cwd, stdin=stdin, stdout=stdout,
+                                    stderr=stderr, start_new_session=os.name == "posix")
+        except OSError as exc:
+            raise VerifyUnavailable(f"verify.command {program!r} cannot run: "
+                                    f"{exc.strerror or exc}") from None
+        self._proc = proc
+        while True:
+            try:
+                proc.wait(timeout=min(max(deadline - time.monotonic(), 0.01), 0.1))
+                return
+            except subprocess.TimeoutExpired:
+                pass
+            if os.fstat(stdout.fileno()).st_size > MAX_REPLY_BYTES:
+                self.cancel()
+                return  # the caller says the reply is too large
+            if time.monotonic() >= deadline:
+                self.cancel()
+                raise VerifyUnavailable(f"verify.command {program!r} gave no verdict within "
+                                        f"{self.timeout_s:g}s (verify.timeout_s)")
 
     def cancel(self) -> None:
         proc = self._proc

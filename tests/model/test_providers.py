@@ -46,3 +46,21 @@ def test_the_deadline_is_hard_even_when_the_provider_hangs() -> None:
     assert stuck.cancelled
     assert str(got) == ("no verdict from stuck-model within 0.5s (verify.timeout_s); "
                                "last attempt: the API is overloaded (HTTP 529 overloaded_error)")
+
+
+def test_a_command_that_writes_without_end_is_stopped_at_the_cap(tmp_path: Any) -> None:
+    import sys
+
+    from checker.config import VerifyConfig
+
+    endless = ("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n"
+               "    sys.stdout.flush()\n")
+    config = VerifyConfig(provider="command", command=(sys.executable, "-c", endless),
+                          timeout_s=120)
+    command = providers.CommandProvider(config, tmp_path)
+    built = vprompt.Prompt("system", "user", "0" * 20, verify.TOOL)
+    start = time.monotonic()
+    (got,) = providers.call_all_within([(command, built, {})], start + 120, 120, "verifying")
+    assert isinstance(got, VerifyUnavailable)
+    assert "is larger than 1048576 bytes; not read" in str(got)
+    assert time.monotonic() - start < 60  # stopped at the cap, long before the deadline
