@@ -186,10 +186,10 @@ def result_word(out: BranchResult) -> str:
         return "pass"
     if out.code == errors.BAD_INPUT:
         return "error"
-    if out.code == errors.VERIFY_UNAVAILABLE:
-        return "unverified"
     if any(r.scope and r.scope.forbidden for r in out.results):
         return "forbidden"
+    if out.code == errors.VERIFY_UNAVAILABLE:
+        return "unverified"
     if any(c.blocking for c in out.plan_changes):
         return "plan-changed"
     return "drift"

@@ -317,4 +317,10 @@ def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitR
 
 
 def exit_code(results: Sequence[UnitResult]) -> int:
-    return max((r.exit_code for r in results), default=errors.OK)
+    """The worst code; a forbidden path decides over a pass that could not run (it needs no
+    model: the answer is known)."""
+    code = max((r.exit_code for r in results), default=errors.OK)
+    if code == errors.VERIFY_UNAVAILABLE and any(r.scope and r.scope.forbidden
+                                                 for r in results):
+        return errors.DRIFT
+    return code

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from checker import plan as plan_mod
 from checker.errors import BadInput
+from tests import fake_api
+from tests.actions import Gh, open_pr, pr_payload
 from tests.conftest import Repo
 
 TABLES = "plans/awards.yaml#tables"
@@ -428,3 +430,20 @@ def test_a_forbidden_file_renamed_to_a_drifted_path_keeps_its_content(awards: Re
     assert shown.why == "renamed from or to a forbidden path: content withheld"
     doc = json.loads(awards.planscope("check", "--plan", TABLES, "--format", "json").out)
     assert doc["forbidden"] == ["app/auth/keys.py"] and doc["exit_code"] == 1
+
+
+def test_forbidden_decides_over_a_pass_that_could_not_run(awards: Repo, gh: Gh,
+                                                          api: fake_api.FakeAPI) -> None:
+    """One commit forbidden, another drifted with the API down: forbidden, exit 1."""
+    awards.write(".planscope.yaml", "on_drift: verify\nverify:\n  on_error: fail\n")
+    awards.commit("verify drift", plan="none")
+    base = open_pr(awards)
+    awards.write("app/auth/session.py", "changed\n")
+    awards.commit("auth", plan=TABLES)
+    awards.write("app/views/home.py", "home\n")
+    awards.commit("drift", plan=TABLES)
+    api.default = fake_api.error(529, "overloaded_error")
+    r = awards.planscope("check", "--range", f"{base}..HEAD")
+    assert r.code == 1, r.out + r.err
+    ran = gh(awards, payload=pr_payload(awards, base))
+    assert (ran.code, ran.outputs["result"]) == (1, "forbidden")
