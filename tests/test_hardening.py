@@ -15,7 +15,7 @@ from checker import plan as plan_mod
 from checker.errors import BadInput
 from tests import fake_api
 from tests.actions import Gh, open_pr, pr_payload
-from tests.conftest import Repo
+from tests.conftest import Repo, Run
 
 TABLES = "plans/awards.yaml#tables"
 
@@ -447,3 +447,61 @@ def test_forbidden_decides_over_a_pass_that_could_not_run(awards: Repo, gh: Gh,
     assert r.code == 1, r.out + r.err
     ran = gh(awards, payload=pr_payload(awards, base))
     assert (ran.code, ran.outputs["result"]) == (1, "forbidden")
+
+
+# -- the guard judges the project the edited file belongs to ----------------------------
+
+
+def _guard(repo: Repo, path: Path | str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    payload = {"tool_name": "Edit", "hook_event_name": "PreToolUse", "cwd": str(cwd),
+               "tool_input": {"file_path": str(path), "old_string": "a", "new_string": "b"}}
+    return repo.planscope("guard", stdin=json.dumps(payload), env=env)
+
+
+@pytest.fixture
+def vendored(awards: Repo) -> Path:
+    """A git repository of its own inside the project (a vendored copy), no planscope."""
+    inner = awards.path / "vendor" / "lib"
+    inner.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=inner, check=True)
+    (inner / "lib.py").write_text("x\n")
+    assert awards.planscope("use", TABLES).code == 0
+    return inner
+
+
+def test_guard_from_a_nested_repository_judges_the_project(awards: Repo, vendored: Path) -> None:
+    r = _guard(awards, awards.path / "app/auth/session.py", cwd=vendored)
+    assert r.code == 2 and "Edit of app/auth/session.py refused: forbidden" in r.err
+    r = _guard(awards, "../../app/auth/session.py", cwd=vendored)  # relative to the cwd
+    assert r.code == 2 and "forbidden" in r.err
+
+
+def test_an_edit_inside_a_nested_repository_answers_to_the_project(awards: Repo,
+                                                                    vendored: Path) -> None:
+    awards.write(".planscope.yaml", "on_drift: block\nforbid: [vendor/**]\n")
+    r = _guard(awards, vendored / "lib.py", cwd=vendored)
+    assert r.code == 2 and "vendor/lib/lib.py refused: forbidden by rule 'vendor/**'" in r.err
+
+
+def test_guard_from_outside_any_repository(awards: Repo, tmp_path: Path) -> None:
+    assert awards.planscope("use", TABLES).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = _guard(awards, awards.path / "app/auth/session.py", cwd=elsewhere)
+    assert r.code == 2 and "forbidden" in r.err
+    r = _guard(awards, "app/auth/session.py", cwd=elsewhere,
+               env={"CLAUDE_PROJECT_DIR": str(awards.path)})
+    assert r.code == 0  # relative to the cwd: elsewhere/app/auth/session.py, not the project's
+    r = _guard(awards, awards.path / "app/views/home.py", cwd=elsewhere,
+               env={"CLAUDE_PROJECT_DIR": str(awards.path)})
+    assert r.code == 2 and "outside the active slice" in r.err
+
+
+def test_guard_folds_case_where_git_does(awards: Repo) -> None:
+    assert awards.planscope("use", TABLES).code == 0
+    assert _guard(awards, awards.path / "APP/AUTH/session.py", awards.path).code == 2  # drift
+    r = _guard(awards, awards.path / "APP/AUTH/new.py", awards.path)
+    assert "forbidden" not in r.err
+    awards.git("config", "core.ignorecase", "true")
+    r = _guard(awards, awards.path / "APP/AUTH/new.py", awards.path)
+    assert r.code == 2 and "forbidden by rule 'app/auth/**'" in r.err

@@ -27,6 +27,9 @@ Policies, in one place:
   ``.git/planscope/active``, and one per linked worktree), else the branch mapping of
   DESIGN §4 (a slice's ``branch:``, or ``plan/<plan-id>/<slice-id>``).
   ``PLANSCOPE_PLAN=none`` means "no active slice".
+- **Which repository.** Every work tree the edited file answers to (``checker.enclosing``):
+  the one holding it, those holding that one, and ``CLAUDE_PROJECT_DIR``'s; one refusal
+  refuses. Never the hook's ``cwd`` alone.
 - **Which paths.** A relative path is taken from the hook's ``cwd``. An edit touches the
   directory entry it names (with the links among its folders resolved) and, when that entry
   is a symbolic link, the file the link leads to. Each of the two that lies inside the work
@@ -55,9 +58,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker import __version__, config, files, gitio, schemas, state
+from checker import __version__, config, enclosing, files, gitio, schemas, state
 from checker.errors import BadInput, Outcome, PlanscopeError, error_text
 from checker.gitformats import Change
+from checker.globs import EXACT, Fold
 from checker.hookinput import HookCall, HookInputError, parse_input, repo_paths
 
 if TYPE_CHECKING:  # imported where used: a Bash call or an outside path needs none of them
@@ -83,6 +87,7 @@ class Settings:
     always_allow: tuple[str, ...]
     mode: str
     require_active: bool
+    fold: Fold = EXACT  # core.ignorecase / core.precomposeUnicode
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def _cached(cache: state.Cache, parts: Sequence[bytes], compute: Callable[[], An
     """``decode(value)`` of the entry for ``parts`` (with planscope's version and the schemas);
     on a miss, or an entry that does not decode, ``compute()`` makes the value, which is
     stored. Errors are not cached."""
-    key = state.digest(b"guard-2", __version__, schemas.text("plan"), schemas.text("config"),
+    key = state.digest(b"guard-3", __version__, schemas.text("plan"), schemas.text("config"),
                        *parts)
     found = cache.get(key)
     if found is not None:
@@ -127,17 +132,24 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _settings(root: Path, cache: state.Cache) -> Settings:
+def _settings(root: Path, git_dir: Path, cache: state.Cache) -> Settings:
     def compute() -> dict[str, Any]:
         cfg = config.load(root)
+        fold = gitio.fold(root)
         return {"plans_dir": cfg.plans_dir, "always_allow": list(cfg.always_allow),
-                "mode": cfg.guard.mode, "require_active": cfg.guard.require_active}
+                "mode": cfg.guard.mode, "require_active": cfg.guard.require_active,
+                "fold": [fold.ignore_case, fold.nfc]}
 
     def decode(v: Any) -> Settings:
+        ignore_case, nfc = v["fold"]
         return Settings(str(v["plans_dir"]), _strs(v["always_allow"]), str(v["mode"]),
-                        bool(v["require_active"]))
+                        bool(v["require_active"]), Fold(bool(ignore_case), bool(nfc)))
 
-    parts = [b"settings", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml")]
+    common = git_dir / "commondir"  # a linked worktree's shared git directory
+    shared = git_dir / _read(common).decode("utf-8", "replace").strip() \
+        if common.is_file() else git_dir
+    parts = [b"settings", _read(root / config.CONFIG_FILE), _read(root / "pyproject.toml"),
+             _read(shared / "config")]  # git's: core.ignorecase and the like
     result: Settings = _cached(cache, parts, compute, decode)
     return result
 
@@ -303,7 +315,7 @@ def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Sl
 
     mine = f"forbid of {plan.path}"
     scope = compile_scope(plan, slices, settings.always_allow,
-                          [(o, p) for o, p in forbids if o != mine])
+                          [(o, p) for o, p in forbids if o != mine], settings.fold)
     result = classify([Change("M", p) for p in paths], scope)
     name = _slice_name(plan, slices, active)
     if result.forbidden:
@@ -336,7 +348,7 @@ def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings, deny_wit
               forbids: Sequence[tuple[str, Sequence[str]]]) -> Outcome:
     from checker.scope import Forbids
 
-    rules = Forbids(forbids)
+    rules = Forbids(forbids, settings.fold)
     hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.match(p)))
     if hits:
         return _deny(f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by rule "
@@ -359,19 +371,42 @@ def _one_line(exc: PlanscopeError) -> str:
     return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
 
 
+def _refuses(outcome: Outcome) -> bool:
+    if outcome.code == DENY:
+        return True
+    try:
+        said = json.loads(outcome.stdout) if outcome.stdout else {}
+    except ValueError:
+        return False
+    return isinstance(said, dict) and said.get("hookSpecificOutput", {}).get(
+        "permissionDecision") == "deny"
+
+
 def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
+    """The edit judged by every work tree it answers to (``checker.enclosing``): refused
+    when one refuses it; otherwise what the first one says."""
     if call.path is None:
         return Outcome(ALLOW)  # Bash and the rest: input not parsed (see the module notes)
-    located = gitio.locate(call.cwd)
-    if located is None:
-        return Outcome(ALLOW, stderr=f"planscope: {call.cwd} is not in a git work tree; "
-                                     f"{call.path} not checked\n")
-    root, git_dir = located
-    paths = repo_paths(root, call.cwd, call.path)
-    if not paths:
-        return Outcome(ALLOW)  # outside the repository: not the plan's business
+    trees = enclosing.work_trees(call.cwd, call.path, env.get("CLAUDE_PROJECT_DIR"))
+    if not trees:
+        return Outcome(ALLOW, stderr=f"planscope: {call.path} is not in a git work tree "
+                                     f"(from {call.cwd}); not checked\n")
+    said = []
+    for root, git_dir in trees:
+        paths = repo_paths(root, call.cwd, call.path)
+        if not paths:
+            continue  # outside this work tree: not its plan's business
+        outcome = _evaluate_in(root, git_dir, call, paths, env, deny_with)
+        if _refuses(outcome):
+            return outcome
+        said.append(outcome)
+    return said[0] if said else Outcome(ALLOW)
+
+
+def _evaluate_in(root: Path, git_dir: Path, call: HookCall, paths: tuple[str, ...],
+                 env: Mapping[str, str], deny_with: str) -> Outcome:
     cache = state.Cache(state.worktree_dir(git_dir) / "cache" / "guard")
-    settings = _settings(root, cache)
+    settings = _settings(root, git_dir, cache)
     try:
         active = _active(root, git_dir, env, settings, cache)
         target = _target(root, active, cache) if active is not None else None
