@@ -217,8 +217,8 @@ def hook_group() -> None:
 @hook_group.command("pre-commit")
 @options.hook
 def hook_pre_commit(root: Path, plan_ref: str | None, no_verify: bool) -> None:
-    """The staged changes against the slice of --plan or the branch; with neither, it defers
-    to the commit-msg hook (one line, exit 0)."""
+    """The staged changes against the slice of --plan, the active slice or the branch; it
+    speaks only to refuse, and leaves the report to the commit-msg hook."""
     from checker.commands import hooks
 
     opts = options.hook_options(root, plan_ref, no_verify)
