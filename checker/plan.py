@@ -215,7 +215,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 def load(root: Path, rel: str, validated: Cache | None = None) -> Plan:
     """Load, schema-check and semantically check one plan; BadInput lists every problem."""
     name = Path(rel).as_posix()
-    return load_text(yamlfile.read(root / rel, name), name, validated)
+    return load_text(yamlfile.read(root / rel, name, root), name, validated)
 
 
 def load_text(text: str, name: str, validated: Cache | None = None) -> Plan:
