@@ -3,7 +3,8 @@
 Secret paths (``verify.secret_paths``) are not even asked of git: name only. Binary files
 and submodule pointers are named, never shown. The text of the other files shares
 ``max_diff_bytes``: small diffs are sent whole, the larger ones are cut to an equal share
-each, at a line boundary, and every cut is stated.
+each, between whole hunks (a first hunk too long for its share at a line boundary), and
+every cut is stated.
 """
 
 from __future__ import annotations

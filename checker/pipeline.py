@@ -66,6 +66,7 @@ class UnitResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     forbid_rules: dict[str, str] = field(default_factory=dict)  # forbidden path → the rule
+    drift_blocks: bool = True  # False when on_drift is warn: drift is reported, not refused
 
     @property
     def ok(self) -> bool:
@@ -274,17 +275,17 @@ class Checker:
         return result
 
     def _on_drift(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
-        if scope.forbidden:  # it fails whatever the model says: nothing of it is sent
-            result.exit_code = errors.DRIFT
-            result.notes.append("drift not verified: the forbidden path fails this change "
-                                "anyway")
-            return
         mode = self.config.on_drift
         if mode == "warn":
+            result.drift_blocks = False
             result.notes.append("on_drift is warn: drift reported, not blocking")
             return
         if mode == "block" or not self.opts.verify:
             result.exit_code = errors.DRIFT
+            return
+        if scope.forbidden:  # it fails whatever the model says: nothing of it is sent
+            result.notes.append("drift not verified: the forbidden path fails this change "
+                                "anyway")
             return
         from checker import verify
 

@@ -155,6 +155,37 @@ def test_a_forbidden_path_fails_the_change_without_asking_a_model(
     assert api.bodies == []
 
 
+@pytest.mark.parametrize("how", ["on_drift: block", "--no-verify"])
+def test_forbidden_with_drift_says_nothing_of_verification_that_would_not_run(
+    awards: Repo, api: fake_api.FakeAPI, how: str
+) -> None:
+    """The "not verified" note belongs to a check that would have asked a model."""
+    if how == "--no-verify":
+        configure(awards)
+    else:
+        awards.write(".planscope.yaml", "on_drift: block\n")
+    commit_change(awards, {**STANDARD, "app/auth/tokens.py": "SIGNING_KEY = 'x'\n"})
+    r = awards.planscope("check", "--commit", "HEAD", *([how] if how.startswith("--") else []))
+    assert r.code == 1, r.err
+    assert "forbidden  app/auth/tokens.py (A)" in r.out
+    assert "not verified" not in r.out
+    assert "path(s) outside slice 'tables'" in r.out  # the drift blocks: its advice stays
+    assert api.bodies == []
+
+
+def test_forbidden_with_drift_under_warn_keeps_the_warn_note_and_no_drift_advice(
+    awards: Repo, api: fake_api.FakeAPI
+) -> None:
+    awards.write(".planscope.yaml", "on_drift: warn\n")
+    commit_change(awards, {**STANDARD, "app/auth/tokens.py": "SIGNING_KEY = 'x'\n"})
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1, r.err  # the forbidden path fails whatever on_drift says
+    assert "on_drift is warn: drift reported, not blocking" in r.out
+    assert "forbidden paths never pass" in r.out
+    assert "outside slice" not in r.out
+    assert api.bodies == []
+
+
 def test_secret_and_binary_content_never_sent(
     awards: Repo, api: fake_api.FakeAPI
 ) -> None:

@@ -63,7 +63,7 @@ def _drift_advice(r: UnitResult) -> list[str]:
     assert r.scope is not None and r.claim is not None and r.claim.plan is not None
     blocking = [t for t in r.scope.drift if r.verdicts.get(t.path) is None
                 or r.verdicts[t.path].verdict != "incidental"]
-    if not blocking or r.ok:
+    if not blocking or r.ok or not r.drift_blocks:
         return []
     slice_ids = "+".join(x.id for x in r.claim.slices)
     return [f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': add them to the slice in "
