@@ -1,9 +1,10 @@
 """Coding agents' hook settings: where planscope's edit-time guard is registered.
 
-Claude Code reads ``PreToolUse`` hooks from ``.claude/settings.json``: a ``hooks`` object whose
-``PreToolUse`` list holds ``{"matcher": ..., "hooks": [{"type": "command", "command": ...}]}``
-entries. ``merge_hook`` adds the guard there, keeping every other setting, and does nothing
-when a command that runs ``planscope guard`` is already registered (also one added by hand).
+Claude Code reads ``PreToolUse`` hooks from ``.claude/settings.json``, Codex from
+``.codex/hooks.json``: in both, a ``hooks`` object whose ``PreToolUse`` list holds
+``{"matcher": ..., "hooks": [{"type": "command", "command": ...}]}`` entries.
+``merge_hook`` adds the guard there, keeping every other setting, and does nothing when a
+command that runs ``planscope guard`` is already registered (also one added by hand).
 A file it cannot merge (not JSON, not an object) is left alone with a message.
 """
 
@@ -20,6 +21,13 @@ from checker.errors import BadInput
 GUARD_COMMAND = "planscope guard"
 CLAUDE_SETTINGS = ".claude/settings.json"
 CLAUDE_MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
+CODEX_HOOKS = ".codex/hooks.json"
+CODEX_MATCHER = "apply_patch|Edit|Write|Bash"  # Bash: a shell call may run apply_patch
+CODEX_TRUST = ("Codex runs a new or changed hook only after you trust it, and skips it "
+               "without a word until then: open Codex in this repository and approve it "
+               "with /hooks (older releases also need [features] codex_hooks = true in "
+               "~/.codex/config.toml)")
+AGENT_HOOKS = {"Claude Code": CLAUDE_SETTINGS, "Codex": CODEX_HOOKS}
 
 
 def is_guard_command(command: Any) -> bool:
@@ -89,6 +97,10 @@ def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
 
 def install_claude_hook(root: Path) -> tuple[Path, bool]:
     return merge_hook(root, CLAUDE_SETTINGS, CLAUDE_MATCHER)
+
+
+def install_codex_hook(root: Path) -> tuple[Path, bool]:
+    return merge_hook(root, CODEX_HOOKS, CODEX_MATCHER)
 
 
 def guard_installed(root: Path, name: str) -> bool:

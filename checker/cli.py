@@ -113,18 +113,19 @@ def explain(root: Path, cfg: Config, paths: tuple[str, ...], plan_ref: str | Non
 @main.command()
 @options.deny_with
 def guard(deny_with: str) -> None:
-    """Claude Code PreToolUse hook: refuse an edit outside the active slice.
+    """Claude Code and Codex PreToolUse hook: refuse an edit outside the active slice.
 
     Reads the hook's JSON on stdin. Exit 0 allowed, 2 refused (the reason on stderr goes to
     the agent), 1 the input or the plan could not be read (a non-blocking error: the edit
-    goes ahead). Bash and other tools are not parsed.
+    goes ahead). Codex's apply_patch is read file by file; other shell commands and tools
+    are not parsed.
     """
     from checker.commands import guard as command
 
     if sys.stdin.isatty():
         emit(Outcome(command.ERROR, "", error_text(
-            "guard reads a Claude Code PreToolUse hook's JSON on stdin",
-            "install it with `planscope init --claude-code`")))
+            "guard reads a Claude Code or Codex PreToolUse hook's JSON on stdin",
+            "install it with `planscope init --claude-code` or `planscope init --codex`")))
     emit(command.run(sys.stdin.buffer.read(), deny_with=deny_with))
 
 
@@ -145,12 +146,13 @@ def use(root: Path, cfg: Config, ref: str | None, clear: bool) -> None:
 @main.command()
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @options.claude_code
-def init(force: bool, claude_code: bool) -> None:
+@options.codex
+def init(force: bool, claude_code: bool, codex: bool) -> None:
     """Write .planscope.yaml, an example plan and the plan schema; print the hook snippets."""
     from checker import gitio
     from checker.commands.init import init as run
 
-    emit(run(gitio.repo_root(), force, claude_code))
+    emit(run(gitio.repo_root(), force, claude_code, codex))
 
 
 @main.command()

@@ -97,6 +97,10 @@ claude_code = click.option(
     "--claude-code", is_flag=True,
     help="Only add the edit-time guard to .claude/settings.json (Claude Code PreToolUse "
          "hook), keeping every other setting.")
+codex = click.option(
+    "--codex", is_flag=True,
+    help="Only add the edit-time guard to .codex/hooks.json (Codex PreToolUse hook), keeping "
+         "every other setting. Codex then asks you to trust it (/hooks).")
 reviewers = click.option(
     "--reviewer", "reviewer_specs", multiple=True, metavar="NAME=PROVIDER:MODEL",
     help="A reviewer (repeat it; replaces review.plan.reviewers): "

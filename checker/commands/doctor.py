@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import config, errors, gitio
+from checker import agents, config, errors, gitio
 from checker.errors import Outcome, PlanscopeError
 from checker.model import ask
 from checker.validation import validate
@@ -65,6 +65,23 @@ def _hooks(root: Path) -> list[Line]:
             else "planscope install, or add the hooks to .pre-commit-config.yaml"
         )
         lines.append(Line("WARN", f"no planscope hook for: {', '.join(missing)}", fix))
+    return lines
+
+
+def _agent_hooks(root: Path) -> list[Line]:
+    """The edit-time guard in each agent's settings: installed, absent, or unreadable."""
+    lines = []
+    for agent, name in agents.AGENT_HOOKS.items():
+        flag = "--codex" if agent == "Codex" else "--claude-code"
+        if not (root / name).exists():
+            lines.append(Line("OK", f"{agent} guard: not installed ({name} does not exist; "
+                                    f"planscope init {flag} adds it)"))
+        elif agents.guard_installed(root, name):
+            trust = "; Codex runs it only once trusted (/hooks)" if agent == "Codex" else ""
+            lines.append(Line("OK", f"{agent} guard: installed in {name}{trust}"))
+        else:
+            lines.append(Line("WARN", f"{agent} guard: {name} does not run "
+                                      f"'{agents.GUARD_COMMAND}'", f"planscope init {flag}"))
     return lines
 
 
@@ -148,6 +165,7 @@ def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Itera
                 else "planscope new TITLE",
             )
     yield from _hooks(root)
+    yield from _agent_hooks(root)
     yield from _api(offline, say, cfg)
 
 

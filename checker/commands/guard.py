@@ -1,8 +1,9 @@
-"""The edit-time guard: ``planscope guard``, a Claude Code ``PreToolUse`` hook.
+"""The edit-time guard: ``planscope guard``, a Claude Code and Codex ``PreToolUse`` hook.
 
-Claude Code runs the hook before each Edit, Write, MultiEdit and NotebookEdit call, with a
-JSON object on stdin (``tool_name``; ``tool_input`` holding ``file_path``, or
-``notebook_path`` for NotebookEdit; ``cwd``; ...). The guard finds the active slice and:
+Claude Code runs the hook before each Edit, Write, MultiEdit and NotebookEdit call, Codex
+before each ``apply_patch`` (and shell call), with a JSON object on stdin
+(``checker.hookinput`` reads the files the call edits: every file of a patch, both names of a
+move). The guard finds the active slice and, for each file:
 
 - a path inside the slice's scope: exit 0, nothing printed;
 - a forbidden path: refused; the reason names the slice and the forbid rule that matched;
@@ -36,9 +37,11 @@ Policies, in one place:
   tree must be in scope, the way a rename needs both names in scope: a link inside the repo
   is judged by its own name even when it points elsewhere. A path whose entry and target both
   lie outside the work tree is not the plan's business: allowed, silently.
-- **Other tools.** Bash and every other tool are allowed without reading their input: which
-  files a shell command writes cannot be known from its text. The commit-time hooks and the
-  pull request check catch those changes.
+- **Other tools.** A shell call is read only when it runs ``apply_patch`` with a patch (as
+  Codex's shell tool may); every other command and tool is allowed without reading its
+  input: which files a shell command writes cannot be known from its text. The commit-time
+  hooks, ``planscope run`` and the pull request check catch those changes. A patch whose
+  files cannot be read is refused (Codex could not apply it either).
 - **Errors.** Unreadable hook input, an invalid config or plan: exit 1 with a message, which
   Claude Code shows to the user as a non-blocking error (the edit goes ahead). With
   ``guard.require_active``, an active slice that cannot be loaded refuses the edit instead.
@@ -199,17 +202,30 @@ def _refuses(outcome: Outcome) -> bool:
 
 
 def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
-    """The edit judged by every work tree it answers to (``checker.enclosing``): refused
-    when one refuses it; otherwise what the first one says."""
-    if call.path is None:
-        return Outcome(ALLOW)  # Bash and the rest: input not parsed (see the module notes)
-    trees = enclosing.work_trees(call.cwd, call.path, env.get("CLAUDE_PROJECT_DIR"))
+    """Each file of the call judged by every work tree it answers to
+    (``checker.enclosing``): refused when one refuses one of them; otherwise what was said."""
+    if call.unread_patch:
+        return _deny(f"planscope: {call.tool} refused: the guard could not read which files "
+                     f"this patch edits (no '*** Add/Update/Delete File:' line)", deny_with)
+    said: list[Outcome] = []
+    for name in call.names:  # () for Bash and the rest: not parsed (see the module notes)
+        outcome = _evaluate_name(call, name, env, deny_with)
+        if _refuses(outcome):
+            return outcome
+        said.append(outcome)
+    stderr = "".join(dict.fromkeys(o.stderr for o in said if o.stderr))
+    return Outcome(ALLOW, stdout=next((o.stdout for o in said if o.stdout), ""), stderr=stderr)
+
+
+def _evaluate_name(call: HookCall, name: str, env: Mapping[str, str],
+                   deny_with: str) -> Outcome:
+    trees = enclosing.work_trees(call.cwd, name, env.get("CLAUDE_PROJECT_DIR"))
     if not trees:
-        return Outcome(ALLOW, stderr=f"planscope: {call.path} is not in a git work tree "
+        return Outcome(ALLOW, stderr=f"planscope: {name} is not in a git work tree "
                                      f"(from {call.cwd}); not checked\n")
     said = []
     for root, git_dir in trees:
-        paths = repo_paths(root, call.cwd, call.path)
+        paths = repo_paths(root, call.cwd, name)
         if not paths:
             continue  # outside this work tree: not its plan's business
         outcome = _evaluate_in(root, git_dir, call, paths, env, deny_with)
@@ -247,7 +263,7 @@ def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = 
         return evaluate(call, os.environ if env is None else env, deny_with)
     except HookInputError as exc:
         return Outcome(ERROR, stderr=error_text(
-            f"{exc}; it reads the JSON a Claude Code PreToolUse hook gets on stdin"))
+            f"{exc}; it reads the JSON a Claude Code or Codex PreToolUse hook gets on stdin"))
     except PlanscopeError as exc:
         return Outcome(ERROR, stderr=error_text(str(exc), exc.hint))
     except Exception as exc:  # a hook must not crash into a traceback; exit 1 lets the edit go

@@ -1,0 +1,186 @@
+"""The guard under Codex: apply_patch read file by file, shell calls that run apply_patch,
+init --codex and doctor (checker/hookinput.py, checker/commands/guard.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Repo, Run
+
+TABLES = "plans/awards.yaml#tables"
+
+
+def patch(*ops: str) -> str:
+    return "\n".join(["*** Begin Patch", *ops, "*** End Patch"]) + "\n"
+
+
+ADD_MIGRATION = ("*** Add File: db/migrations/0042_awards.sql\n"
+                 "+CREATE TABLE awards (id integer);")
+UPDATE_MODELS = ("*** Update File: app/models/__init__.py\n@@\n-# models\n+# models\n"
+                 "+from .awards import Award")
+UPDATE_SESSION = "*** Update File: app/auth/session.py\n@@\n-# auth\n+# auth, tidied"
+
+
+def codex(tool: str, cwd: Path, command: Any) -> dict[str, Any]:
+    """A PreToolUse input shaped like the one Codex sends."""
+    return {
+        "session_id": "0199a3f2-5c1e-7d30-b1a4-3e2f6c8d9a10",
+        "transcript_path": None,
+        "cwd": str(cwd),
+        "hook_event_name": "PreToolUse",
+        "model": "gpt-5-codex",
+        "permission_mode": "default",
+        "tool_name": tool,
+        "tool_input": {"command": command},
+        "tool_use_id": "call_4dPq8s1Hk2",
+    }
+
+
+def guard(repo: Repo, tool: str, command: Any, cwd: Path | None = None,
+          env: dict[str, str] | None = None) -> Run:
+    return repo.planscope("guard", stdin=json.dumps(codex(tool, cwd or repo.path, command)),
+                          env=env)
+
+
+@pytest.fixture
+def active(awards: Repo) -> Repo:
+    assert awards.planscope("use", TABLES).code == 0
+    return awards
+
+
+def test_a_patch_inside_the_slice_is_allowed(active: Repo) -> None:
+    r = guard(active, "apply_patch", patch(ADD_MIGRATION, UPDATE_MODELS))
+    assert (r.code, r.out, r.err) == (0, "", "")
+
+
+def test_one_forbidden_file_refuses_the_whole_patch_naming_it(active: Repo) -> None:
+    r = guard(active, "apply_patch", patch(ADD_MIGRATION, UPDATE_SESSION, UPDATE_MODELS))
+    assert r.code == 2
+    assert "apply_patch of app/auth/session.py refused: forbidden by rule 'app/auth/**'" in r.err
+
+
+def test_a_file_outside_the_slice_refuses_the_patch(active: Repo) -> None:
+    r = guard(active, "apply_patch", patch(UPDATE_MODELS, "*** Add File: app/views/new.py\n+x"))
+    assert r.code == 2
+    assert "apply_patch of app/views/new.py refused: outside the active slice 'tables'" in r.err
+
+
+@pytest.mark.parametrize("op", [
+    "*** Delete File: app/auth/session.py",
+    "*** Update File: app/models/__init__.py\n*** Move to: app/auth/models.py\n@@\n-a\n+b",
+    "*** Update File: app/auth/session.py\n*** Move to: app/models/session.py\n@@\n-a\n+b",
+])
+def test_deletes_and_both_names_of_a_move_are_judged(active: Repo, op: str) -> None:
+    r = guard(active, "apply_patch", patch(op))
+    assert r.code == 2 and "refused: forbidden by rule 'app/auth/**'" in r.err
+
+
+def test_absolute_and_relative_names(active: Repo) -> None:
+    absolute = f"*** Update File: {active.path / 'app/auth/session.py'}\n@@\n-a\n+b"
+    assert guard(active, "apply_patch", patch(absolute)).code == 2
+    r = guard(active, "apply_patch", patch("*** Update File: session.py\n@@\n-a\n+b"),
+              cwd=active.path / "app/auth")  # relative to the payload's cwd
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+    r = guard(active, "apply_patch", patch("*** Update File: __init__.py\n@@\n-a\n+b"),
+              cwd=active.path / "app/models")
+    assert r.code == 0, r.err
+
+
+def test_a_nested_repository_cwd_does_not_hide_the_project(active: Repo) -> None:
+    inner = active.path / "vendor" / "lib"
+    inner.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=inner, check=True)
+    r = guard(active, "apply_patch", patch(
+        "*** Update File: ../../app/auth/session.py\n@@\n-a\n+b"), cwd=inner)
+    assert r.code == 2 and "forbidden" in r.err
+    r = guard(active, "apply_patch", patch("*** Add File: vendored.py\n+x"), cwd=inner)
+    assert r.code == 2 and "vendor/lib/vendored.py refused: outside the active slice" in r.err
+
+
+def test_a_cwd_outside_any_repository(active: Repo, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    absolute = f"*** Update File: {active.path / 'app/auth/session.py'}\n@@\n-a\n+b"
+    r = guard(active, "apply_patch", patch(absolute), cwd=elsewhere)
+    assert r.code == 2 and "forbidden" in r.err
+    r = guard(active, "apply_patch", patch("*** Add File: notes.txt\n+x"), cwd=elsewhere)
+    assert r.code == 0 and "not in a git work tree" in r.err  # the file is not the project's
+
+
+@pytest.mark.parametrize("command", [
+    "apply_patch <<'EOF'\n" + patch(UPDATE_SESSION) + "EOF\n",
+    ["apply_patch", patch(UPDATE_SESSION)],
+    ["bash", "-lc", "apply_patch <<'EOF'\n" + patch(UPDATE_SESSION) + "EOF"],
+    "cd app && apply_patch <<'EOF'\n" + patch(
+        "*** Update File: auth/session.py\n@@\n-a\n+b") + "EOF\n",
+])
+def test_a_shell_call_that_runs_apply_patch(active: Repo, command: Any) -> None:
+    r = guard(active, "Bash", command)
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+
+
+@pytest.mark.parametrize("command", [
+    "grep -rn apply_patch docs/",  # names the tool, carries no patch
+    "cat app/auth/session.py",
+    ["git", "status"],
+    "printf '*** Update File: app/auth/session.py\\n'",  # a patch's line, no apply_patch
+])
+def test_other_shell_calls_are_not_read(active: Repo, command: Any) -> None:
+    r = guard(active, "Bash", command)
+    assert (r.code, r.out, r.err) == (0, "", "")
+
+
+def test_added_lines_that_look_like_headers_are_content(active: Repo) -> None:
+    op = ("*** Update File: app/models/__init__.py\n@@\n"
+          "-*** Update File: app/auth/session.py\n+*** Delete File: app/auth/session.py")
+    r = guard(active, "apply_patch", patch(op))
+    assert r.code == 0, r.err
+
+
+def test_an_indented_header_after_an_added_file_is_a_header(active: Repo) -> None:
+    r = guard(active, "apply_patch",
+              patch(ADD_MIGRATION, "   *** Delete File: app/auth/session.py"))
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+
+
+def test_a_patch_whose_files_cannot_be_read_is_refused(active: Repo) -> None:
+    r = guard(active, "apply_patch", "*** Begin Patch\n*** End Patch\n")
+    assert r.code == 2 and "could not read which files this patch edits" in r.err
+    r = guard(active, "apply_patch", 42)
+    assert r.code == 2
+
+
+def test_init_codex_twice_gives_one_entry_and_keeps_other_hooks(awards: Repo) -> None:
+    awards.write(".codex/hooks.json", json.dumps({"hooks": {"Stop": [
+        {"hooks": [{"type": "command", "command": "notify-send done"}]}]}}))
+    first = awards.planscope("init", "--codex")
+    assert first.code == 0, first.err
+    assert "added the PreToolUse hook 'planscope guard' to .codex/hooks.json" in first.out
+    assert "/hooks" in first.out  # says that Codex must trust it
+    second = awards.planscope("init", "--codex")
+    assert "already runs 'planscope guard'; nothing changed" in second.out
+    doc = json.loads((awards.path / ".codex/hooks.json").read_text())
+    assert doc["hooks"]["Stop"][0]["hooks"][0]["command"] == "notify-send done"
+    entries = doc["hooks"]["PreToolUse"]
+    assert entries == [{"matcher": "apply_patch|Edit|Write|Bash",
+                        "hooks": [{"type": "command", "command": "planscope guard"}]}]
+    assert not (awards.path / ".claude").exists()
+
+
+def test_doctor_reports_the_agent_hooks(awards: Repo) -> None:
+    r = awards.planscope("doctor", "--offline")
+    assert "Codex guard: not installed (.codex/hooks.json does not exist; planscope init " \
+           "--codex adds it)" in r.out
+    awards.write(".codex/hooks.json", "{}")
+    r = awards.planscope("doctor", "--offline")
+    assert "WARN  Codex guard: .codex/hooks.json does not run 'planscope guard'" in r.out
+    assert awards.planscope("init", "--codex", "--claude-code").code == 0
+    r = awards.planscope("doctor", "--offline")
+    assert "OK    Codex guard: installed in .codex/hooks.json; Codex runs it only once " \
+           "trusted (/hooks)" in r.out
+    assert "OK    Claude Code guard: installed in .claude/settings.json" in r.out
