@@ -104,7 +104,9 @@ def test_plans_and_config_come_from_the_base_commit(awards: Repo, gh: Gh) -> Non
     # working tree's) would let it pass, which --rules-from worktree shows
     local = awards.planscope("check", "--base", "main")
     assert local.code == 1 and local.out.endswith("planscope: result: plan-changed\n")
-    assert awards.planscope("check", "--base", "main", "--rules-from", "worktree").code == 0
+    drafted = awards.planscope("check", "--base", "main", "--rules-from", "worktree")
+    assert drafted.code == 0
+    assert drafted.out.endswith("planscope: result: pass (rules from the working tree)\n")
 
 
 def test_plan_change_inside_the_slice_scope_does_not_block(awards: Repo, gh: Gh) -> None:

@@ -24,12 +24,16 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
         if fmt == "json":
             return Outcome(judged.code, as_json.branch_json(judged) + "\n")
         return Outcome(judged.code, *text.branch_text(judged))
-    results = pipeline.run(root, config.load(root), target, opts)
+    cfg = config.load(root)
+    results = pipeline.run(root, cfg, target, opts)
     code = pipeline.exit_code(results)
     if fmt == "json":
         per_commit = target.kind in ("range", "base") and opts.plan_ref is None
         return Outcome(code, as_json.to_json(results, code, per_commit) + "\n")
     out, err = text.to_text(results)
+    if target.kind == "base":  # the same result word, for the rules of the working tree
+        word = branch.result_word(branch.BranchResult(results, code, cfg, opts, event.Event()))
+        out += f"planscope: result: {word} (rules from the working tree)\n"
     return Outcome(code, out, err)
 
 
