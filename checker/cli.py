@@ -178,6 +178,21 @@ def pr_body(root: Path, cfg: Config, ref: str) -> None:
 
 
 @main.command()
+@click.argument("ref", metavar="PLAN#SLICE")
+@options.output_format("md", "json")
+@click.option("--write", "write_to", metavar="FILE",
+              help="Keep the brief in FILE (AGENTS.md, CLAUDE.md...) between its markers, "
+                   "leaving the rest of the file as it is.")
+@options.in_repo
+def brief(root: Path, cfg: Config, ref: str, fmt: str, write_to: str | None) -> None:
+    """The executor's brief from a slice: what to build, the files, the tests, what never to
+    touch, the rules and the Plan: trailer."""
+    from checker.commands.brief import run
+
+    emit(run(root, cfg, ref, fmt, write_to))
+
+
+@main.command()
 @click.argument("plan_path", metavar="[PLAN]", required=False)
 @click.option("--range", "rev_range", metavar="A..B",
               help="Commits to read (default: every commit on the current branch).")

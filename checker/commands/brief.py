@@ -1,0 +1,51 @@
+"""``planscope brief PLAN#SLICE``: the executor's brief, printed or kept in a file's section."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from checker import brief, errors, files, resolve, state
+from checker.config import Config
+from checker.errors import BadInput, Outcome
+
+
+def build(root: Path, config: Config, ref: str) -> brief.Brief:
+    plan, slice_ = resolve.named_slice(root, config, ref)
+    own = [(f"forbid in {config.source}", config.forbid)] if config.forbid else []
+    return brief.build(plan, slice_, [*own, *((f"forbid of {rel}", patterns) for rel, patterns
+                                               in resolve.Plans(root, config).forbids())])
+
+
+def write(target: Path, name: str, section: str) -> str:
+    """Keep ``section`` in ``target`` between the brief markers; what was done."""
+    real = target.resolve()  # a link (CLAUDE.md -> AGENTS.md) stays a link
+    text = ""
+    if real.exists():
+        try:
+            text = files.read(real, name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInput(f"{name}: not UTF-8 text; nothing was written") from None
+    try:
+        new, done = brief.replace_section(text, section)
+    except ValueError as exc:
+        raise BadInput(f"{name}: {exc}; nothing was written") from None
+    if done != "unchanged":
+        mode = real.stat().st_mode & 0o7777 if real.exists() else 0o644
+        try:
+            state.atomic_write(real, new, mode=mode)
+        except OSError as exc:
+            raise BadInput(f"{name}: cannot write: {exc.strerror or exc}") from None
+    return done
+
+
+def run(root: Path, config: Config, ref: str, fmt: str, write_to: str | None) -> Outcome:
+    b = build(root, config, ref)
+    if write_to is None:
+        return Outcome(errors.OK, brief.to_json(b) if fmt == "json" else brief.markdown(b))
+    if fmt == "json":
+        raise BadInput("--write keeps a Markdown section: it does not take --format json")
+    done = write(Path(os.path.abspath(write_to)), write_to, brief.markdown(b))
+    return Outcome.of(errors.OK, [f"planscope: brief of {b.ref} {done} in {write_to}"
+                                  if done != "added" else
+                                  f"planscope: brief of {b.ref} added to {write_to}"])

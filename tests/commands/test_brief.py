@@ -1,0 +1,99 @@
+"""``planscope brief``: the executor's brief from a slice (checker/brief.py,
+checker/commands/brief.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from checker import brief
+from tests.conftest import Repo
+
+TABLES = "plans/awards.yaml#tables"
+VIEWS = "plans/awards.yaml#views"
+
+
+def test_the_brief_of_the_tables_slice(awards: Repo) -> None:
+    awards.write(".planscope.yaml", "on_drift: block\nforbid: [secrets/**]\n")
+    r = awards.planscope("brief", TABLES)
+    assert r.code == 0, r.err
+    assert r.out.startswith(brief.BEGIN + "\n## Brief: New database tables "
+                            "(`plans/awards.yaml#tables`)\n")
+    sections = [line for line in r.out.splitlines() if line.startswith("### ")]
+    assert sections == ["### Why", "### What the plan assumes (stop and say so if one is wrong)",
+                        "### Files to create", "### Files to modify",
+                        "### Also allowed to change (incidental)", "### Tests to write",
+                        "### Never touch", "### Rules"]
+    assert "- `db/migrations/0042_awards.sql`\n" in r.out
+    assert "- `tests/test_awards_migration.py`: awards table migrates up and down\n" in r.out
+    assert "- `secrets/**` (forbid in .planscope.yaml)\n" in r.out
+    assert "- `app/auth/**` (forbid of plans/awards.yaml)\n" in r.out
+    assert "- Members are stored in app/models/member.py\n" in r.out
+    assert "Make no design decision the plan does not make; stop and say so" in r.out
+    assert "- Put this trailer on every commit: `Plan: plans/awards.yaml#tables`\n" in r.out
+    assert r.out.endswith(brief.END + "\n")
+
+
+def test_a_later_slice_names_what_lands_first(awards: Repo) -> None:
+    r = awards.planscope("brief", VIEWS)
+    assert "### Lands after\n\n- `tables`: New database tables (approved)\n" in r.out
+
+
+def test_json(awards: Repo) -> None:
+    r = awards.planscope("brief", TABLES, "--format", "json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["ref"] == TABLES and doc["trailer"] == "Plan: plans/awards.yaml#tables"
+    assert doc["create"] == ["db/migrations/0042_awards.sql"]
+    assert doc["modify"] == ["app/models/__init__.py", "app/auth/session.py"]
+    assert doc["tests"] == [{"path": "tests/test_awards_migration.py",
+                             "covers": "awards table migrates up and down"}]
+    assert {"pattern": "app/auth/**", "source": "forbid of plans/awards.yaml"} in doc["forbid"]
+    assert doc["rules"] == list(brief.RULES)
+
+
+def test_write_keeps_the_rest_of_the_file(awards: Repo) -> None:
+    head, tail = "# Agents\n\nRun the tests with pytest.\n", "\n## Style\n\nPlain code.\n"
+    awards.write("AGENTS.md", head)
+    r = awards.planscope("brief", TABLES, "--write", "AGENTS.md")
+    assert r.code == 0, r.err
+    assert r.out == "planscope: brief of plans/awards.yaml#tables added to AGENTS.md\n"
+    text = (awards.path / "AGENTS.md").read_text()
+    assert text.startswith(head + "\n" + brief.BEGIN)
+    (awards.path / "AGENTS.md").write_text(text + tail)
+    r = awards.planscope("brief", TABLES, "--write", "AGENTS.md")
+    assert r.out == "planscope: brief of plans/awards.yaml#tables unchanged in AGENTS.md\n"
+    r = awards.planscope("brief", VIEWS, "--write", "AGENTS.md")
+    assert r.out == "planscope: brief of plans/awards.yaml#views updated in AGENTS.md\n"
+    text = (awards.path / "AGENTS.md").read_text()
+    assert text.startswith(head + "\n" + brief.BEGIN) and text.endswith(brief.END + "\n" + tail)
+    assert text.count(brief.BEGIN) == 1 and "Dashboard views" in text
+    assert "New database tables (`" not in text
+
+
+def test_write_a_new_file_through_a_link(awards: Repo) -> None:
+    os.symlink("AGENTS.md", awards.path / "CLAUDE.md")
+    r = awards.planscope("brief", TABLES, "--write", "CLAUDE.md")
+    assert r.code == 0, r.err
+    assert (awards.path / "CLAUDE.md").is_symlink()
+    assert (awards.path / "AGENTS.md").read_text().startswith(brief.BEGIN)
+
+
+def test_bad_uses_say_what_and_change_nothing(awards: Repo) -> None:
+    awards.write("AGENTS.md", f"x\n{brief.BEGIN}\nno end\n")
+    r = awards.planscope("brief", TABLES, "--write", "AGENTS.md")
+    assert r.code == 2 and "AGENTS.md: has the line" in r.err and "nothing was written" in r.err
+    assert (awards.path / "AGENTS.md").read_text() == f"x\n{brief.BEGIN}\nno end\n"
+    r = awards.planscope("brief", TABLES, "--write", "AGENTS.md", "--format", "json")
+    assert r.code == 2 and "does not take --format json" in r.err
+    r = awards.planscope("brief", "plans/awards.yaml#nope")
+    assert r.code == 2 and "nope" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_replace_section_unit() -> None:
+    section = f"{brief.BEGIN}\nnew\n{brief.END}\n"
+    assert brief.replace_section("", section) == (section, "added")
+    assert brief.replace_section("a", section) == ("a\n\n" + section, "added")
+    old = f"a\n{brief.BEGIN}\nold\n{brief.END}\nb\n"
+    assert brief.replace_section(old, section) == (f"a\n{section}b\n", "updated")
