@@ -121,6 +121,22 @@ class Repo:
         )
         return _checked(Run(proc.returncode, proc.stdout, proc.stderr))
 
+    def under_a_framework(self, *args: str) -> Run:
+        """Run the CLI the way the pre-commit framework runs a hook from a terminal: stdout and
+        stderr are pipes, the terminal (a pseudo-terminal here) is only the controlling one;
+        ``err`` is stderr, and what was drawn on the terminal is appended after a NUL."""
+        master, slave = pty.openpty()
+        name = os.ttyname(slave)
+        os.close(slave)
+        # a session of its own, whose controlling terminal is the pty (opened by name)
+        start = ("import os, sys; os.setsid(); fd = os.open(sys.argv[1], os.O_RDWR); "
+                 "os.execv(sys.executable, [sys.executable, '-m', 'checker', *sys.argv[2:]])")
+        proc = subprocess.Popen((sys.executable, "-c", start, name, *args), cwd=self.path,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        out, err = proc.communicate(timeout=120)
+        return Run(proc.returncode, out, err + "\0" + _drain(master))
+
     def on_a_terminal(self, *args: str) -> Run:
         """Run the CLI with stderr on a pseudo-terminal; ``err`` is what was drawn there."""
         master, slave = pty.openpty()
@@ -128,17 +144,22 @@ class Repo:
                                 stdout=subprocess.PIPE, stderr=slave, text=True)
         os.close(slave)
         out, _ = proc.communicate(timeout=120)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(master)
-        return Run(proc.returncode, out, b"".join(chunks).decode("utf-8"))
+        return Run(proc.returncode, out, _drain(master))
+
+
+def _drain(master: int) -> str:
+    """What was written to a pseudo-terminal whose other end is closed; closes it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8")
 
 
 @pytest.fixture(scope="session")

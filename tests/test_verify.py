@@ -481,6 +481,21 @@ def test_progress_line_only_on_a_terminal(awards: Repo, api: fake_api.FakeAPI) -
     assert "verifying" not in out
 
 
+def test_progress_reaches_the_terminal_when_a_framework_holds_the_output(
+        awards: Repo, api: fake_api.FakeAPI) -> None:
+    """As under the pre-commit framework: stdout and stderr are pipes read after the hook
+    ends, but the person at the terminal sees the wait live."""
+    configure(awards)
+    commit_change(awards, STANDARD)
+    api.default = replace(OK_REPLY, delay=1.6)
+    r = awards.under_a_framework("check", "--commit", "HEAD")
+    err, _, tty = r.err.partition("\0")
+    assert r.code == 0, r.out + r.err
+    assert "\rverifying 2 drifted paths with claude-sonnet-5-5… 0s/10s" in tty
+    assert "… 1s/10s" in tty
+    assert "verifying" not in r.out and "verifying" not in err
+
+
 def test_fast_path_does_not_import_the_sdk(awards: Repo,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     probe = ("import sys, checker.cli, checker.pipeline, checker.verify, checker.model.providers;"
