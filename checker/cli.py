@@ -192,6 +192,32 @@ def brief(root: Path, cfg: Config, ref: str, fmt: str, write_to: str | None) -> 
     emit(run(root, cfg, ref, fmt, write_to))
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("ref", metavar="PLAN#SLICE")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="-- COMMAND...")
+@click.option("--stop-on", type=click.Choice(["forbidden", "drift", "never"]),
+              default="forbidden", show_default=True,
+              help="End the executor when it changes a forbidden path, any path outside the "
+                   "slice, or never.")
+@click.option("--quiet-after", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, metavar="SECONDS",
+              help="Say what the executor is doing after this long without output.")
+@click.option("--no-verify", is_flag=True,
+              help="At the end, report drift without asking the verification pass.")
+@options.in_repo
+def run(root: Path, cfg: Config, ref: str, command: tuple[str, ...], stop_on: str,
+        quiet_after: float, no_verify: bool) -> None:
+    """Run any executor with the slice active (PLANSCOPE_PLAN, and its brief in the file
+    PLANSCOPE_BRIEF names): say at once when it changes a path outside the slice, stop it on
+    a forbidden one, say what it is doing when it goes quiet, and check its changes at the
+    end. Exit: the executor's code when it failed, else the check's."""
+    from checker.commands.run import RunOptions
+    from checker.commands.run import run as execute
+
+    emit(execute(root, cfg, RunOptions(ref, command, stop_on, quiet_after, not no_verify),
+                 _env()))
+
+
 @main.command()
 @click.argument("plan_path", metavar="[PLAN]", required=False)
 @click.option("--range", "rev_range", metavar="A..B",

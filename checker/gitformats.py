@@ -58,6 +58,30 @@ def parse_name_status(out: bytes) -> list[Change]:
     return changes
 
 
+def parse_status(out: bytes) -> list[str]:
+    """The paths ``git status --porcelain=v2 -z`` names: changed, unmerged and untracked
+    (both names of a rename), decoded like ``os.fsdecode``."""
+    fields = out.decode(_FS_ENCODING, "surrogateescape").split("\0")
+    paths: list[str] = []
+    i = 0
+    while i < len(fields):
+        entry = fields[i]
+        kind = entry[:1]
+        if kind == "1":
+            paths.append(entry.split(" ", 8)[-1])
+        elif kind == "2":  # a rename or copy: the new name, then the old one in its own field
+            paths.append(entry.split(" ", 9)[-1])
+            if i + 1 < len(fields):
+                paths.append(fields[i + 1])
+            i += 1
+        elif kind == "u":
+            paths.append(entry.split(" ", 10)[-1])
+        elif kind == "?":
+            paths.append(entry[2:])
+        i += 1
+    return paths
+
+
 def parse_numstat(out: bytes) -> int | None:
     """Added plus deleted lines of ``git diff --numstat -z`` output (``None`` when a binary
     file is among the changes). A record is ``ADDED TAB DELETED TAB PATH NUL``; for a rename

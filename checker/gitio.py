@@ -27,6 +27,7 @@ from checker.gitformats import (
     parse_name_status,
     parse_numstat,
     parse_range,
+    parse_status,
 )
 from checker.globs import Fold
 
@@ -134,6 +135,24 @@ def merge_heads(root: Path) -> list[str]:
 
 def staged(root: Path) -> list[Change]:
     return diff(root, cached=True)
+
+
+def status_paths(root: Path) -> list[str]:
+    """Every path the work tree or the index changes against HEAD, and every untracked file
+    not ignored (one ``git status``)."""
+    return parse_status(run(root, "status", "--porcelain=v2", "-z", "--untracked-files=all",
+                            "--ignore-submodules=none"))
+
+
+def worktree_changes(root: Path, base: str) -> list[Change]:
+    """The work tree against the commit or tree ``base``: tracked files as ``git diff BASE``
+    sees them, and the untracked files not ignored, as added."""
+    changes = diff(root, base)
+    out = run(root, "ls-files", "--others", "--exclude-standard", "-z", "--full-name")
+    known = {p for c in changes for p in c.paths}
+    changes += [Change("A", name) for name in
+                (os.fsdecode(n) for n in out.split(b"\0") if n) if name not in known]
+    return changes
 
 
 def changed_lines(root: Path, *revs: str, cached: bool = False) -> int | None:

@@ -31,3 +31,14 @@ def test_quoted_paths_in_diff_headers() -> None:
     assert gitformats.unquote('"b/caf\\303\\251 \\"x\\".py"') == 'café "x".py'
     assert gitformats.unquote("a/plain/path.py") == "plain/path.py"
     assert gitformats.unquote('"a/tab\\there"') == "tab\there"
+
+
+def test_parse_status_porcelain_v2() -> None:
+    out = (b"1 .M N... 100644 100644 100644 aaa aaa app/a b.py\0"
+           b"2 R. N... 100644 100644 100644 bbb bbb R100 new name.py\0old name.py\0"
+           b"u UU N... 100644 100644 100644 100644 ccc ddd eee both.py\0"
+           b"? new\nline.txt\0"
+           b"? caf\xc3\xa9.txt\0")
+    assert gitformats.parse_status(out) == ["app/a b.py", "new name.py", "old name.py", "both.py",
+                                 "new\nline.txt", "café.txt"]
+    assert gitformats.parse_status(b"") == []

@@ -1,0 +1,240 @@
+"""``planscope run``: any executor with the slice active, the work tree watched, a watchdog
+(checker/commands/run.py, checker/relay.py, checker/watch.py). Executors are real processes:
+shell scripts and Python one-liners; the terminal is a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Repo, Run
+
+TABLES = "plans/awards.yaml#tables"
+PATIENCE_S = 60.0  # how long a test waits for what must happen: wide, never a measurement
+linux = pytest.mark.skipif(not Path("/proc/self/stat").is_file(),
+                           reason="the watchdog reads process state from Linux /proc")
+
+
+def script(repo: Repo, body: str) -> str:
+    """An executor: a shell script outside the work tree (it is not a change)."""
+    path = repo.path.parent / f"executor-{time.monotonic_ns()}.sh"
+    path.write_text("#!/bin/sh\nset -e\n" + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+def run(repo: Repo, *args: str) -> Run:
+    """planscope run as a process with no terminal (stdin /dev/null, output to pipes)."""
+    proc = subprocess.run((sys.executable, "-m", "checker", "run", *args), cwd=repo.path,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=PATIENCE_S * 2)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def alive_in_group(pgid: int) -> list[int]:
+    """The processes of a group that still run (a killed one may linger as a zombie until
+    whoever adopted it reaps it: that one runs nothing)."""
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if name.isdigit() and int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            found.append(int(name))
+    return found
+
+
+@linux
+def test_an_executor_that_touches_a_forbidden_file_is_stopped(awards: Repo) -> None:
+    marks = awards.path.parent / "marks"
+    exe = script(awards, f"""
+echo $$ > {marks}.pgid
+mkdir -p db/migrations
+echo "-- awards" > db/migrations/0042_awards.sql
+sleep 1
+date +%s.%N > {marks}.edit
+echo "# tidy" >> app/auth/session.py
+sleep 120 &
+sleep 120
+""")
+    started = time.monotonic()
+    r = run(awards, TABLES, "--", exe)
+    took = time.monotonic() - started
+    assert r.code == 1, r.err
+    lines = r.err.splitlines()
+    assert ("planscope: app/auth/session.py changed: forbidden by 'app/auth/**' (forbid of "
+            "plans/awards.yaml)") in lines
+    assert ("planscope: stopping the executor (--stop-on forbidden): app/auth/session.py is "
+            "forbidden") in lines
+    assert took < PATIENCE_S  # stopped, not waited for (the script sleeps 120 s)
+    assert alive_in_group(int(Path(f"{marks}.pgid").read_text())) == []  # the & sleep too
+    assert ("planscope: FAIL: the run's changes against plans/awards.yaml#tables (from "
+            "planscope run): 1 in scope, 0 drift, 1 forbidden") in r.out
+    assert "forbidden  app/auth/session.py (M)" in r.out
+
+
+def test_a_run_inside_the_slice_checks_what_it_changed_and_committed(awards: Repo) -> None:
+    awards.write("notes.txt", "changed before the run: not the run's\n")
+    exe = script(awards, """
+test "$PLANSCOPE_PLAN" = plans/awards.yaml#tables
+grep -q 'Plan: plans/awards.yaml#tables' "$PLANSCOPE_BRIEF"
+mkdir -p db/migrations tests
+echo "CREATE TABLE awards (id int);" > db/migrations/0042_awards.sql
+git add db/migrations/0042_awards.sql
+git commit -q --no-verify -m "Awards table" -m "Plan: plans/awards.yaml#tables"
+echo "# awards" >> app/models/__init__.py
+echo "def test_awards(): pass" > tests/test_awards_migration.py
+echo done
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 0, r.out + r.err
+    assert "done\n" in r.out
+    assert ("planscope: ok: the run's changes against plans/awards.yaml#tables (from planscope "
+            "run): 3 in scope, 0 drift, 0 forbidden") in r.out
+    assert "notes.txt" not in r.out + r.err
+    assert "changed:" not in r.err
+
+
+def test_drift_is_named_at_once_and_stops_the_executor_only_when_asked(awards: Repo) -> None:
+    body = "echo x > app/views/home.py\nsleep 2\n"
+    r = run(awards, TABLES, "--", script(awards, body))
+    assert r.code == 1  # on_drift: block
+    assert "planscope: app/views/home.py changed: outside the slice (drift)" in r.err
+    assert "stopping" not in r.err
+    assert "drift      app/views/home.py (A)" in r.out
+    awards.git("clean", "-qfd", "app/views")
+    r = run(awards, TABLES, "--stop-on", "drift", "--", script(awards, body + "sleep 120\n"))
+    assert r.code == 1
+    assert ("planscope: stopping the executor (--stop-on drift): app/views/home.py is outside "
+            "the slice") in r.err
+    awards.git("clean", "-qfd", "app/views")
+    r = run(awards, TABLES, "--stop-on", "never", "--",
+            script(awards, "echo x >> app/auth/session.py\nsleep 1\n"))
+    assert r.code == 1 and "stopping" not in r.err and "forbidden by 'app/auth/**'" in r.err
+
+
+def test_the_executors_failure_is_its_exit_code(awards: Repo) -> None:
+    exe = script(awards, "mkdir -p db/migrations\necho a > db/migrations/x.sql\nexit 7\n")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 7
+    assert "planscope: the executor failed (exit 7); its exit code is kept" in r.err
+
+
+def test_bad_uses(awards: Repo) -> None:
+    r = run(awards, TABLES)
+    assert r.code == 2 and "needs the command to run after '--'" in r.err
+    r = run(awards, TABLES, "--", str(awards.path / "no-such-executor"))
+    assert r.code == 2 and "cannot run" in r.err and "Traceback" not in r.err
+    r = run(awards, "plans/awards.yaml#nope", "--", "true")
+    assert r.code == 2 and "nope" in r.err
+    r = run(awards, TABLES, "--quiet-after", "0", "--", "true")
+    assert r.code == 2
+
+
+# -- the watchdog ------------------------------------------------------------------------
+
+
+def quiet_lines(r: Run) -> list[str]:
+    return [line for line in r.err.splitlines() if "no output for" in line]
+
+
+@linux
+def test_watchdog_sleeping(awards: Repo) -> None:
+    r = run(awards, TABLES, "--quiet-after", "1", "--", "sleep", "4")
+    assert r.code == 0, r.err
+    assert "planscope: no output for 1 s; sleeping" in quiet_lines(r)
+
+
+@linux
+def test_watchdog_busy(awards: Repo) -> None:
+    busy = "import time\nend = time.time() + 4\nwhile time.time() < end: pass\n"
+    r = run(awards, TABLES, "--quiet-after", "1", "--", sys.executable, "-c", busy)
+    assert r.code == 0, r.err
+    assert any(line.startswith("planscope: no output for 1 s; using CPU (running: python")
+               for line in quiet_lines(r)), r.err
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server on 127.0.0.1 that accepts and says nothing for 6 s, then hangs up."""
+    server = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        done.wait(6)
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        done.set()
+        server.close()
+        thread.join(PATIENCE_S)
+
+
+@linux
+def test_watchdog_network(awards: Repo, silent_server: int) -> None:
+    client = (f"import socket\ns = socket.create_connection(('127.0.0.1', {silent_server}))\n"
+              "s.recv(1)\n")
+    r = run(awards, TABLES, "--quiet-after", "1", "--", sys.executable, "-c", client)
+    assert r.code == 0, r.err
+    assert (f"planscope: no output for 1 s; waiting on a network reply from "
+            f"127.0.0.1:{silent_server}") in quiet_lines(r), r.err
+
+
+def on_a_terminal(repo: Repo, args: list[str], answer_when: str, answer: bytes) -> Run:
+    """planscope run with a pseudo-terminal as stdin, stdout and stderr (as a person runs
+    it); when ``answer_when`` shows on the terminal, ``answer`` is typed."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen((sys.executable, "-m", "checker", "run", *args), cwd=repo.path,
+                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    shown, answered = b"", False
+    deadline = time.monotonic() + PATIENCE_S
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: everything that had the terminal open has ended
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            if not answered and answer_when.encode() in shown:
+                os.write(master, answer)
+                answered = True
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(PATIENCE_S)
+        os.close(master)
+    return Run(proc.returncode, shown.decode("utf-8", "replace").replace("\r\n", "\n"), "")
+
+
+@linux
+def test_watchdog_waiting_for_input_through_the_terminal(awards: Repo) -> None:
+    asks = "import sys\nprint('proceed? ', end='', flush=True)\nprint('got', input())\n"
+    said = "no output for 1 s; waiting for input on the terminal: it may be asking you something"
+    r = on_a_terminal(awards, [TABLES, "--quiet-after", "1", "--", sys.executable, "-c", asks],
+                      said, b"yes\r")
+    assert r.code == 0, r.out
+    assert "proceed? " in r.out
+    assert f"planscope: {said}" in r.out
+    assert "got yes" in r.out  # the key presses went through to the executor
