@@ -71,7 +71,8 @@ def test_guard_on_a_terminal_says_what_it_reads(repo: Repo) -> None:
         os.close(follower)
         os.close(leader)
     assert proc.returncode == 1
-    assert proc.stderr.startswith("planscope: error: guard reads a Claude Code PreToolUse")
+    assert proc.stderr.startswith("planscope: error: guard reads a Claude Code or Codex "
+                                  "PreToolUse")
 
 
 def test_usage_errors_use_the_one_format(repo: Repo) -> None:
