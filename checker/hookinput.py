@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +40,12 @@ PATCH_TOOLS = frozenset({"apply_patch"})
 SHELL_TOOLS = frozenset({"Bash", "shell", "local_shell", "shell_command", "exec_command",
                          "container.exec"})
 PATCH_MARKERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
-_CD_THEN_PATCH = re.compile(r"^\s*cd\s+(.+?)\s*&&\s*(?:apply_patch|applypatch)\b", re.DOTALL)
-_RUNS_PATCH = re.compile(r"(?:^|[\s;&|(\"'])(?:apply_patch|applypatch)\b")
+BEGIN_PATCH = "*** Begin Patch"
+# The one shape whose folder is certain: a single leading ``cd DIR && apply_patch``.
+_CD_THEN_PATCH = re.compile(r"\A\s*cd\s+([^\s;&|()`<>]+)\s*&&\s*apply_patch\s", re.DOTALL)
+# Any other change of folder before the patch: cd, pushd (options skipped), quoted or not.
+_CD_ANY = re.compile(r"(?:^|[\s;&|(){}`\"'])(?:cd|pushd)\s+(?:(?:--|-[LPe@]+)\s+)*"
+                     r"(\"[^\"]*\"|'[^']*'|[^\s;&|()`<>]+)")
 
 
 class HookInputError(ValueError):
@@ -52,9 +55,17 @@ class HookInputError(ValueError):
 @dataclass(frozen=True)
 class HookCall:
     tool: str
-    names: tuple[str, ...]  # the files the tool edits, as named; () for calls not read
+    names: tuple[str, ...]  # the files the tool edits, from cwd; () for calls not read
     cwd: Path
     unread_patch: bool = False  # an apply_patch whose file names could not be found
+
+
+def _header_names(line: str, head: str) -> list[str]:
+    """The name a header line gives, as Codex reads it (the rest of the line after
+    ``HEAD `` as it is) and with its blanks stripped, when those differ."""
+    rest = line.lstrip()[len(head):].rstrip("\r")
+    verbatim = rest[1:] if rest.startswith(" ") else rest
+    return [n for n in dict.fromkeys((rest.strip(), verbatim)) if n.strip()]
 
 
 def patch_names(patch: str) -> list[str]:
@@ -62,19 +73,17 @@ def patch_names(patch: str) -> list[str]:
     in order, each once. A line that starts with ``+`` or ``-`` is a line of a hunk, never a
     file header; any other line is read with its surrounding blanks stripped, as Codex reads
     the first line of each hunk (an indented header after an added file is a header to it).
-    A context line that looks like a header is therefore read as one too: a name too many
-    is safe, one too few is not."""
+    A context line that looks like a header is therefore read as one too, and a name with
+    blanks around it is judged both as written and stripped: a name too many is safe, one
+    too few is not."""
     found: list[str] = []
     for line in patch.splitlines():
         if line[:1] in ("+", "-"):
             continue
-        line = line.strip()
         for marker in PATCH_MARKERS:
             head = marker.rstrip()
-            if line.startswith(head):
-                name = line[len(head):].strip()
-                if name and name not in found:
-                    found.append(name)
+            if line.strip().startswith(head):
+                found += [n for n in _header_names(line, head) if n not in found]
                 break
     return found
 
@@ -87,28 +96,50 @@ def _command_text(command: object) -> str | None:
     return None
 
 
-def _shell_patch(command: object) -> tuple[str, list[str]] | None:
-    """(the folder the patch is applied in, relative to cwd; its names) when a shell call runs
-    ``apply_patch``; None otherwise."""
-    text = _command_text(command)
-    if text is None:
-        return None
-    if isinstance(command, list):  # ["bash", "-lc", "apply_patch <<'EOF' ..."] or argv
-        inner = [w for w in command if _RUNS_PATCH.search(w) or "*** " in w]
-        text = "\n".join(inner) if inner else text
-    runs = _RUNS_PATCH.search(text) or (isinstance(command, list) and command
-                                        and command[0] in PATCH_TOOLS)
-    if not runs or "*** Begin Patch" not in text:
-        return None
-    folder = ""
-    cd = _CD_THEN_PATCH.match(text)
-    if cd is not None:
-        try:
-            words = shlex.split(cd.group(1))
-        except ValueError:
-            words = []
-        folder = words[0] if len(words) == 1 else ""
-    return folder, patch_names(text)
+def _first_text(tool_input: dict[str, object], *keys: str) -> str | None:
+    """The first of ``keys`` that holds a command or patch (a string, or an argv list)."""
+    for key in keys:
+        text = _command_text(tool_input.get(key))
+        if text:
+            return text
+    return None
+
+
+def _unquote(word: str) -> str:
+    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
+
+
+def _folders(prefix: str) -> list[str]:
+    """The folders (relative to where the command starts) a patch applied after ``prefix``
+    may be read from: the one ``cd DIR && apply_patch`` names; else each ``cd``/``pushd``
+    argument taken one after another, each alone, and where the command starts."""
+    simple = _CD_THEN_PATCH.match(prefix + " ")
+    if simple is not None and len(_CD_ANY.findall(prefix)) == 1:
+        return [os.path.expanduser(_unquote(simple.group(1)))]
+    chains, singles, chain = [], [], ""
+    for word in _CD_ANY.findall(prefix):
+        folder = os.path.expanduser(_unquote(word))
+        if folder in ("-", ""):
+            continue
+        chain = os.path.join(chain, folder)
+        chains.append(chain)
+        singles.append(folder)
+    # the likeliest first (every cd taken in turn), so a refusal names what is really edited
+    return list(dict.fromkeys([*reversed(chains), *singles, ""]))
+
+
+def _shell_names(text: str) -> list[str]:
+    """The files a shell command's patch names, from where the command starts; [] when it
+    carries no patch. Whatever runs it (``apply_patch``, a path to it, a quoted name, a
+    script), a command that holds a patch with file headers is judged by them."""
+    lines = text.splitlines()
+    begin = next((i for i, line in enumerate(lines) if line.strip().endswith(BEGIN_PATCH)), None)
+    if begin is None:
+        return []
+    names = patch_names("\n".join(lines[begin:]))
+    prefix = "\n".join([*lines[:begin], lines[begin].rsplit(BEGIN_PATCH, 1)[0]])
+    return list(dict.fromkeys(os.path.join(folder, name) for folder in _folders(prefix)
+                              for name in names))
 
 
 def _load(raw: bytes) -> dict[str, object]:
@@ -140,16 +171,16 @@ def parse_input(raw: bytes, fallback_cwd: Path) -> HookCall:
 
 def _call(tool: str, tool_input: dict[str, object], cwd: Path) -> HookCall:
     if tool in PATCH_TOOLS:
-        text = _command_text(tool_input.get("command", tool_input.get("input")))
+        text = _first_text(tool_input, "command", "input", "patch")
         names = patch_names(text) if text is not None else []
         return HookCall(tool, _usable(tool, names), cwd, unread_patch=not names)
     if tool in SHELL_TOOLS:
-        found = _shell_patch(tool_input.get("command"))
-        if found is None:
-            return HookCall(tool, (), cwd)
-        folder, names = found
-        joined = [os.path.join(folder, n) for n in names]
-        return HookCall(tool, _usable(tool, joined), cwd, unread_patch=not names)
+        text = _first_text(tool_input, "command", "cmd")
+        names = _shell_names(text) if text is not None else []
+        workdir = tool_input.get("workdir")
+        if isinstance(workdir, str) and workdir:  # Codex's shell tools run the command there
+            names = [os.path.join(workdir, n) for n in names]
+        return HookCall(tool, _usable(tool, names), cwd)
     field = FILE_TOOLS.get(tool)
     if field is None:
         return HookCall(tool, (), cwd)

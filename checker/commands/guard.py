@@ -37,11 +37,12 @@ Policies, in one place:
   tree must be in scope, the way a rename needs both names in scope: a link inside the repo
   is judged by its own name even when it points elsewhere. A path whose entry and target both
   lie outside the work tree is not the plan's business: allowed, silently.
-- **Other tools.** A shell call is read only when it runs ``apply_patch`` with a patch (as
-  Codex's shell tool may); every other command and tool is allowed without reading its
+- **Other tools.** A shell call is read only when it carries a Codex patch with file
+  headers (whatever runs it); every other command and tool is allowed without reading its
   input: which files a shell command writes cannot be known from its text. The commit-time
-  hooks, ``planscope run`` and the pull request check catch those changes. A patch whose
-  files cannot be read is refused (Codex could not apply it either).
+  hooks, ``planscope run`` and the pull request check catch those changes. An
+  ``apply_patch`` call whose files cannot be read is refused (Codex could not apply it
+  either).
 - **Errors.** Unreadable hook input, an invalid config or plan: exit 1 with a message, which
   Claude Code shows to the user as a non-blocking error (the edit goes ahead). With
   ``guard.require_active``, an active slice that cannot be loaded refuses the edit instead.

@@ -184,3 +184,84 @@ def test_doctor_reports_the_agent_hooks(awards: Repo) -> None:
     assert "OK    Codex guard: installed in .codex/hooks.json; Codex runs it only once " \
            "trusted (/hooks)" in r.out
     assert "OK    Claude Code guard: installed in .claude/settings.json" in r.out
+
+
+def heredoc(command: str, body: str) -> str:
+    return f"{command} <<'EOF'\n{body}EOF\n"
+
+
+UP_SESSION_FROM_AUTH = patch("*** Update File: ../auth/session.py\n@@\n-a\n+b")
+
+
+@pytest.mark.parametrize("prefix", [
+    "cd app/models; ",
+    "cd app && cd models && ",
+    "(cd app/models && ",
+    "pushd app/models && ",
+    "cd -- app/models && ",
+    "cd app/models >/dev/null && ",
+    "git -C app status && cd app/models && ",
+    "cd app/models\n",
+])
+def test_any_change_of_folder_before_the_patch_is_followed(active: Repo, prefix: str) -> None:
+    """Relative names are judged from every folder the command may be in when it applies
+    the patch: a name too many is safe."""
+    r = guard(active, "Bash", prefix + heredoc("apply_patch", UP_SESSION_FROM_AUTH))
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err, prefix
+
+
+def test_a_cd_from_outside_the_repository_is_followed(active: Repo, tmp_path: Path) -> None:
+    command = f"cd {active.path}; " + heredoc("apply_patch", patch(UPDATE_SESSION))
+    r = guard(active, "Bash", command, cwd=tmp_path)
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+
+
+@pytest.mark.parametrize("runner", ["/usr/local/bin/apply_patch", "\\apply_patch",
+                                    "'apply'_patch", "a\\pply_patch", "python3 my_patcher.py"])
+def test_any_command_carrying_a_patch_is_judged_by_it(active: Repo, runner: str) -> None:
+    r = guard(active, "Bash", heredoc(runner, patch(UPDATE_SESSION)))
+    assert r.code == 2 and "refused: forbidden" in r.err
+    r = guard(active, "shell", [runner.split()[0], patch(UPDATE_SESSION)])
+    assert r.code == 2
+
+
+def test_codex_shell_tools_workdir_and_cmd(active: Repo, tmp_path: Path) -> None:
+    call = codex("shell", active.path, ["apply_patch", UP_SESSION_FROM_AUTH])
+    call["tool_input"]["workdir"] = "app/models"
+    r = active.planscope("guard", stdin=json.dumps(call))
+    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+    call = codex("shell", tmp_path, ["apply_patch", patch("*** Update File: session.py\n@@")])
+    call["tool_input"]["workdir"] = str(active.path / "app/auth")
+    r = active.planscope("guard", stdin=json.dumps(call))
+    assert r.code == 2 and "forbidden" in r.err
+    call = codex("exec_command", active.path, None)
+    call["tool_input"] = {"cmd": heredoc("apply_patch", patch(UPDATE_SESSION))}
+    r = active.planscope("guard", stdin=json.dumps(call))
+    assert r.code == 2 and "forbidden" in r.err
+
+
+def test_names_are_judged_as_codex_reads_them(active: Repo) -> None:
+    r = guard(active, "apply_patch", patch("*** Add File:  db/migrations/0042_awards.sql\n+x"))
+    assert r.code == 2  # Codex creates ' db/migrations/...': a folder named ' db'
+    assert "apply_patch of  db/migrations/0042_awards.sql refused: outside" in r.err
+    r = guard(active, "apply_patch", patch(
+        "*** Update File: app/models/__init__.py\n*** Move to: app/models/__init__.py \n@@"))
+    assert r.code == 2 and "app/models/__init__.py  refused" in r.err
+
+
+@pytest.mark.parametrize("command", [
+    "grep -rn '*** Begin Patch' . | grep apply_patch",
+    "which apply_patch && echo '*** Begin Patch'",
+    heredoc("cat > notes.md", "how apply_patch works\n*** Begin Patch\n*** End Patch\n"),
+])
+def test_a_patch_with_no_file_in_a_shell_call_is_no_edit(active: Repo, command: str) -> None:
+    r = guard(active, "Bash", command)
+    assert (r.code, r.err) == (0, "")
+
+
+def test_the_patch_in_input_when_command_is_empty(active: Repo) -> None:
+    for empty in (None, ""):
+        call = codex("apply_patch", active.path, empty)
+        call["tool_input"]["input"] = patch(UPDATE_SESSION)
+        r = active.planscope("guard", stdin=json.dumps(call))
+        assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
