@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass
 from checker.plan import Plan, Slice
 from checker.resolve import TRAILER
 
-BEGIN = "<!-- planscope brief: begin (written by `planscope brief`; edit the plan instead) -->"
-END = "<!-- planscope brief: end -->"
+MARKER = "<!-- planscope brief"
+INERT_MARKER = "&lt;!-- planscope brief"
+BEGIN = f"{MARKER}: begin (written by `planscope brief`; edit the plan instead) -->"
+END = f"{MARKER}: end -->"
 RULES = (
     "Change only the files this brief lists (create, modify, delete, also allowed). A "
     "change anywhere else is drift: the commit hooks and the pull request check refuse it.",
@@ -81,33 +83,46 @@ def _list(title: str, items: Sequence[str]) -> list[str]:
     return [f"### {title}", "", *(f"- `{i}`" for i in items), ""] if items else []
 
 
+def _line(text: str) -> str:
+    """A title on one line, whatever the plan holds."""
+    return " ".join(text.split())
+
+
+def _quoted(text: str) -> list[str]:
+    """The plan's own prose as a quote: a heading, a list or an open code fence in it stays
+    inside the quote and cannot pass for a part of the brief."""
+    return [f"> {line}".rstrip() for line in text.splitlines()] + [""]
+
+
 def markdown(b: Brief) -> str:
-    """The brief as Markdown, between the markers ``--write`` looks for."""
-    lines = [BEGIN, f"## Brief: {b.title} (`{b.ref}`)", "",
-             f"Part of the plan **{b.plan_title}**. Slice status: {b.status}.", ""]
+    """The brief as Markdown, between the markers ``--write`` looks for (a marker written in
+    the plan itself is made inert)."""
+    lines = [f"## Brief: {_line(b.title)} (`{b.ref}`)", "",
+             f"Part of the plan **{_line(b.plan_title)}**. Slice status: {b.status}.", ""]
     if b.summary:
-        lines += ["### Why", "", b.summary, ""]
+        lines += ["### Why", "", *_quoted(b.summary)]
     if b.notes:
-        lines += ["### What to build", "", b.notes, ""]
+        lines += ["### What to build", "", *_quoted(b.notes)]
     if b.assumptions:
         lines += ["### What the plan assumes (stop and say so if one is wrong)", "",
-                  *(f"- {a}" for a in b.assumptions), ""]
+                  *(f"- {_line(a)}" for a in b.assumptions), ""]
     lines += _list("Files to create", b.create)
     lines += _list("Files to modify", b.modify)
     lines += _list("Files to delete", b.delete)
     lines += _list("Also allowed to change (incidental)", b.allow)
     if b.tests:
         lines += ["### Tests to write", "",
-                  *(f"- `{p}`" + (f": {c}" if c else "") for p, c in b.tests), ""]
+                  *(f"- `{p}`" + (f": {_line(c)}" if c else "") for p, c in b.tests), ""]
     if b.forbid:
         lines += ["### Never touch", "",
                   *(f"- `{f.pattern}` ({f.source})" for f in b.forbid), ""]
     if b.depends_on:
         lines += ["### Lands after", "",
-                  *(f"- `{i}`: {t} ({st})" for i, t, st in b.depends_on), ""]
+                  *(f"- `{i}`: {_line(t)} ({st})" for i, t, st in b.depends_on), ""]
     lines += ["### Rules", "", *(f"- {r}" for r in b.rules),
-              f"- Put this trailer on every commit: `{b.trailer}`", "", END]
-    return "\n".join(lines) + "\n"
+              f"- Put this trailer on every commit: `{b.trailer}`", ""]
+    body = "\n".join(lines).replace(MARKER, INERT_MARKER)
+    return f"{BEGIN}\n{body}\n{END}\n"
 
 
 def to_json(b: Brief) -> str:
@@ -121,16 +136,29 @@ def to_json(b: Brief) -> str:
 def replace_section(text: str, section: str) -> tuple[str, str]:
     """``text`` with its brief section (from ``BEGIN`` to ``END``) replaced by ``section``,
     or ``section`` appended when it has none; and what was done: "updated", "added" or
-    "unchanged". Everything outside the markers is kept byte for byte."""
+    "unchanged". Everything outside the markers is kept byte for byte; a file written with
+    CRLF line ends gets the section with CRLF too. ValueError when the markers are not one
+    begin and one end after it."""
+    crlf = "\r\n" in text
+    if crlf:
+        section = section.replace("\n", "\r\n")
+    begins, ends = text.count(BEGIN), text.count(END)
+    if begins > 1 or ends > 1:
+        raise ValueError(f"has {max(begins, ends)} brief sections; keep one (planscope brief "
+                         f"updates it in place)")
     start = text.find(BEGIN)
     end = text.find(END, start) if start >= 0 else -1
     if start >= 0 and end >= 0:
         stop = end + len(END)
-        if text[stop:stop + 1] == "\n":
-            stop += 1
+        for newline in ("\r\n", "\n"):
+            if text.startswith(newline, stop):
+                stop += len(newline)
+                break
         new = text[:start] + section + text[stop:]
         return new, "unchanged" if new == text else "updated"
-    if start >= 0:
-        raise ValueError(f"has the line '{BEGIN}' but no '{END}' after it")
-    glue = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    if start >= 0 or ends:
+        raise ValueError(f"has the line '{BEGIN if start >= 0 else END}' without its pair")
+    newline = "\r\n" if crlf else "\n"
+    glue = ("" if not text or text.endswith(newline * 2)
+            else newline if text.endswith(newline) else newline * 2)
     return text + glue + section, "added"

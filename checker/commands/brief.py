@@ -18,24 +18,35 @@ def build(root: Path, config: Config, ref: str) -> brief.Brief:
 
 
 def write(target: Path, name: str, section: str) -> str:
-    """Keep ``section`` in ``target`` between the brief markers; what was done."""
+    """Keep ``section`` in ``target`` between the brief markers; what was done. Links stay
+    links (a hard-linked file is rewritten in place, any other replaced whole), the mode
+    stays; a missing folder is not created and a read-only file is not replaced."""
     real = target.resolve()  # a link (CLAUDE.md -> AGENTS.md) stays a link
+    if not real.parent.is_dir():
+        raise BadInput(f"{name}: the folder {real.parent} does not exist; nothing was written")
     text = ""
     if real.exists():
         try:
             text = files.read(real, name).decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(f"{name}: not UTF-8 text; nothing was written") from None
+        if not real.stat().st_mode & 0o222:
+            raise BadInput(f"{name}: the file is read-only; nothing was written")
     try:
         new, done = brief.replace_section(text, section)
     except ValueError as exc:
         raise BadInput(f"{name}: {exc}; nothing was written") from None
-    if done != "unchanged":
-        mode = real.stat().st_mode & 0o7777 if real.exists() else 0o644
-        try:
-            state.atomic_write(real, new, mode=mode)
-        except OSError as exc:
-            raise BadInput(f"{name}: cannot write: {exc.strerror or exc}") from None
+    if done == "unchanged":
+        return done
+    try:
+        if real.exists() and real.stat().st_nlink > 1:  # a hard link: every name sees it
+            with open(real, "w", encoding="utf-8", newline="") as fh:
+                fh.write(new)
+        else:  # whole or not at all, with the mode it had
+            mode = real.stat().st_mode & 0o7777 if real.exists() else 0o644
+            state.atomic_write(real, new.encode("utf-8"), mode=mode)
+    except OSError as exc:
+        raise BadInput(f"{name}: cannot write: {exc.strerror or exc}") from None
     return done
 
 
