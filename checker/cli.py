@@ -4,6 +4,7 @@ and ``emit`` prints the ``Outcome`` it returns; every error goes through ``Plans
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
@@ -17,12 +18,24 @@ from checker.config import Config
 from checker.errors import BAD_INPUT, Outcome, PlanscopeError, error_text
 
 
+def _echo(text: str, err: bool) -> None:
+    """Print, unless the reader is gone (``| head``, a closed pipe, a full disk): the exit
+    code still says what happened."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(text, nl=False, err=err)
+        stream.flush()
+    except OSError:  # BrokenPipeError, ENOSPC: nothing more can be said there
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
 def emit(outcome: Outcome) -> NoReturn:
     """The one place output is printed: stdout, stderr, then exit with the code."""
     if outcome.stdout:
-        click.echo(outcome.stdout, nl=False)
+        _echo(outcome.stdout, err=False)
     if outcome.stderr:
-        click.echo(outcome.stderr, nl=False, err=True)
+        _echo(outcome.stderr, err=True)
     sys.exit(outcome.code)
 
 
@@ -199,7 +212,7 @@ def brief(root: Path, cfg: Config, ref: str, fmt: str, write_to: str | None) -> 
               default="forbidden", show_default=True,
               help="End the executor when it changes a forbidden path, any path outside the "
                    "slice, or never.")
-@click.option("--quiet-after", type=click.FloatRange(min=0, min_open=True), default=30.0,
+@click.option("--quiet-after", type=click.FloatRange(min=1), default=30.0,
               show_default=True, metavar="SECONDS",
               help="Say what the executor is doing after this long without output.")
 @click.option("--no-verify", is_flag=True,

@@ -92,27 +92,43 @@ def _forbid_groups(checker: Checker, claim: Claim | None) -> list[list[Rule]]:
     return [g for g in groups if g]
 
 
+class Explainer:
+    """The rules that decide a path's class, read once: every later ``explain`` answers from
+    the rules as they were when this was made (``planscope run`` judges an executor by the
+    plan it started with, not by one it edited)."""
+
+    def __init__(self, checker: Checker) -> None:
+        cfg = checker.config
+        self.claim = checker.claim(Unit("explain", None, (), cached=True))
+        self.forbids = _forbid_groups(checker, self.claim)
+        self.fold = checker.fold
+        self.require_plan = cfg.require_plan
+        if self.claim is not None and self.claim.plan is not None:
+            self.allowed = [*_config_rules(cfg, ("always_allow",), cfg.always_allow),
+                            *(r for s in self.claim.slices
+                              for r in _slice_rules(self.claim.plan, s))]
+        else:
+            self.allowed = [*_config_rules(cfg, ("exempt", "paths"), cfg.exempt_paths),
+                            Rule(f"/{cfg.plans_dir}/**", _plans_dir_where(cfg),
+                                 "plans_dir: plan files")]
+
+    def explain(self, paths: Sequence[str]) -> Explanation:
+        claimed = self.claim is not None and self.claim.plan is not None
+        found = []
+        for path in paths:
+            forbidden = next((r for g in self.forbids if (r := _decide(path, g, self.fold))),
+                             None)
+            rule = forbidden or _decide(path, self.allowed, self.fold)
+            if forbidden is not None:
+                verdict = FORBIDDEN
+            elif claimed:
+                verdict = DRIFT if rule is None else IN_SCOPE
+            else:
+                verdict = UNCLAIMED if rule is None else EXEMPT
+            found.append(Explained(path, verdict, rule))
+        return Explanation(self.claim, tuple(found), self.require_plan)
+
+
 def explain(root: Path, cfg: Config, paths: Sequence[str], opts: Options) -> Explanation:
     """Each path judged as a staged change to it would be, claimed as ``check`` claims."""
-    checker = Checker(root, cfg, opts)
-    claim = checker.claim(Unit("explain", None, (), cached=True))
-    forbids = _forbid_groups(checker, claim)
-    fold = checker.fold
-    if claim is not None and claim.plan is not None:
-        allowed = [*_config_rules(cfg, ("always_allow",), cfg.always_allow),
-                   *(r for s in claim.slices for r in _slice_rules(claim.plan, s))]
-    else:
-        allowed = [*_config_rules(cfg, ("exempt", "paths"), cfg.exempt_paths),
-                   Rule(f"/{cfg.plans_dir}/**", _plans_dir_where(cfg), "plans_dir: plan files")]
-    found = []
-    for path in paths:
-        forbidden = next((r for g in forbids if (r := _decide(path, g, fold))), None)
-        rule = forbidden or _decide(path, allowed, fold)
-        if forbidden is not None:
-            verdict = FORBIDDEN
-        elif claim is not None and claim.plan is not None:
-            verdict = DRIFT if rule is None else IN_SCOPE
-        else:
-            verdict = UNCLAIMED if rule is None else EXEMPT
-        found.append(Explained(path, verdict, rule))
-    return Explanation(claim, tuple(found), cfg.require_plan)
+    return Explainer(Checker(root, cfg, opts)).explain(paths)

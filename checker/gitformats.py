@@ -82,6 +82,17 @@ def parse_status(out: bytes) -> list[str]:
     return paths
 
 
+def parse_hidden(out: bytes) -> set[str]:
+    """From ``git ls-files -v -z``: the paths git was told not to look at in the work tree
+    (assume-unchanged: a lowercase tag; skip-worktree: ``S``)."""
+    found = set()
+    for entry in out.decode(_FS_ENCODING, "surrogateescape").split("\0"):
+        tag, _, path = entry.partition(" ")
+        if path and (tag.islower() or tag == "S"):
+            found.add(path)
+    return found
+
+
 def parse_numstat(out: bytes) -> int | None:
     """Added plus deleted lines of ``git diff --numstat -z`` output (``None`` when a binary
     file is among the changes). A record is ``ADDED TAB DELETED TAB PATH NUL``; for a rename

@@ -23,6 +23,7 @@ from checker.gitformats import (
     abbrev,
     auto_comment_prefix,
     clean_message,
+    parse_hidden,
     parse_log,
     parse_name_status,
     parse_numstat,
@@ -142,6 +143,12 @@ def status_paths(root: Path) -> list[str]:
     not ignored (one ``git status``)."""
     return parse_status(run(root, "status", "--porcelain=v2", "-z", "--untracked-files=all",
                             "--ignore-submodules=none"))
+
+
+def hidden_paths(root: Path) -> set[str]:
+    """Tracked paths whose work-tree changes git does not see (``update-index
+    --assume-unchanged`` or ``--skip-worktree``)."""
+    return parse_hidden(run(root, "ls-files", "-v", "-z", "--full-name"))
 
 
 def worktree_changes(root: Path, base: str) -> list[Change]:

@@ -76,6 +76,7 @@ class UnitResult:
 @dataclass(frozen=True)
 class Options:
     plan_ref: str | None = None  # --plan
+    plan_source: str = "--plan"  # what the claim of plan_ref is said to come from
     verify: bool = True  # False with --no-verify
     message: str | None = None  # a commit message, for the staged diff (commit-msg hook)
     no_cache: bool = False  # --no-cache: ask the verification pass even on a cached verdict
@@ -158,7 +159,7 @@ class Checker:
 
     def claim(self, unit: Unit) -> Claim | None:
         if self.opts.plan_ref is not None:
-            return resolve.from_ref(self.opts.plan_ref, self.plans, "--plan")
+            return resolve.from_ref(self.opts.plan_ref, self.plans, self.opts.plan_source)
         found = resolve.from_trailers(unit.trailers, self.plans, unit.trailer_source)
         if found is None and self.opts.fallback_ref is not None:
             found = resolve.from_ref(self.opts.fallback_ref, self.plans, self.opts.fallback_source)

@@ -22,6 +22,7 @@ import selectors
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import time
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,61 @@ from typing import Any
 
 READ_SIZE = 65536
 STOP_GRACE_S = 1.0  # between SIGTERM and SIGKILL when stopping the child
+PR_SET_CHILD_SUBREAPER = 36  # prctl(2), Linux 3.4 and later
+
+
+def become_subreaper() -> bool:
+    """On Linux, make this process adopt its orphaned descendants (an executor's child that
+    left its process group with setsid, then lost its parent), so none escapes ``leftovers``.
+    False where that cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _table() -> dict[int, tuple[str, int, int, str]]:
+    """pid -> (state, parent pid, process group, name) of every visible process (Linux)."""
+    found = {}
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        head, _, tail = text.rpartition(")")
+        fields = tail.split()
+        try:
+            found[int(name)] = (fields[0], int(fields[1]), int(fields[2]),
+                                head.partition("(")[2])
+        except (IndexError, ValueError):
+            continue
+    return found
+
+
+def leftovers(group: int) -> list[tuple[int, str]]:
+    """(pid, name) of what still runs of an executor: its process group, and every
+    descendant of this process (adopted ones included), zombies left out."""
+    table = _table()
+    me = os.getpid()
+    children: dict[int, list[int]] = {}
+    for pid, (_, ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    mine, todo = set(), list(children.get(me, []))
+    while todo:
+        pid = todo.pop()
+        if pid not in mine:
+            mine.add(pid)
+            todo += children.get(pid, [])
+    return sorted((pid, name) for pid, (state, _, pgrp, name) in table.items()
+                  if pid != me and state not in ("Z", "X") and (pgrp == group or pid in mine))
 
 
 def _is_terminal(fd: int) -> bool:
@@ -188,6 +244,23 @@ class Child:
         self.signal_group(signal.SIGKILL)
         self.proc.wait()
 
+    def end_leftovers(self) -> list[tuple[int, str]]:
+        """End what the executor left running when it ended (background jobs, daemons it
+        started): SIGTERM, then SIGKILL after a grace; (pid, name) of what was found."""
+        found = leftovers(self.proc.pid)
+        pids = {pid for pid, _ in found}
+        for sig, grace in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 0.0)):
+            for pid, _ in leftovers(self.proc.pid):
+                pids.add(pid)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, sig)
+            deadline = time.monotonic() + grace
+            while leftovers(self.proc.pid) and time.monotonic() < deadline:
+                _reap(pids)
+                time.sleep(0.05)
+        _reap(pids)
+        return found
+
     def drain(self, within_s: float = 0.5) -> None:
         """What the child wrote before it ended (a grandchild holding the output open does not
         keep us waiting past ``within_s``)."""
@@ -214,6 +287,14 @@ class Child:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _reap(pids: set[int]) -> None:
+    """Collect those of ``pids`` that ended and were adopted by this process (it is their
+    subreaper); others are not ours to wait for."""
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def _take_terminal() -> None:

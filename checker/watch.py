@@ -38,9 +38,15 @@ class Watch:
         self.start = head.sha if head is not None else gitio.empty_tree(root)
         self._head = self.start
         self._before = {p: signature(root / p) for p in gitio.status_paths(root)}
+        self._hidden = gitio.hidden_paths(root)
         self.seen: list[str] = []  # every path changed during the run, in the order seen
         self._seen: set[str] = set()
         self.last_poll_s = 0.0  # how long the last poll took: callers space polls by it
+
+    def newly_hidden(self) -> list[str]:
+        """Paths git was told during the run not to look at (assume-unchanged,
+        skip-worktree): what they hold cannot be seen, so they count as changed."""
+        return sorted(gitio.hidden_paths(self.root) - self._hidden)
 
     def poll(self) -> list[str]:
         """The paths seen changed for the first time since the last poll."""

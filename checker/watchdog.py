@@ -35,7 +35,7 @@ from pathlib import Path
 
 PROC = Path("/proc")
 NO_PROC = "no /proc"
-RANK = ("running", "input", "stopped", "network", "disk", "sleeping")  # most telling first
+RANK = ("running", "input", "stdin", "stopped", "network", "disk", "sleeping")  # most telling first
 BUSY_SHARE = 0.05  # share of one CPU between the two samples that counts as "using CPU"
 CONNECTED = ("02", "01")  # TCP states SYN_SENT, ESTABLISHED; a connecting socket tells more
 
@@ -59,7 +59,8 @@ _WCHANS = ((_TTY_WCHANS, ("input",)), (_NET_WCHANS, ("network",)), (_ANY_WCHANS,
 
 @dataclass(frozen=True)
 class Activity:
-    # "input" | "network" | "running" | "sleeping" | "stopped" | "disk" | "exited" | "unknown"
+    # "input" | "stdin" | "network" | "running" | "sleeping" | "stopped" | "disk" | "exited"
+    # | "unknown"
     kind: str
     detail: str = ""  # the tty, the remote address, or "name, pid N" of the busy process
 
@@ -209,7 +210,10 @@ def _thread(tdir: Path, fds: dict[int, str], pdir: Path) -> Activity | None:
     if call is not None and call[0] >= 0 and _ARCH in _READS:
         number, arg = call
         if number in _READS[_ARCH]:
-            return _waiting_on([fds.get(arg, "")], _BOTH, pdir)
+            target = fds.get(arg, "")
+            if arg == 0 and target.startswith("pipe:"):
+                return Activity("stdin", "a pipe")
+            return _waiting_on([target], _BOTH, pdir)
         if number in _EPOLLS[_ARCH]:
             watched = parse_epoll_fds(_read(tdir / "fdinfo" / str(arg)))
             return _waiting_on((fds.get(fd, "") for fd in watched), _BOTH, pdir)
@@ -271,6 +275,7 @@ def observe(pid: int, *, proc: Path = PROC, sample_s: float = 0.2) -> Activity:
 
 _SAYS = {
     "input": "waiting for input on the terminal: it may be asking you something",
+    "stdin": "waiting for input on its stdin ({detail}): it reads what is piped to it",
     "network": "waiting on a network reply from {detail}",
     "running": "using CPU (running: {detail})",
     "sleeping": "sleeping",

@@ -18,6 +18,7 @@ failed, else the check's (1 when it was stopped).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shlex
 import signal
@@ -28,10 +29,11 @@ from pathlib import Path
 from types import FrameType
 
 from checker import brief as brief_mod
-from checker import errors, explain, gitio, pipeline, state, watchdog
+from checker import errors, explain, gitio, pipeline, relay, state, watchdog
 from checker.commands import brief as brief_command
 from checker.config import Config
 from checker.errors import BadInput, Outcome
+from checker.gitformats import Change
 from checker.relay import Child, exit_status, say
 from checker.render import text
 from checker.watch import Watch
@@ -40,6 +42,7 @@ STOP_ON = ("forbidden", "drift", "never")
 ENV_BRIEF = "PLANSCOPE_BRIEF"
 TICK_S = 0.1  # how long one relay step waits for output
 MIN_POLL_S = 0.5  # the work tree is polled at most this often, less when git is slow
+MIN_QUIET_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,10 @@ def _blocks(verdict: str, stop_on: str) -> bool:
         stop_on == "forbidden" and verdict == explain.FORBIDDEN)
 
 
-def _judge_new(root: Path, cfg: Config, ref: str, paths: Sequence[str]) -> list[explain.Explained]:
+def _judge_new(rules: explain.Explainer, paths: Sequence[str]) -> list[explain.Explained]:
     if not paths:
         return []
-    found = explain.explain(root, cfg, paths, pipeline.Options(plan_ref=ref))
+    found = rules.explain(paths)
     return [e for e in found.paths if e.verdict in (explain.DRIFT, explain.FORBIDDEN)]
 
 
@@ -103,8 +106,7 @@ def _signals(child: Child) -> Iterator[None]:
             signal.signal(signum, previous)
 
 
-def _watch_loop(child: Child, watch: Watch, root: Path, cfg: Config, opts: RunOptions,
-                ref: str) -> Seen:
+def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunOptions) -> Seen:
     seen = Seen()
     quiet = watchdog.Quiet(opts.quiet_after)
     next_poll = time.monotonic() + MIN_POLL_S
@@ -112,7 +114,7 @@ def _watch_loop(child: Child, watch: Watch, root: Path, cfg: Config, opts: RunOp
         if child.pump(TICK_S):
             quiet.saw_output()
         if time.monotonic() >= next_poll:
-            for e in _judge_new(root, cfg, ref, watch.poll()):
+            for e in _judge_new(rules, watch.poll()):
                 child.say(_message(e))
                 if seen.stopped_for is None and _blocks(e.verdict, opts.stop_on):
                     seen.stopped_for = e.path
@@ -129,15 +131,25 @@ def _watch_loop(child: Child, watch: Watch, root: Path, cfg: Config, opts: RunOp
     return seen
 
 
-def _final_check(root: Path, cfg: Config, ref: str, watch: Watch,
-                 opts: RunOptions) -> pipeline.UnitResult:
+def _final_check(checker: pipeline.Checker, watch: Watch) -> pipeline.UnitResult:
+    """The paths changed during the run (and those git was told to stop looking at), checked
+    against the slice by the rules read when the run started."""
     touched = set(watch.seen)
-    changes = [c for c in gitio.worktree_changes(root, watch.start)
+    changes = [c for c in gitio.worktree_changes(checker.root, watch.start)
                if any(p in touched for p in c.paths)]
+    known = {p for c in changes for p in c.paths}
+    changes += [Change("M", p) for p in watch.newly_hidden() if p not in known]
     unit = pipeline.Unit("the run's changes", None, tuple(changes), diff_revs=(watch.start,))
-    claim = pipeline.Options(verify=opts.verify, fallback_ref=ref, fallback_source="planscope run")
-    checker = pipeline.Checker(root, cfg, claim)
     return checker.check(unit)
+
+
+def _rules_changed(root: Path, cfg: Config, checker: pipeline.Checker,
+                   watch: Watch) -> list[str]:
+    """Notes for the rule files the executor changed: the run is judged without them."""
+    claim = checker.claim(pipeline.Unit("run", None, ()))
+    rules = {cfg.source, claim.plan.path if claim is not None and claim.plan else None}
+    return [f"planscope: {p} changed during the run: the run is judged by it as it was when "
+            f"the run started" for p in watch.seen if p in rules]
 
 
 def _brief_file(root: Path, cfg: Config, ref: str) -> tuple[str, Path]:
@@ -149,34 +161,57 @@ def _brief_file(root: Path, cfg: Config, ref: str) -> tuple[str, Path]:
     return b.ref, path
 
 
-def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Outcome:
+def _check_options(opts: RunOptions) -> None:
     if not opts.argv:
         raise BadInput("planscope run needs the command to run after '--'",
                        hint="planscope run plans/x.yaml#slice -- codex exec 'build the slice'")
     if opts.stop_on not in STOP_ON:
         raise BadInput(f"--stop-on must be one of {', '.join(STOP_ON)}")
-    if opts.quiet_after <= 0:
-        raise BadInput("--quiet-after must be a positive number of seconds")
+    if not (math.isfinite(opts.quiet_after) and opts.quiet_after >= MIN_QUIET_S):
+        raise BadInput(f"--quiet-after must be a number of seconds, at least {MIN_QUIET_S:g}")
+
+
+def _say_leftovers(left: Sequence[tuple[int, str]], adopts: bool) -> None:
+    if left:
+        names = ", ".join(f"{name} (pid {pid})" for pid, name in left[:5])
+        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+        say(2, f"planscope: ended {len(left)} process(es) the executor left running: "
+               f"{names}{more}")
+    elif not adopts:
+        say(2, "planscope: note: on this system a process the executor started outside its "
+               "process group cannot be followed")
+
+
+def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Outcome:
+    _check_options(opts)
     ref, brief_path = _brief_file(root, cfg, opts.ref)
+    checker = pipeline.Checker(root, cfg, pipeline.Options(
+        plan_ref=ref, plan_source="planscope run", verify=opts.verify))
+    rules = explain.Explainer(checker)  # the plan and config as they are now, kept
+    checker.scope(rules.claim)
     watch = Watch(root)
     child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path)}
-    say(2, f"planscope: running {shlex.join(opts.argv)} with {ref} active "
-           f"(brief: {brief_path}); stop on {opts.stop_on}")
+    adopts = relay.become_subreaper()
     try:
         child = Child(opts.argv, env=child_env, cwd=Path(os.getcwd()))
     except OSError as exc:
         raise BadInput(f"cannot run {opts.argv[0]}: {exc.strerror or exc}") from None
+    say(2, f"planscope: running {shlex.join(opts.argv)} with {ref} active "
+           f"(brief: {brief_path}); stop on {opts.stop_on}")
     with child, _signals(child):
-        seen = _watch_loop(child, watch, root, cfg, opts, ref)
+        seen = _watch_loop(child, watch, rules, opts)
         child.drain()
         code = child.poll()
         if child.mid_line:  # what follows starts on a line of its own
             child.say("")
+        left = child.end_leftovers()
     assert code is not None
-    for e in _judge_new(root, cfg, ref, watch.poll()):  # changed in its last moments
+    _say_leftovers(left, adopts)
+    for e in _judge_new(rules, watch.poll()):  # changed in its last moments
         say(2, _message(e))
-    result = _final_check(root, cfg, ref, watch, opts)
+    result = _final_check(checker, watch)
     out, err = text.to_text([result])
+    err = "".join(f"{n}\n" for n in _rules_changed(root, cfg, checker, watch)) + err
     status = exit_status(code)
     if seen.stopped_for is not None:
         verdict = max(result.exit_code, errors.DRIFT)

@@ -238,3 +238,79 @@ def test_watchdog_waiting_for_input_through_the_terminal(awards: Repo) -> None:
     assert "proceed? " in r.out
     assert f"planscope: {said}" in r.out
     assert "got yes" in r.out  # the key presses went through to the executor
+
+
+# -- what an adversarial executor tried ----------------------------------------------------
+
+
+@linux
+def test_what_the_executor_leaves_running_is_ended(awards: Repo) -> None:
+    """A background job that outlives the executor, and one that left the process group
+    with setsid: both ended when the executor ends, before they can change anything."""
+    late = awards.path / "app/auth/session.py"
+    exe = script(awards, f"""
+( sleep 3; echo "# late" >> {late} ) &
+setsid sh -c 'while true; do sleep 1; echo "# loop" >> {late}; done' &
+exit 0
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 0, r.err
+    assert "planscope: ended " in r.err and "process(es) the executor left running" in r.err
+    before = late.read_text()
+    time.sleep(4)
+    assert late.read_text() == before == "# auth\n"
+
+
+def test_the_run_is_judged_by_the_plan_it_started_with(awards: Repo) -> None:
+    exe = script(awards, """
+sed -i 's|forbid: \\[app/auth/\\*\\*, "\\*\\*/\\*.pem"\\]|forbid: []|' plans/awards.yaml
+sed -i 's|allow: \\[tests|allow: [app/views/**, tests|' plans/awards.yaml
+grep -q 'forbid: \\[\\]' plans/awards.yaml
+sleep 1
+mkdir -p app/views && echo x > app/views/new.py
+echo "# tidied" >> app/auth/session.py
+sleep 120
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 1
+    assert "app/auth/session.py changed: forbidden by 'app/auth/**'" in r.err
+    assert ("planscope: plans/awards.yaml changed during the run: the run is judged by it as "
+            "it was when the run started") in r.err
+    assert "drift      app/views/new.py (A)" in r.out
+    assert "drift      plans/awards.yaml (M)" in r.out
+
+
+def test_an_edit_hidden_from_git_status_is_judged(awards: Repo) -> None:
+    exe = script(awards, """
+git update-index --assume-unchanged app/auth/session.py
+echo "# hidden" >> app/auth/session.py
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 1, r.out + r.err
+    assert "forbidden  app/auth/session.py (M)" in r.out
+
+
+def test_a_closed_pipe_keeps_the_exit_code(awards: Repo) -> None:
+    exe = script(awards, "seq 1 200000\nexit 3\n")
+    proc = subprocess.run(f"{sys.executable} -m checker run {TABLES} -- {exe} < /dev/null "
+                          f"| head -c 100 > /dev/null; echo ${{PIPESTATUS[0]}}",
+                          shell=True, executable="/bin/bash", cwd=awards.path,
+                          capture_output=True, text=True, timeout=PATIENCE_S * 2)
+    assert proc.stdout.strip() == "3", proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0.001", "-1"])
+def test_quiet_after_must_be_a_sensible_number(awards: Repo, value: str) -> None:
+    r = run(awards, TABLES, "--quiet-after", value, "--", "true")
+    assert r.code == 2 and "--quiet-after" in r.err
+    assert "running" not in r.err  # refused before anything runs
+
+
+@linux
+def test_watchdog_waiting_on_a_stdin_pipe(awards: Repo) -> None:
+    proc = subprocess.run(f"(sleep 4) | {sys.executable} -m checker run {TABLES} "
+                          f"--quiet-after 1 -- sh -c 'read x'", shell=True, cwd=awards.path,
+                          capture_output=True, text=True, timeout=PATIENCE_S * 2)
+    assert ("planscope: no output for 1 s; waiting for input on its stdin (a pipe): it reads "
+            "what is piped to it") in proc.stderr, proc.stderr
