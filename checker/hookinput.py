@@ -38,14 +38,18 @@ FILE_TOOLS: dict[str, str] = {
 }
 PATCH_TOOLS = frozenset({"apply_patch"})
 SHELL_TOOLS = frozenset({"Bash", "shell", "local_shell", "shell_command", "exec_command",
-                         "container.exec"})
+                         "write_stdin", "container.exec"})
 PATCH_MARKERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
 BEGIN_PATCH = "*** Begin Patch"
 # The one shape whose folder is certain: a single leading ``cd DIR && apply_patch``.
 _CD_THEN_PATCH = re.compile(r"\A\s*cd\s+([^\s;&|()`<>]+)\s*&&\s*apply_patch\s", re.DOTALL)
-# Any other change of folder before the patch: cd, pushd (options skipped), quoted or not.
-_CD_ANY = re.compile(r"(?:^|[\s;&|(){}`\"'])(?:cd|pushd)\s+(?:(?:--|-[LPe@]+)\s+)*"
-                     r"(\"[^\"]*\"|'[^']*'|[^\s;&|()`<>]+)")
+_HEADER = re.compile(r"\*\*\*\s*(?:Add File|Update File|Delete File|Move to)\s*:")
+# Anything that may change the folder a command runs in, or hide which it is (read with
+# quotes and backslashes taken out, so c''d and \cd are cd too).
+_MOVES = re.compile(r"(?<![\w.-])(?:cd|pushd|popd|chdir|CDPATH)(?![\w-])|--chdir|"
+                    r"(?<![\w-])env(?![\w-])[^\n;&|]*\s-\w*C|\$|`|os\.chdir|process\.chdir")
+_SCRIPT_FLAGS = ("-c", "-lc", "-ic", "-ec", "-xc", "-Command", "/c")
+MAX_NAMES = 1000  # more files in one call than the guard judges: refused
 
 
 class HookInputError(ValueError):
@@ -57,7 +61,7 @@ class HookCall:
     tool: str
     names: tuple[str, ...]  # the files the tool edits, from cwd; () for calls not read
     cwd: Path
-    unread_patch: bool = False  # an apply_patch whose file names could not be found
+    refusal: str = ""  # why the call is refused unread (a patch the guard cannot follow)
 
 
 def _header_names(line: str, head: str) -> list[str]:
@@ -109,37 +113,58 @@ def _unquote(word: str) -> str:
     return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
 
 
-def _folders(prefix: str) -> list[str]:
-    """The folders (relative to where the command starts) a patch applied after ``prefix``
-    may be read from: the one ``cd DIR && apply_patch`` names; else each ``cd``/``pushd``
-    argument taken one after another, each alone, and where the command starts."""
-    simple = _CD_THEN_PATCH.match(prefix + " ")
-    if simple is not None and len(_CD_ANY.findall(prefix)) == 1:
-        return [os.path.expanduser(_unquote(simple.group(1)))]
-    chains, singles, chain = [], [], ""
-    for word in _CD_ANY.findall(prefix):
-        folder = os.path.expanduser(_unquote(word))
-        if folder in ("-", ""):
-            continue
-        chain = os.path.join(chain, folder)
-        chains.append(chain)
-        singles.append(folder)
-    # the likeliest first (every cd taken in turn), so a refusal names what is really edited
-    return list(dict.fromkeys([*reversed(chains), *singles, ""]))
+def _script(command: object) -> str | None:
+    """The shell text of a call: the script of ``[shell, -c, SCRIPT]``, else every word."""
+    if isinstance(command, list) and len(command) >= 3 and command[-2] in _SCRIPT_FLAGS \
+            and all(isinstance(w, str) for w in command):
+        return str(command[-1])
+    return _command_text(command)
 
 
-def _shell_names(text: str) -> list[str]:
-    """The files a shell command's patch names, from where the command starts; [] when it
-    carries no patch. Whatever runs it (``apply_patch``, a path to it, a quoted name, a
-    script), a command that holds a patch with file headers is judged by them."""
-    lines = text.splitlines()
-    begin = next((i for i, line in enumerate(lines) if line.strip().endswith(BEGIN_PATCH)), None)
-    if begin is None:
-        return []
-    names = patch_names("\n".join(lines[begin:]))
-    prefix = "\n".join([*lines[:begin], lines[begin].rsplit(BEGIN_PATCH, 1)[0]])
-    return list(dict.fromkeys(os.path.join(folder, name) for folder in _folders(prefix)
-                              for name in names))
+def _outside_patches(text: str) -> str:
+    """The command without the text of its patches (from a ``*** Begin Patch`` line to its
+    ``*** End Patch``): what is left says how the patch is run, and where."""
+    kept, inside = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN_PATCH:
+            inside = True
+        elif inside and stripped == "*** End Patch":
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _shell(command: object) -> tuple[list[str], str]:
+    """(the files a shell call's patch names, from where the call runs; why the call is
+    refused unread, or ""). A call with no patch header names nothing. Whatever runs the
+    patch, its names are judged; the folder must be certain: none changed, or one leading
+    ``cd DIR &&``. Anything else that may move (cd after cd, pushd, env -C, a variable, a
+    command substitution) is refused when a name is relative: a guess could let a forbidden
+    file through."""
+    script = _script(command)
+    if script is None or not _HEADER.search(script):
+        return [], ""
+    for line in script.splitlines():
+        found = _HEADER.search(line)
+        if found and line[:1] not in ("+", "-") and line[:found.start()].strip():
+            return [], ("it carries a patch the guard cannot read (a file header inside a "
+                        "line: a quoted or generated patch); apply it with the apply_patch tool")
+    names = patch_names(script)
+    if not names:
+        return [], ""
+    rest = _outside_patches(script)
+    moves = _MOVES.findall(re.sub(r"[\"'\\]", "", rest))
+    leading = _CD_THEN_PATCH.match(rest + " ")
+    if leading is not None and len(moves) == 1:
+        folder = os.path.normpath(os.path.expanduser(_unquote(leading.group(1))))
+        return [os.path.join(folder, n) for n in names], ""
+    if moves and not all(os.path.isabs(n) for n in names):
+        return [], ("it applies a patch after changing folder in a way the guard cannot "
+                    f"follow ({', '.join(dict.fromkeys(moves))}); use the apply_patch tool, "
+                    "one leading 'cd DIR &&', or absolute paths")
+    return names, ""
 
 
 def _load(raw: bytes) -> dict[str, object]:
@@ -173,27 +198,37 @@ def _call(tool: str, tool_input: dict[str, object], cwd: Path) -> HookCall:
     if tool in PATCH_TOOLS:
         text = _first_text(tool_input, "command", "input", "patch")
         names = patch_names(text) if text is not None else []
-        return HookCall(tool, _usable(tool, names), cwd, unread_patch=not names)
+        why = "" if names else ("the guard could not read which files this patch edits (no "
+                                "'*** Add/Update/Delete File:' line)")
+        return _made(tool, names, cwd, why)
     if tool in SHELL_TOOLS:
-        text = _first_text(tool_input, "command", "cmd")
-        names = _shell_names(text) if text is not None else []
+        key = next((k for k in ("command", "cmd", "chars") if tool_input.get(k)), "command")
+        names, why = _shell(tool_input.get(key))
         workdir = tool_input.get("workdir")
         if isinstance(workdir, str) and workdir:  # Codex's shell tools run the command there
             names = [os.path.join(workdir, n) for n in names]
-        return HookCall(tool, _usable(tool, names), cwd)
+        return _made(tool, names, cwd, why)
     field = FILE_TOOLS.get(tool)
     if field is None:
         return HookCall(tool, (), cwd)
     path = tool_input.get(field)
-    if not isinstance(path, str) or not path:
+    if not isinstance(path, str) or not path or "\0" in path:
         raise HookInputError(f"{tool} hook input has no usable tool_input.{field}")
-    return HookCall(tool, _usable(tool, [path]), cwd)
+    return HookCall(tool, (path,), cwd)
 
 
-def _usable(tool: str, names: list[str]) -> tuple[str, ...]:
+def _why_not(names: list[str]) -> str:
+    """Why names cannot be judged one by one (the call is then refused), or ""."""
+    if len(names) > MAX_NAMES:
+        return f"it names {len(names)} files, more than the {MAX_NAMES} the guard judges at once"
     if any("\0" in n for n in names):
-        raise HookInputError(f"{tool} hook input names a path with a NUL byte")
-    return tuple(names)
+        return "it names a path with a NUL byte"
+    return ""
+
+
+def _made(tool: str, names: list[str], cwd: Path, refusal: str = "") -> HookCall:
+    refusal = refusal or _why_not(names)
+    return HookCall(tool, () if refusal else tuple(names), cwd, refusal=refusal)
 
 
 def repo_paths(root: Path, cwd: Path, name: str) -> tuple[str, ...]:

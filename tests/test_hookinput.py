@@ -63,8 +63,8 @@ def test_added_and_removed_lines_are_never_headers() -> None:
     assert patch_names(text) == ["a.py", "ctx.py"]
 
 
-def test_a_patch_name_with_a_nul_byte_is_not_a_call(tmp_path: Path) -> None:
+def test_a_patch_name_with_a_nul_byte_is_refused(tmp_path: Path) -> None:
     raw = json.dumps({"tool_name": "apply_patch",
                       "tool_input": {"command": "*** Add File: a\u0000b\n+x"}})
-    with pytest.raises(HookInputError):
-        parse_input(raw.encode(), tmp_path)
+    call = parse_input(raw.encode(), tmp_path)
+    assert call.names == () and "NUL" in call.refusal

@@ -40,9 +40,9 @@ Policies, in one place:
 - **Other tools.** A shell call is read only when it carries a Codex patch with file
   headers (whatever runs it); every other command and tool is allowed without reading its
   input: which files a shell command writes cannot be known from its text. The commit-time
-  hooks, ``planscope run`` and the pull request check catch those changes. An
-  ``apply_patch`` call whose files cannot be read is refused (Codex could not apply it
-  either).
+  hooks, ``planscope run`` and the pull request check catch those changes. A patch the guard
+  cannot follow (files it cannot read, a folder it cannot be sure of, too many names, a name
+  the system cannot look up) is refused with the reason, never let through.
 - **Errors.** Unreadable hook input, an invalid config or plan: exit 1 with a message, which
   Claude Code shows to the user as a non-blocking error (the edit goes ahead). With
   ``guard.require_active``, an active slice that cannot be loaded refuses the edit instead.
@@ -205,9 +205,8 @@ def _refuses(outcome: Outcome) -> bool:
 def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
     """Each file of the call judged by every work tree it answers to
     (``checker.enclosing``): refused when one refuses one of them; otherwise what was said."""
-    if call.unread_patch:
-        return _deny(f"planscope: {call.tool} refused: the guard could not read which files "
-                     f"this patch edits (no '*** Add/Update/Delete File:' line)", deny_with)
+    if call.refusal:
+        return _deny(f"planscope: {call.tool} refused: {call.refusal}", deny_with)
     said: list[Outcome] = []
     for name in call.names:  # () for Bash and the rest: not parsed (see the module notes)
         outcome = _evaluate_name(call, name, env, deny_with)
@@ -219,6 +218,15 @@ def evaluate(call: HookCall, env: Mapping[str, str], deny_with: str) -> Outcome:
 
 
 def _evaluate_name(call: HookCall, name: str, env: Mapping[str, str],
+                   deny_with: str) -> Outcome:
+    try:
+        return _evaluate_path(call, name, env, deny_with)
+    except OSError as exc:  # a name the system cannot even look up cannot be let through
+        return _deny(f"planscope: {call.tool} of {name[:200]} refused: the guard cannot judge "
+                     f"it ({exc.strerror or exc})", deny_with)
+
+
+def _evaluate_path(call: HookCall, name: str, env: Mapping[str, str],
                    deny_with: str) -> Outcome:
     trees = enclosing.work_trees(call.cwd, name, env.get("CLAUDE_PROJECT_DIR"))
     if not trees:

@@ -128,7 +128,6 @@ def test_a_shell_call_that_runs_apply_patch(active: Repo, command: Any) -> None:
     "grep -rn apply_patch docs/",  # names the tool, carries no patch
     "cat app/auth/session.py",
     ["git", "status"],
-    "printf '*** Update File: app/auth/session.py\\n'",  # a patch's line, no apply_patch
 ])
 def test_other_shell_calls_are_not_read(active: Repo, command: Any) -> None:
     r = guard(active, "Bash", command)
@@ -199,21 +198,67 @@ UP_SESSION_FROM_AUTH = patch("*** Update File: ../auth/session.py\n@@\n-a\n+b")
     "(cd app/models && ",
     "pushd app/models && ",
     "cd -- app/models && ",
-    "cd app/models >/dev/null && ",
     "git -C app status && cd app/models && ",
     "cd app/models\n",
+    "env -C app/models ",
+    "D=app/models; cd $D && ",
+    "cd $(echo app/models) && ",
+    "\\cd app/models && ",
+    "c''d app/models && ",
 ])
-def test_any_change_of_folder_before_the_patch_is_followed(active: Repo, prefix: str) -> None:
-    """Relative names are judged from every folder the command may be in when it applies
-    the patch: a name too many is safe."""
+def test_a_folder_the_guard_cannot_be_sure_of_refuses_relative_names(active: Repo,
+                                                                     prefix: str) -> None:
+    """Where the patch is applied decides which file it edits: when the command may be
+    anywhere else than where it starts or one leading cd puts it, a guess could let a
+    forbidden file through."""
     r = guard(active, "Bash", prefix + heredoc("apply_patch", UP_SESSION_FROM_AUTH))
-    assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err, prefix
+    assert r.code == 2, prefix
+    assert "in a way the guard cannot follow" in r.err, r.err
 
 
-def test_a_cd_from_outside_the_repository_is_followed(active: Repo, tmp_path: Path) -> None:
-    command = f"cd {active.path}; " + heredoc("apply_patch", patch(UPDATE_SESSION))
-    r = guard(active, "Bash", command, cwd=tmp_path)
+def test_a_cd_after_the_patch_text_is_seen(active: Repo) -> None:
+    command = ("P=$(cat <<'EOF'\n" + UP_SESSION_FROM_AUTH + "EOF\n)\n"
+               "cd app/models && apply_patch \"$P\"\n")
+    r = guard(active, "Bash", command)
+    assert r.code == 2 and "cannot follow" in r.err
+
+
+def test_one_leading_cd_is_followed_through_links_as_the_shell_does(active: Repo,
+                                                                    tmp_path: Path) -> None:
+    (tmp_path / "outside/a/b").mkdir(parents=True)
+    (active.path / "lnk").symlink_to(tmp_path / "outside/a/b")
+    r = guard(active, "Bash", "cd lnk/../app/auth && " + heredoc(
+        "apply_patch", patch("*** Update File: session.py\n@@\n-a\n+b")))
     assert r.code == 2 and "app/auth/session.py refused: forbidden" in r.err
+    r = guard(active, "shell", ["bash", "-lc", "cd app/models && " + heredoc(
+        "apply_patch", patch("*** Update File: __init__.py\n@@\n-a\n+b"))])
+    assert (r.code, r.err) == (0, "")  # Codex's usual form, inside the slice
+
+
+@pytest.mark.parametrize("command", [
+    "apply_patch $'*** Begin Patch\\n*** Update File: app/auth/session.py\\n*** End Patch'",
+    "printf '%s\\n' '*** Begin Patch' '*** Update File: app/auth/session.py' | apply_patch",
+    "printf '*** Update File: app/auth/session.py\\n'",
+])
+def test_a_patch_written_inside_a_line_is_refused_unread(active: Repo, command: str) -> None:
+    r = guard(active, "Bash", command)
+    assert r.code == 2 and "cannot read (a file header inside a line" in r.err
+
+
+def test_a_name_the_system_cannot_look_up_is_refused(active: Repo) -> None:
+    r = guard(active, "apply_patch", patch("*** Delete File: " + "a" * 300 + "/x",
+                                           UPDATE_SESSION))
+    assert r.code == 2 and "refused" in r.err and "internal error" not in r.err
+    many = patch(*(f"*** Add File: junk/x{i}.txt\n+x" for i in range(1001)))
+    r = guard(active, "apply_patch", many)
+    assert r.code == 2 and "more than the 1000 the guard judges at once" in r.err
+
+
+def test_write_stdin_to_a_running_shell(active: Repo) -> None:
+    call = codex("write_stdin", active.path, None)
+    call["tool_input"] = {"session_id": 3, "chars": heredoc("apply_patch", patch(UPDATE_SESSION))}
+    r = active.planscope("guard", stdin=json.dumps(call))
+    assert r.code == 2 and "forbidden" in r.err
 
 
 @pytest.mark.parametrize("runner", ["/usr/local/bin/apply_patch", "\\apply_patch",
