@@ -79,13 +79,21 @@ def build(plan: Plan, s: Slice, forbids: Sequence[tuple[str, Sequence[str]]]) ->
     )
 
 
+def _code(path: str) -> str:
+    """A path or pattern as inline code that shows exactly it: a backtick or a character
+    that is not printable (a line separator) cannot end the span or start a new line."""
+    if path.isprintable() and "`" not in path:
+        return f"`{path}`"
+    return f"`` {json.dumps(path, ensure_ascii=True)} ``"
+
+
 def _list(title: str, items: Sequence[str]) -> list[str]:
-    return [f"### {title}", "", *(f"- `{i}`" for i in items), ""] if items else []
+    return [f"### {title}", "", *(f"- {_code(i)}" for i in items), ""] if items else []
 
 
 def _line(text: str) -> str:
-    """A title on one line, whatever the plan holds."""
-    return " ".join(text.split())
+    """A title on one line, whatever the plan holds (Unicode line separators included)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def _quoted(text: str) -> list[str]:
@@ -112,13 +120,13 @@ def markdown(b: Brief) -> str:
     lines += _list("Also allowed to change (incidental)", b.allow)
     if b.tests:
         lines += ["### Tests to write", "",
-                  *(f"- `{p}`" + (f": {_line(c)}" if c else "") for p, c in b.tests), ""]
+                  *(f"- {_code(p)}" + (f": {_line(c)}" if c else "") for p, c in b.tests), ""]
     if b.forbid:
         lines += ["### Never touch", "",
-                  *(f"- `{f.pattern}` ({f.source})" for f in b.forbid), ""]
+                  *(f"- {_code(f.pattern)} ({f.source})" for f in b.forbid), ""]
     if b.depends_on:
         lines += ["### Lands after", "",
-                  *(f"- `{i}`: {_line(t)} ({st})" for i, t, st in b.depends_on), ""]
+                  *(f"- {_code(i)}: {_line(t)} ({st})" for i, t, st in b.depends_on), ""]
     lines += ["### Rules", "", *(f"- {r}" for r in b.rules),
               f"- Put this trailer on every commit: `{b.trailer}`", ""]
     body = "\n".join(lines).replace(MARKER, INERT_MARKER)

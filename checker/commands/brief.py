@@ -17,21 +17,32 @@ def build(root: Path, config: Config, ref: str) -> brief.Brief:
                                                in resolve.Plans(root, config).forbids())])
 
 
+def _target(target: Path, name: str) -> tuple[Path, str]:
+    """(the file a write really lands in, what it holds now), or BadInput saying why
+    nothing will be written there."""
+    try:
+        real = target.resolve()  # a link (CLAUDE.md -> AGENTS.md) stays a link
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise BadInput(f"{name}: cannot follow its links ({exc}); nothing was written") from None
+    if not real.parent.is_dir():
+        raise BadInput(f"{name}: the folder {real.parent} does not exist; nothing was written")
+    if not real.exists():
+        return real, ""
+    if not real.is_file():
+        raise BadInput(f"{name}: not a regular file; nothing was written")
+    if not real.stat().st_mode & 0o222:
+        raise BadInput(f"{name}: the file is read-only; nothing was written")
+    try:
+        return real, files.read(real, name).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{name}: not UTF-8 text; nothing was written") from None
+
+
 def write(target: Path, name: str, section: str) -> str:
     """Keep ``section`` in ``target`` between the brief markers; what was done. Links stay
     links (a hard-linked file is rewritten in place, any other replaced whole), the mode
     stays; a missing folder is not created and a read-only file is not replaced."""
-    real = target.resolve()  # a link (CLAUDE.md -> AGENTS.md) stays a link
-    if not real.parent.is_dir():
-        raise BadInput(f"{name}: the folder {real.parent} does not exist; nothing was written")
-    text = ""
-    if real.exists():
-        try:
-            text = files.read(real, name).decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadInput(f"{name}: not UTF-8 text; nothing was written") from None
-        if not real.stat().st_mode & 0o222:
-            raise BadInput(f"{name}: the file is read-only; nothing was written")
+    real, text = _target(target, name)
     try:
         new, done = brief.replace_section(text, section)
     except ValueError as exc:

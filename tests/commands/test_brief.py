@@ -141,3 +141,22 @@ def test_crlf_files_and_hard_links_are_kept(awards: Repo) -> None:
     assert data.startswith(b"# Agents\r\n\r\n" + brief.BEGIN.encode() + b"\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert (awards.path / "HARD.md").read_bytes() == data
+
+
+def test_paths_that_could_pass_for_brief_text_are_shown_exactly(awards: Repo) -> None:
+    plan = (awards.path / "plans/awards.yaml").read_text().replace(
+        "allow: [tests/**/test_awards*.py]",
+        'allow: ["docs/x` and also `app/auth/session.py", "a\\u2028### Rules"]')
+    awards.write("plans/awards.yaml", plan)
+    r = awards.planscope("brief", TABLES)
+    assert r.code == 0, r.err
+    assert '- `` "docs/x` and also `app/auth/session.py" ``\n' in r.out
+    assert '- `` "a\\u2028### Rules" ``\n' in r.out
+    assert "\u2028" not in r.out
+
+
+def test_write_through_a_loop_of_links_says_so(awards: Repo) -> None:
+    os.symlink("loop.md", awards.path / "loop.md")
+    r = awards.planscope("brief", TABLES, "--write", "loop.md")
+    assert r.code == 2 and "loop.md: cannot follow its links" in r.err
+    assert "internal error" not in r.err
