@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +136,27 @@ def merge_heads(root: Path) -> list[str]:
 
 def staged(root: Path) -> list[Change]:
     return diff(root, cached=True)
+
+
+# What an executor could set in the repository's config to make git overlook its changes
+# (a file restored to its size and time, an fsmonitor hook that runs its own code and
+# answers "nothing changed"): planscope run's own git calls override it.
+WATCHFUL = (("core.fsmonitor", "false"), ("core.checkStat", "default"),
+            ("core.trustctime", "true"), ("core.untrackedCache", "false"),
+            ("core.ignoreStat", "false"))
+
+
+def watchful_config(env: Mapping[str, str]) -> dict[str, str]:
+    """Environment entries (``GIT_CONFIG_COUNT``/``KEY``/``VALUE``, git 2.31 and later) that
+    add ``WATCHFUL`` after any the caller already has."""
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    out = {"GIT_CONFIG_COUNT": str(count + len(WATCHFUL))}
+    for i, (key, value) in enumerate(WATCHFUL, start=count):
+        out[f"GIT_CONFIG_KEY_{i}"], out[f"GIT_CONFIG_VALUE_{i}"] = key, value
+    return out
 
 
 def status_paths(root: Path) -> list[str]:

@@ -246,20 +246,33 @@ class Child:
 
     def end_leftovers(self) -> list[tuple[int, str]]:
         """End what the executor left running when it ended (background jobs, daemons it
-        started): SIGTERM, then SIGKILL after a grace; (pid, name) of what was found."""
-        found = leftovers(self.proc.pid)
-        pids = {pid for pid, _ in found}
-        for sig, grace in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 0.0)):
-            for pid, _ in leftovers(self.proc.pid):
-                pids.add(pid)
+        started, a process that keeps forking away from its own pid): SIGKILL to whatever is
+        found, again and again, until several scans in a row find nothing; (pid, name) of
+        what was found. A SIGTERM first gives each a chance to end cleanly."""
+        found: dict[int, str] = dict(leftovers(self.proc.pid))
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        while found and leftovers(self.proc.pid) and time.monotonic() < deadline:
+            _reap(set(found))
+            time.sleep(0.05)
+        quiet_scans, rounds = 0, 0
+        while quiet_scans < 3 and rounds < 400:  # a forking process cannot outrun the scans
+            rounds += 1
+            now = leftovers(self.proc.pid)
+            if not now:
+                quiet_scans += 1
+                time.sleep(0.02)
+                continue
+            quiet_scans = 0
+            for pid, name in now:
+                found.setdefault(pid, name)
                 with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, sig)
-            deadline = time.monotonic() + grace
-            while leftovers(self.proc.pid) and time.monotonic() < deadline:
-                _reap(pids)
-                time.sleep(0.05)
-        _reap(pids)
-        return found
+                    os.kill(pid, signal.SIGKILL)
+            _reap(set(found))
+        _reap(set(found))
+        return sorted(found.items())
 
     def drain(self, within_s: float = 0.5) -> None:
         """What the child wrote before it ended (a grandchild holding the output open does not

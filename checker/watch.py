@@ -35,6 +35,7 @@ class Watch:
         self.root = root
         self.clock = clock
         head = gitio.head_commit(root)
+        self.start_is_commit = head is not None
         self.start = head.sha if head is not None else gitio.empty_tree(root)
         self._head = self.start
         self._before = {p: signature(root / p) for p in gitio.status_paths(root)}

@@ -131,16 +131,25 @@ def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunO
     return seen
 
 
-def _final_check(checker: pipeline.Checker, watch: Watch) -> pipeline.UnitResult:
-    """The paths changed during the run (and those git was told to stop looking at), checked
-    against the slice by the rules read when the run started."""
+def _final_check(checker: pipeline.Checker, watch: Watch) -> list[pipeline.UnitResult]:
+    """Each commit made during the run, then the paths changed and not committed (and those
+    git was told to stop looking at), checked against the slice by the rules read when the
+    run started. A commit undone by a later one is still a commit the branch carries."""
+    root = checker.root
+    commits = gitio.log(root, f"{watch.start}..HEAD") if watch.start_is_commit else (
+        gitio.log(root, "HEAD") if gitio.head_commit(root) is not None else [])
+    results = [checker.check(pipeline.commit_unit(root, c)) for c in commits]
     touched = set(watch.seen)
-    changes = [c for c in gitio.worktree_changes(checker.root, watch.start)
-               if any(p in touched for p in c.paths)]
+    head = gitio.head_commit(root)
+    base = head.sha if head is not None else watch.start
+    changes = [c for c in gitio.worktree_changes(root, base) if any(p in touched for p in c.paths)]
     known = {p for c in changes for p in c.paths}
     changes += [Change("M", p) for p in watch.newly_hidden() if p not in known]
-    unit = pipeline.Unit("the run's changes", None, tuple(changes), diff_revs=(watch.start,))
-    return checker.check(unit)
+    if changes or not results:
+        label = "the run's uncommitted changes" if results else "the run's changes"
+        results.append(checker.check(pipeline.Unit(label, None, tuple(changes),
+                                                   diff_revs=(base,))))
+    return results
 
 
 def _rules_changed(root: Path, cfg: Config, checker: pipeline.Checker,
@@ -191,6 +200,7 @@ def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Ou
     checker.scope(rules.claim)
     watch = Watch(root)
     child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path)}
+    os.environ.update(gitio.watchful_config(os.environ))  # planscope's own git calls only
     adopts = relay.become_subreaper()
     try:
         child = Child(opts.argv, env=child_env, cwd=Path(os.getcwd()))
@@ -209,15 +219,15 @@ def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Ou
     _say_leftovers(left, adopts)
     for e in _judge_new(rules, watch.poll()):  # changed in its last moments
         say(2, _message(e))
-    result = _final_check(checker, watch)
-    out, err = text.to_text([result])
+    results = _final_check(checker, watch)
+    out, err = text.to_text(results)
+    verdict = pipeline.exit_code(results)
     err = "".join(f"{n}\n" for n in _rules_changed(root, cfg, checker, watch)) + err
     status = exit_status(code)
     if seen.stopped_for is not None:
-        verdict = max(result.exit_code, errors.DRIFT)
-        return Outcome(verdict, out, err + f"planscope: the executor was stopped: "
-                                           f"{seen.stopped_for}\n")
+        return Outcome(max(verdict, errors.DRIFT), out,
+                       err + f"planscope: the executor was stopped: {seen.stopped_for}\n")
     if status != 0:
         return Outcome(status, out, err + f"planscope: the executor failed (exit {status}); "
                                           f"its exit code is kept\n")
-    return Outcome(result.exit_code, out, err)
+    return Outcome(verdict, out, err)

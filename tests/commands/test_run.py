@@ -101,8 +101,10 @@ echo done
     r = run(awards, TABLES, "--", exe)
     assert r.code == 0, r.out + r.err
     assert "done\n" in r.out
-    assert ("planscope: ok: the run's changes against plans/awards.yaml#tables (from planscope "
-            "run): 3 in scope, 0 drift, 0 forbidden") in r.out
+    assert "planscope: ok: commit " in r.out and ("'Awards table' against plans/awards.yaml#"
+                                                   "tables (from planscope run): 1 in scope")
+    assert ("planscope: ok: the run's uncommitted changes against plans/awards.yaml#tables "
+            "(from planscope run): 2 in scope, 0 drift, 0 forbidden") in r.out
     assert "notes.txt" not in r.out + r.err
     assert "changed:" not in r.err
 
@@ -314,3 +316,56 @@ def test_watchdog_waiting_on_a_stdin_pipe(awards: Repo) -> None:
                           capture_output=True, text=True, timeout=PATIENCE_S * 2)
     assert ("planscope: no output for 1 s; waiting for input on its stdin (a pipe): it reads "
             "what is piped to it") in proc.stderr, proc.stderr
+
+
+def test_a_forbidden_commit_undone_during_the_run_is_still_judged(awards: Repo) -> None:
+    exe = script(awards, """
+echo "# evil" >> app/auth/session.py
+git commit -qam evil --no-verify
+git revert --no-edit HEAD >/dev/null
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 1, r.out + r.err
+    assert "'evil' against plans/awards.yaml#tables (from planscope run): 0 in scope, 0 drift, " \
+           "1 forbidden" in r.out
+
+
+def test_git_config_cannot_blind_the_run(awards: Repo) -> None:
+    """An executor that tells git to trust file sizes only and restores the file's time, or
+    installs an fsmonitor hook of its own: planscope's git calls do not listen."""
+    hook = awards.path.parent / "fsmonitor.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {awards.path.parent}/fsmonitor-ran\nexit 1\n")
+    hook.chmod(0o755)
+    exe = script(awards, f"""
+git config core.checkStat minimal
+git config core.trustctime false
+git config core.fsmonitor {hook}
+touch -r app/auth/session.py {awards.path.parent}/ref
+printf '# AUTH\\n' > app/auth/session.py
+touch -r {awards.path.parent}/ref app/auth/session.py
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 1, r.out + r.err
+    assert "forbidden  app/auth/session.py (M)" in r.out
+    assert not (awards.path.parent / "fsmonitor-ran").exists()
+
+
+@linux
+def test_a_process_that_keeps_changing_pid_is_ended(awards: Repo) -> None:
+    hop = awards.path.parent / "hop.py"
+    hop.write_text(f"""import os, signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+if os.fork():
+    os._exit(0)
+end = time.time() + 30
+while time.time() < end:
+    if os.fork():
+        os._exit(0)
+    time.sleep(0.01)
+open({str(awards.path / "app/auth/session.py")!r}, "a").write("# survived\\n")
+""")
+    r = run(awards, TABLES, "--", sys.executable, str(hop))
+    assert r.code == 0, r.err
+    assert "process(es) the executor left running" in r.err
+    time.sleep(2)
+    assert (awards.path / "app/auth/session.py").read_text() == "# auth\n"
