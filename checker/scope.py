@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -94,6 +94,19 @@ def forbidden_only(changes: Sequence[Change], forbids: Forbids) -> ScopeResult:
     return ScopeResult(changed, (), (), hits, ())
 
 
+def _untouched(planned: Sequence[str], touched: Iterable[str]) -> tuple[str, ...]:
+    """The planned literal paths no touched path is, or lies under: one set of every touched
+    path and each folder above it, so the cost grows with plan plus diff, not their product."""
+    if not planned:
+        return ()
+    seen: set[str] = set()
+    for path in touched:
+        while path and path not in seen:
+            seen.add(path)
+            path = path.rpartition("/")[0]
+    return tuple(p for p in planned if p not in seen)
+
+
 def classify(changes: Sequence[Change], scope: Scope) -> ScopeResult:
     """Every touched path lands in exactly one of in_scope / drift / forbidden."""
     changed = [t for c in changes for t in Touched.of(c)]
@@ -105,10 +118,5 @@ def classify(changes: Sequence[Change], scope: Scope) -> ScopeResult:
             in_scope.append(t)
         else:
             drift.append(t)
-    touched = {t.path for t in changed}
-    untouched = tuple(
-        p
-        for p in scope.planned
-        if p not in touched and not any(t.startswith(p + "/") for t in touched)
-    )
+    untouched = _untouched(scope.planned, (t.path for t in changed))
     return ScopeResult(tuple(changed), tuple(in_scope), tuple(drift), tuple(forbidden), untouched)

@@ -179,3 +179,25 @@ def test_matching_agrees_with_git_ls_files(glob_repo: Path, pattern: str) -> Non
     plan, s = make_plan(modify=(pattern,))
     allowed = compile_scope(plan, [s], ()).allowed
     assert {p for p in every if allowed.match(p)} == by_git
+
+
+_NAME = st.text(alphabet="ab/.\n é", min_size=1, max_size=8).filter(
+    lambda p: not p.startswith("/") and not p.endswith("/") and "//" not in p)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAME, max_size=12), st.lists(_NAME, max_size=12))
+def test_untouched_is_what_no_touched_path_is_or_lies_under(planned: list[str],
+                                                             touched: list[str]) -> None:
+    from checker.scope import _untouched
+
+    slow = tuple(p for p in planned
+                 if p not in touched and not any(t.startswith(p + "/") for t in touched))
+    assert _untouched(planned, touched) == slow
+
+
+def test_untouched_with_folders_files_and_renames() -> None:
+    changes = [Change("M", "app/models/user.py"), Change("R", "docs/README2", "README")]
+    r = result_for(changes, modify=("app/models", "app/models/__init__.py", "app/mod", "README"),
+                   create=("db/new.sql",))
+    assert r.untouched == ("db/new.sql", "app/models/__init__.py", "app/mod")
