@@ -143,6 +143,41 @@ def parse_log(out: bytes) -> list[Commit]:
     return commits
 
 
+_STATUS = re.compile(rb"[ACDMRTUXB][0-9]*")
+
+
+def parse_log_changes(out: bytes) -> list[tuple[Commit, list[Change]]]:
+    """``git log -z --name-status --format=LOG_FORMAT`` output → each commit with its
+    changes, oldest first. Fields are read by their number (a status, then one path, or two
+    for a rename or copy), so no path, whatever it holds, is taken for a header."""
+    fields = out.split(b"\0")
+    found: list[tuple[Commit, list[Change]]] = []
+    i = 0
+    while i < len(fields):
+        if not fields[i]:
+            i += 1
+            continue
+        commit = parse_log(fields[i])[0]
+        i += 1
+        changes: list[Change] = []
+        if i < len(fields) and fields[i].startswith(b"\n"):
+            fields[i] = fields[i][1:]
+            while i < len(fields) and _STATUS.fullmatch(fields[i]):
+                letter = fields[i][:1].decode()
+                names = [f.decode(_FS_ENCODING, "surrogateescape")
+                         for f in fields[i + 1:i + (3 if letter in "RC" else 2)]]
+                if letter == "R":
+                    changes.append(Change("R", names[1], names[0]))
+                elif letter == "C":
+                    changes.append(Change("C", names[1]))
+                else:
+                    changes.append(Change(letter, names[0]))
+                i += 3 if letter in "RC" else 2
+        found.append((commit, changes))
+    found.reverse()
+    return found
+
+
 def parse_range(text: str) -> tuple[str, str]:
     """``A..B`` → (A, B); BadInput for anything else (``A...B`` included)."""
     a, sep, b = text.partition("..")

@@ -25,6 +25,7 @@ from checker.gitformats import (
     clean_message,
     parse_hidden,
     parse_log,
+    parse_log_changes,
     parse_name_status,
     parse_numstat,
     parse_range,
@@ -198,6 +199,19 @@ def log(root: Path, *rev_args: str, paths: Sequence[str] = ()) -> list[Commit]:
               *rev_args, "--",
               *(f":(literal){p}" for p in paths))
     return parse_log(out)
+
+
+def log_changes(root: Path, shas: Sequence[str]) -> dict[str, list[Change]]:
+    """Each non-merge commit of ``shas`` with its changes against its parent (a root commit
+    against the empty tree), from one ``git log`` (the ids on its stdin): what ``diff``
+    gives commit by commit, without a process per commit. Merges are left out
+    (``checker.merges`` reads them)."""
+    if not shas:
+        return {}
+    out = run(root, "log", "--stdin", "--no-walk=unsorted", "--root", "--diff-merges=off",
+              "--encoding=UTF-8", f"--format={LOG_FORMAT}", *NAME_STATUS, "--",
+              stdin="\n".join(shas).encode() + b"\n")
+    return {c.sha: changes for c, changes in parse_log_changes(out) if len(c.parents) <= 1}
 
 
 def commit_base(root: Path, commit: Commit) -> str:

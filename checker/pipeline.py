@@ -91,15 +91,18 @@ class Options:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ, compare=False)
 
 
-def commit_unit(root: Path, commit: Commit) -> Unit:
+def commit_unit(root: Path, commit: Commit,
+                known: Mapping[str, list[Change]] | None = None) -> Unit:
     """One commit against its first parent (the empty tree for a root commit); a merge by
-    what it adds that none of its parents had (``checker.merges``)."""
+    what it adds that none of its parents had (``checker.merges``). ``known``: changes
+    already read for commits (``gitio.log_changes``), so no git process is run for them."""
     if len(commit.parents) > 1:
         base, changes = merges.own_changes(root, commit.parents, commit.sha)
         label = f"merge {commit.short} {commit.subject!r}"
     else:
         base = gitio.commit_base(root, commit)
-        changes = gitio.diff(root, base, commit.sha)
+        found = known.get(commit.sha) if known is not None else None
+        changes = found if found is not None else gitio.diff(root, base, commit.sha)
         label = f"commit {commit.short} {commit.subject!r}"
     return Unit(
         label=label,
@@ -134,7 +137,8 @@ def units(root: Path, target: Target, opts: Options, rules: Config) -> list[Unit
     if opts.plan_ref is not None:
         return [Unit(span.label, None, tuple(gitio.diff(root, span.base, span.head)),
                      (span.base, span.head))]
-    return [commit_unit(root, c) for c in span.commits]
+    known = gitio.log_changes(root, [c.sha for c in span.commits])
+    return [commit_unit(root, c, known) for c in span.commits]
 
 
 class Checker:

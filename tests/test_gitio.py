@@ -169,3 +169,34 @@ def test_staged_hunks_and_the_shared_git_dir(awards: Repo, tmp_path: Path) -> No
     assert gitio.common_dir(awards.path) == main_git
     awards.git("worktree", "add", "-q", str(tmp_path / "wt"))
     assert gitio.common_dir(tmp_path / "wt") == main_git  # one cache for every worktree
+
+
+def test_log_changes_is_diff_commit_by_commit_in_one_process(repo: Repo) -> None:
+    """Names that look like a status field or a log record, renames, a root commit, an empty
+    commit and a merge: one ``git log`` gives what ``git diff`` gives for each commit."""
+    sha_like = "0" * 40 + "\x1fsubject"
+    names = ["M", "R100", "A", sha_like, "line\nbreak", "tab\tname", "\x1e", "plain.txt"]
+    for name in names:
+        repo.write(name, "x\n")
+    repo.commit("root", *names, plan="none")
+    repo.git("mv", "plain.txt", "renamed.txt")
+    repo.write("M", "changed\n")
+    repo.git("rm", "-q", "R100")
+    repo.commit("mixed", "M", plan="none")
+    repo.git("commit", "-q", "--allow-empty", "--no-verify", "-m", "empty")
+    repo.git("switch", "-q", "-c", "side")
+    repo.write("side.txt", "s\n")
+    repo.commit("side", "side.txt", plan="none")
+    repo.git("switch", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge", "side")
+    commits = gitio.log(repo.path, "HEAD")
+    known = gitio.log_changes(repo.path, [c.sha for c in commits])
+    assert len(commits) == 5 and len(known) == 4  # the merge is left to checker.merges
+    for c in commits:
+        if len(c.parents) > 1:
+            assert c.sha not in known
+            continue
+        assert known[c.sha] == gitio.diff(repo.path, gitio.commit_base(repo.path, c), c.sha)
+    mixed = next(c for c in commits if c.subject == "mixed")
+    assert [ch.status for ch in known[mixed.sha]].count("R") == 1
+    assert gitio.log_changes(repo.path, []) == {}

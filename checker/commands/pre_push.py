@@ -130,9 +130,10 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
     seen.update(c.sha for c in commits)
     checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
                                                     branch=push.branch or ""))
+    known = gitio.log_changes(root, [c.sha for c in commits])
     out = []
     for c in commits:
-        unit = fixups.adopt_target(root, pipeline.commit_unit(root, c), c.subject,
+        unit = fixups.adopt_target(root, pipeline.commit_unit(root, c, known), c.subject,
                                    c.parents[0] if c.parents else None, notes)
         out.append((c, checker.check(unit)))
     return Checked(push, rules, out)
