@@ -71,6 +71,23 @@ def _table() -> dict[int, tuple[str, int, int, str]]:
     return found
 
 
+def _my_children() -> set[int]:
+    """This process's children as the kernel lists them (adopted orphans included): one
+    small read, quick enough to catch a process that keeps forking away from its pid."""
+    found: set[int] = set()
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/children", encoding="ascii") as fh:
+                found.update(int(p) for p in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def leftovers(group: int) -> list[tuple[int, str]]:
     """(pid, name) of what still runs of an executor: its process group, and every
     descendant of this process (adopted ones included), zombies left out."""
@@ -79,14 +96,16 @@ def leftovers(group: int) -> list[tuple[int, str]]:
     children: dict[int, list[int]] = {}
     for pid, (_, ppid, _, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    mine, todo = set(), list(children.get(me, []))
+    mine, todo = set(), [*children.get(me, []), *_my_children()]
     while todo:
         pid = todo.pop()
         if pid not in mine:
             mine.add(pid)
             todo += children.get(pid, [])
-    return sorted((pid, name) for pid, (state, _, pgrp, name) in table.items()
-                  if pid != me and state not in ("Z", "X") and (pgrp == group or pid in mine))
+    named = {pid: (state, pgrp, name) for pid, (state, _, pgrp, name) in table.items()}
+    return sorted((pid, named.get(pid, ("", 0, "?"))[2]) for pid in {*mine, *(
+        p for p, (_, g, _) in named.items() if g == group)}
+        if pid != me and named.get(pid, ("R", 0, ""))[0] not in ("Z", "X"))
 
 
 def _is_terminal(fd: int) -> bool:
@@ -246,23 +265,29 @@ class Child:
 
     def end_leftovers(self) -> list[tuple[int, str]]:
         """End what the executor left running when it ended (background jobs, daemons it
-        started, a process that keeps forking away from its own pid): SIGKILL to whatever is
-        found, again and again, until several scans in a row find nothing; (pid, name) of
-        what was found. A SIGTERM first gives each a chance to end cleanly."""
-        found: dict[int, str] = dict(leftovers(self.proc.pid))
+        started, a process that keeps forking away from its pid): SIGTERM to its group and
+        to what is found, then SIGKILL again and again until several scans in a row find
+        nothing; (pid, name) of what was found."""
+        group = self.proc.pid
+        found: dict[int, str] = dict(leftovers(group))
+        group_alive = _group_alive(group)
+        self.signal_group(signal.SIGTERM)
         for pid in found:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_S
-        while found and leftovers(self.proc.pid) and time.monotonic() < deadline:
+        while (found or group_alive) and time.monotonic() < deadline and (
+                leftovers(group) or _group_alive(group)):
             _reap(set(found))
             time.sleep(0.05)
         quiet_scans, rounds = 0, 0
         while quiet_scans < 3 and rounds < 400:  # a forking process cannot outrun the scans
             rounds += 1
-            now = leftovers(self.proc.pid)
+            self.signal_group(signal.SIGKILL)
+            now = leftovers(group)
             if not now:
                 quiet_scans += 1
+                _reap(_my_children())
                 time.sleep(0.02)
                 continue
             quiet_scans = 0
@@ -270,8 +295,10 @@ class Child:
                 found.setdefault(pid, name)
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
-            _reap(set(found))
-        _reap(set(found))
+            _reap({*found, *_my_children()})
+        _reap({*found, *_my_children()})
+        if group_alive and not found:
+            found[group] = "processes of the executor's group"
         return sorted(found.items())
 
     def drain(self, within_s: float = 0.5) -> None:
@@ -300,6 +327,16 @@ class Child:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of the group still exists (zombies that are ours included: they
+    are reaped right after)."""
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 def _reap(pids: set[int]) -> None:
