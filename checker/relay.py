@@ -102,10 +102,14 @@ def leftovers(group: int) -> list[tuple[int, str]]:
         if pid not in mine:
             mine.add(pid)
             todo += children.get(pid, [])
-    named = {pid: (state, pgrp, name) for pid, (state, _, pgrp, name) in table.items()}
-    return sorted((pid, named.get(pid, ("", 0, "?"))[2]) for pid in {*mine, *(
-        p for p, (_, g, _) in named.items() if g == group)}
-        if pid != me and named.get(pid, ("R", 0, ""))[0] not in ("Z", "X"))
+    mine.update(pid for pid, (_, _, pgrp, _) in table.items() if pgrp == group)
+    mine.discard(me)
+    found = []
+    for pid in sorted(mine):
+        state, _, _, name = table.get(pid, ("?", 0, 0, "?"))  # a child born after the scan
+        if state not in ("Z", "X"):
+            found.append((pid, name))
+    return found
 
 
 def _is_terminal(fd: int) -> bool:
