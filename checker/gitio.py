@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from checker import files
 from checker.errors import BadInput
@@ -69,12 +70,32 @@ def run(root: Path | None, *args: str, stdin: bytes | None = None,
     return proc.stdout
 
 
-def repo_root(cwd: Path | None = None) -> Path:
+class Facts(NamedTuple):
+    """Where a work tree's repository lives, all absolute."""
+
+    top: Path  # the top folder of the work tree
+    git_dir: Path  # this work tree's git directory (.git/worktrees/NAME in a linked one)
+    common_dir: Path  # the directory every work tree shares (.git of the main one)
+
+
+@functools.cache
+def facts(cwd: Path) -> Facts:
+    """One ``git rev-parse`` for the facts every command needs, remembered for the run;
+    GitError outside a work tree."""
     try:
-        out = run(cwd, "rev-parse", "--show-toplevel")
+        out = run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
     except GitError:
-        raise GitError(f"not inside a git repository: {cwd or Path.cwd()}") from None
-    return Path(os.fsdecode(out.rstrip(b"\n")))
+        raise GitError(f"not inside a git repository: {cwd}") from None
+    lines = os.fsdecode(out).rstrip("\n").split("\n")
+    if len(lines) != 3:
+        raise GitError(f"not inside a git repository: {cwd}")
+    common = Path(lines[2])
+    return Facts(Path(lines[0]), Path(lines[1]),
+                 common if common.is_absolute() else (cwd / common).resolve())
+
+
+def repo_root(cwd: Path | None = None) -> Path:
+    return facts(cwd or Path.cwd()).top
 
 
 @functools.cache
@@ -129,7 +150,7 @@ def write_tree(root: Path) -> str:
 def merge_heads(root: Path) -> list[str]:
     """The commits being merged in (MERGE_HEAD), while a merge is being concluded."""
     try:
-        text = git_path(root, "MERGE_HEAD").read_text("ascii")
+        text = (facts(root).git_dir / "MERGE_HEAD").read_text("ascii")
     except (OSError, UnicodeDecodeError):
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -260,7 +281,18 @@ def has_commits(root: Path) -> bool:
 
 
 def current_branch(root: Path) -> str | None:
-    """The checked-out branch's short name; None when HEAD is detached."""
+    """The checked-out branch's name; None when HEAD is detached. HEAD is read the way git
+    writes it (``ref: refs/heads/NAME``); anything else (the reftable format's placeholder)
+    is asked of git."""
+    try:
+        head = (facts(root).git_dir / "HEAD").read_bytes().decode("utf-8", "replace").strip()
+    except OSError:
+        head = ""
+    name = head.removeprefix("ref: refs/heads/")
+    if name != head and name and name != ".invalid":
+        return name
+    if len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):
+        return None  # detached
     try:
         out = run(root, "symbolic-ref", "--quiet", "--short", "HEAD")
     except GitError:
@@ -287,28 +319,22 @@ def hunks(root: Path, *revs: str, cached: bool = False, paths: Sequence[str]) ->
     return run(root, *args, *revs, "--", *(f":(literal){p}" for p in paths))
 
 
-@functools.cache
 def common_dir(root: Path) -> Path:
     """The repository's shared git directory (``.git`` of the main worktree), absolute."""
-    out = os.fsdecode(run(root, "rev-parse", "--git-common-dir").rstrip(b"\n"))
-    path = Path(out)
-    return path if path.is_absolute() else (root / path).resolve()
+    return facts(root).common_dir
 
 
 def locate(cwd: Path) -> tuple[Path, Path] | None:
-    """(top of the work tree, this work tree's own git directory), both absolute, from one
-    git call; None when ``cwd`` is not inside a work tree. In a linked worktree the git
-    directory is ``.git/worktrees/NAME``, so what is kept there is per worktree."""
+    """(top of the work tree, this work tree's own git directory), both absolute; None when
+    ``cwd`` is not inside a work tree. In a linked worktree the git directory is
+    ``.git/worktrees/NAME``, so what is kept there is per worktree."""
     if not cwd.is_dir():
         return None
     try:
-        out = run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+        found = facts(cwd)
     except GitError:
         return None
-    lines = os.fsdecode(out).rstrip("\n").split("\n")
-    if len(lines) != 2:
-        return None
-    return Path(lines[0]), Path(lines[1])
+    return found.top, found.git_dir
 
 
 def git_path(root: Path, name: str) -> Path:

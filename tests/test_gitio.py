@@ -200,3 +200,42 @@ def test_log_changes_is_diff_commit_by_commit_in_one_process(repo: Repo) -> None
     mixed = next(c for c in commits if c.subject == "mixed")
     assert [ch.status for ch in known[mixed.sha]].count("R") == 1
     assert gitio.log_changes(repo.path, []) == {}
+
+
+def test_facts_from_a_subfolder_and_a_linked_worktree(repo: Repo, tmp_path: Path) -> None:
+    repo.write("sub/deep/a.py")
+    repo.commit("init")
+    found = gitio.facts(repo.path / "sub" / "deep")
+    assert found == gitio.Facts(repo.path, repo.path / ".git", repo.path / ".git")
+    repo.git("worktree", "add", "-q", "-b", "side", str(tmp_path / "wt"))
+    linked = gitio.facts(tmp_path / "wt" / "sub")
+    assert linked.top == tmp_path / "wt"
+    assert linked.git_dir == repo.path / ".git" / "worktrees" / "wt"
+    assert linked.common_dir == repo.path / ".git"
+    assert gitio.current_branch(tmp_path / "wt") == "side"
+    assert gitio.current_branch(repo.path) == repo.git("symbolic-ref", "--short", "HEAD").strip()
+
+
+def test_facts_outside_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(gitio.GitError, match="not inside a git repository"):
+        gitio.facts(tmp_path)
+    assert gitio.locate(tmp_path) is None
+
+
+@pytest.mark.parametrize("branch", ["main", "feature/x", "plan/p/s", "naïve"])
+def test_current_branch_read_from_head(repo: Repo, branch: str) -> None:
+    repo.git("checkout", "-q", "-b", branch)
+    assert gitio.current_branch(repo.path) == branch  # unborn: no commit yet
+    repo.write("a.py")
+    repo.commit("one")
+    assert gitio.current_branch(repo.path) == branch
+    repo.git("checkout", "-q", "--detach")
+    assert gitio.current_branch(repo.path) is None
+
+
+def test_current_branch_asks_git_for_a_head_it_cannot_read(repo: Repo) -> None:
+    repo.write("a.py")
+    repo.commit("one")
+    repo.git("symbolic-ref", "HEAD", "refs/remotes/origin/x")
+    assert gitio.current_branch(repo.path) == repo.git(
+        "symbolic-ref", "--quiet", "--short", "HEAD").strip()
