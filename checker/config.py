@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import globlint, schemas, yamlfile
+from checker import built, globlint, schemas, yamlfile
 from checker.errors import BadInput
 from checker.state import Cache
 
@@ -203,19 +203,27 @@ def load(root: Path, rev: str | None = None) -> Config:
     pyproject.toml, from the working tree, or with ``rev`` as staged (``gitio.INDEX``) or as
     committed at ``rev`` (a pull request's base: rules the pull request cannot change).
     Defaults (``source`` None) when there is none; invalid config raises BadInput."""
-    text = _read(root, rev, CONFIG_FILE)
-    if text is not None:
-        data, source = yamlfile.parse(text, CONFIG_FILE), CONFIG_FILE
+    text, source = _read(root, rev, CONFIG_FILE), CONFIG_FILE
+    if text is None:
+        text, source = _read(root, rev, "pyproject.toml"), PYPROJECT_SOURCE
+        if text is None:
+            return Config()
+    valid = Cache.of(root, "valid")
+    return built.once(valid.sibling(built.KIND), Config, source, text,
+                      lambda: _build(text, source, valid))
+
+
+def _build(text: str, source: str, valid: Cache) -> Config:
+    if source == CONFIG_FILE:
+        data = yamlfile.parse(text, CONFIG_FILE)
         if data is None:
             return Config(source=CONFIG_FILE)
     else:
-        pyproject = _read(root, rev, "pyproject.toml")
-        data = _pyproject_section(pyproject) if pyproject is not None else None
+        data = _pyproject_section(text)
         if data is None:
             return Config()
-        source, text = PYPROJECT_SOURCE, pyproject or ""
     problems = _non_finite(data, source) or schemas.checked_errors(
-        "config", data, source, text, Cache.of(root, "valid"))
+        "config", data, source, text, valid)
     problems = problems or _glob_problems(data, source)
     if problems:
         raise BadInput("\n".join(problems))

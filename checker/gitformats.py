@@ -291,3 +291,21 @@ def _unescape(body: str) -> bytes:
             out.append(_ESCAPES.get(body[i + 1], ord(body[i + 1]) & 0xFF))
             i += 2
     return bytes(out)
+
+
+def parse_batch(out: bytes) -> dict[str, bytes]:
+    """``git cat-file --batch`` output → blob id → bytes (``ID missing`` and objects that are
+    not blobs are left out)."""
+    found: dict[str, bytes] = {}
+    at = 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3:  # "<id> missing" or "<name> ambiguous"
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[header[0].decode("ascii")] = out[at:at + size]
+        at += size + 1
+    return found

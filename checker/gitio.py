@@ -24,6 +24,7 @@ from checker.gitformats import (
     abbrev,
     auto_comment_prefix,
     clean_message,
+    parse_batch,
     parse_hidden,
     parse_log,
     parse_log_changes,
@@ -417,8 +418,21 @@ def show_text(root: Path, rev: str, path: str, max_bytes: int) -> str | None:
     """``show`` decoded as UTF-8; BadInput when the file is larger than ``max_bytes`` or is
     not UTF-8 text; None when ``rev`` has no file there."""
     raw = show(root, rev, path)
-    if raw is None:
-        return None
+    return None if raw is None else text_of(raw, rev, path, max_bytes)
+
+
+def read_blobs(root: Path, ids: Sequence[str]) -> dict[str, bytes]:
+    """blob id → its bytes, for many blobs from one ``git cat-file --batch``; an id that
+    names no blob is left out."""
+    if not ids:
+        return {}
+    return parse_batch(run(root, "cat-file", "--batch", stdin="".join(
+        f"{i}\n" for i in ids).encode("ascii")))
+
+
+def text_of(raw: bytes, rev: str, path: str, max_bytes: int) -> str:
+    """A file's bytes at ``rev`` as UTF-8 text; BadInput when it is larger than
+    ``max_bytes`` or is not UTF-8."""
     name = f"{path} ({where(rev)})"
     if len(raw) > max_bytes:
         raise BadInput(f"{name}: file is {len(raw)} bytes, larger than the {max_bytes} allowed")

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import globlint, schemas, yamlfile
+from checker import built, globlint, schemas, yamlfile
 from checker.errors import BadInput
 from checker.globlint import literal
 from checker.state import Cache
@@ -221,17 +221,20 @@ def load(root: Path, rel: str, validated: Cache | None = None) -> Plan:
 def load_text(text: str, name: str, validated: Cache | None = None) -> Plan:
     """``load`` for plan text read elsewhere (a file at a revision: ``git show REV:PATH``);
     ``name`` is the repo-relative path errors and results use."""
-    data = yamlfile.parse(text, name)
-    if data is None:
-        raise BadInput(f"{name}:1:1: empty plan file")
-    problems = schemas.checked_errors("plan", data, name, text, validated)
-    if problems:
-        raise BadInput("\n".join(problems))
-    plan = _build(data, name)
-    problems = semantic_errors(plan)
-    if problems:
-        raise BadInput("\n".join(problems))
-    return plan
+    def build() -> Plan:
+        data = yamlfile.parse(text, name)
+        if data is None:
+            raise BadInput(f"{name}:1:1: empty plan file")
+        problems = schemas.checked_errors("plan", data, name, text, validated)
+        if problems:
+            raise BadInput("\n".join(problems))
+        plan = _build(data, name)
+        problems = semantic_errors(plan)
+        if problems:
+            raise BadInput("\n".join(problems))
+        return plan
+
+    return built.once(validated and validated.sibling(built.KIND), Plan, name, text, build)
 
 
 def plan_files(root: Path, plans_dir: str) -> list[str]:

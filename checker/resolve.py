@@ -56,7 +56,24 @@ class Plans:
                 self._loaded[rel] = plan_mod.load(self.root, rel, self._validated)
         return self._loaded[rel]
 
+    @functools.cached_property
+    def _blobs(self) -> dict[str, str]:
+        """Plan file → blob id at ``rev``: one git call for every plan."""
+        assert self.rev is not None
+        blobs = gitio.blob_ids(self.root, self.rev, self.config.plans_dir)
+        return {rel: blob for rel, blob in blobs.items() if rel.endswith((".yaml", ".yml"))}
+
+    @functools.cached_property
+    def _bytes(self) -> dict[str, bytes]:
+        """Plan file → its bytes at ``rev``, every plan read by one git call."""
+        found = gitio.read_blobs(self.root, sorted(set(self._blobs.values())))
+        return {rel: found[blob] for rel, blob in self._blobs.items() if blob in found}
+
     def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
+        raw = self._bytes.get(rel)
+        if raw is not None:
+            return plan_mod.load_text(gitio.text_of(raw, rev, rel, yamlfile.MAX_BYTES), rel,
+                                      self._validated)
         text = gitio.show_text(self.root, rev, rel, yamlfile.MAX_BYTES)
         if text is None and self.new_from is not None:
             text = gitio.show_text(self.root, self.new_from, rel, yamlfile.MAX_BYTES)
@@ -78,9 +95,8 @@ class Plans:
             parts = [part for rel in rels
                      for part in (rel, files.read(self.root / rel, rel, inside=self.root))]
         else:
-            blobs = gitio.blob_ids(self.root, self.rev, self.config.plans_dir)
-            rels = sorted(p for p in blobs if p.endswith((".yaml", ".yml")))
-            parts = [part for rel in rels for part in (rel, blobs[rel])]
+            rels = sorted(self._blobs)
+            parts = [part for rel in rels for part in (rel, self._blobs[rel])]
         return rels, state.digest("forbids-1", __version__, *parts)
 
     def forbids(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -106,14 +122,16 @@ class Plans:
         """Repo-relative paths of every plan file (at ``rev`` when set)."""
         if self.rev is None:
             return plan_mod.plan_files(self.root, self.config.plans_dir)
-        return [p for p in gitio.files_under(self.root, self.rev, self.config.plans_dir)
-                if p.endswith((".yaml", ".yml"))]
+        return sorted(self._blobs)
 
     def text(self, rel: str) -> str:
         """A plan file's text, undecodable bytes replaced (for a cheap look before loading)."""
         if self.rev is None:
             return files.read(self.root / rel, rel, inside=self.root).decode("utf-8", "replace")
-        return (gitio.show(self.root, self.rev, rel) or b"").decode("utf-8", "replace")
+        raw = self._bytes.get(rel)
+        if raw is None:
+            raw = gitio.show(self.root, self.rev, rel) or b""
+        return raw.decode("utf-8", "replace")
 
 
 def _clean(rel: str, named_by: str) -> str:

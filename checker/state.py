@@ -3,7 +3,8 @@
 In the shared git directory (``.git/planscope/``, the same for every linked worktree):
 
 - ``cache/<kind>/<digest>.json``: values derived from inputs, stored under a digest of those
-  inputs (validated plan and config texts, the guard's settings, verdicts and reviews). An
+  inputs (validated plan and config texts, the guard's settings, verdicts and reviews);
+  ``cache/built/<digest>.pickle``: plans and config as built from their text. An
   entry is found only while every input is unchanged, so nothing in it is ever stale; a
   broken, missing or unwritable cache only costs time.
 - ``verdicts.jsonl``: one JSON line for every verdict a check used.
@@ -23,7 +24,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,6 +55,8 @@ def hooks_dir(root: Path) -> Path:
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
     """Write ``path`` whole or not at all; OSError when it cannot be written."""
+    import tempfile  # only paid for when something is written
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -100,6 +102,37 @@ class Cache:
             return json.loads((self.folder / f"{key}.json").read_bytes())
         except (OSError, ValueError):
             return None
+
+    def sibling(self, kind: str) -> Cache:
+        """The cache of another kind, beside this one."""
+        return Cache(None if self.folder is None else self.folder.parent / kind)
+
+    def get_object(self, key: str) -> object | None:
+        """The object ``put_object`` stored under ``key``; None when absent or unreadable.
+        (Pickles: the folder is the repository's own git directory, as trusted as its
+        hooks.)"""
+        if self.folder is None:
+            return None
+        try:
+            raw = (self.folder / f"{key}.pickle").read_bytes()
+        except OSError:
+            return None
+        import pickle
+
+        try:
+            found: object = pickle.loads(raw)
+        except Exception:  # a truncated or foreign entry: built again
+            return None
+        return found
+
+    def put_object(self, key: str, value: object) -> None:
+        if self.folder is None:
+            return
+        import pickle
+
+        with contextlib.suppress(OSError):
+            atomic_write(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5))
+            self._prune()
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` (JSON-able) under ``key``; a cache that cannot be written is

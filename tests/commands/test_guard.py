@@ -375,7 +375,8 @@ def _importtime_guard(repo: Repo, path: Path) -> subprocess.CompletedProcess[str
 
 def test_a_warm_guard_neither_parses_nor_validates_the_plan(active: Repo) -> None:
     target = active.path / "app/views/awards.py"
-    shutil.rmtree(active.path / ".git/planscope/cache/valid", ignore_errors=True)  # `use` validated
+    for kind in ("valid", "built"):  # `use` validated and built the plan
+        shutil.rmtree(active.path / ".git/planscope/cache" / kind, ignore_errors=True)
     cold = _importtime_guard(active, target)
     assert cold.returncode == 2 and "| jsonschema\n" in cold.stderr
     assert any((active.path / ".git/planscope/cache/guard").iterdir())
