@@ -10,7 +10,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-PLANSCOPE = (sys.executable, "-m", "checker")
+_SCRIPT = Path(sys.executable).with_name("planscope")
+# The console script as users and hooks run it (``python -m checker`` adds runpy).
+PLANSCOPE = (sys.executable, str(_SCRIPT)) if _SCRIPT.is_file() else (
+    sys.executable, "-m", "checker")
 
 
 def clean_env() -> dict[str, str]:

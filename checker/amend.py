@@ -14,9 +14,10 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from checker import gitio
+if TYPE_CHECKING:  # pathlib is not imported on the hook's quick path
+    from pathlib import Path
 
 _GIT_OPTS_WITH_VALUE = frozenset(
     {"-c", "-C", "--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix",
@@ -88,11 +89,13 @@ def _git_command(argv: Sequence[str]) -> tuple[str, list[str]] | None:
 
 def _process(pid: int) -> tuple[int, list[str]] | None:
     """(parent pid, argv) of a process, from /proc or else ``ps``."""
-    proc = Path("/proc", str(pid))
-    if Path("/proc/self").exists():
+    proc = f"/proc/{pid}"
+    if os.path.exists("/proc/self"):
         try:
-            stat = (proc / "stat").read_text(encoding="utf-8", errors="replace")
-            raw = (proc / "cmdline").read_bytes()
+            with open(f"{proc}/stat", "rb") as fh:
+                stat = fh.read().decode("utf-8", "replace")
+            with open(f"{proc}/cmdline", "rb") as fh:
+                raw = fh.read()
         except OSError:
             return None
         fields = stat.rpartition(")")[2].split()
@@ -109,7 +112,7 @@ def _process(pid: int) -> tuple[int, list[str]] | None:
     return int(parts[0]), parts[1:]
 
 
-def amending(root: Path, process: Callable[[int], tuple[int, list[str]] | None] = _process,
+def amending(root: Path | str, process: Callable[[int], tuple[int, list[str]] | None] = _process,
              start: int | None = None) -> bool:
     """Whether this hook runs under ``git commit --amend``: the nearest git process among
     our ancestors is ``git commit`` (or an alias of it) with ``--amend``."""
@@ -127,7 +130,11 @@ def amending(root: Path, process: Callable[[int], tuple[int, list[str]] | None] 
             for _depth in range(5):  # aliases of aliases, as git allows
                 if sub == "commit":
                     return commit_args_amend(args)
-                alias = gitio.config_get(root, f"alias.{sub}")
+                from pathlib import Path  # only for an alias: not on the hook's quick path
+
+                from checker import gitio
+
+                alias = gitio.config_get(Path(root), f"alias.{sub}")
                 if not alias or alias.startswith("!"):
                     return False
                 try:

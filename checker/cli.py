@@ -4,39 +4,18 @@ and ``emit`` prints the ``Outcome`` it returns; every error goes through ``Plans
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from checker import __version__, options, pipeline
 from checker.config import Config
 from checker.errors import BAD_INPUT, Outcome, PlanscopeError, error_text
-
-
-def _echo(text: str, err: bool) -> None:
-    """Print, unless the reader is gone (``| head``, a closed pipe, a full disk): the exit
-    code still says what happened."""
-    stream = sys.stderr if err else sys.stdout
-    try:
-        click.echo(text, nl=False, err=err)
-        stream.flush()
-    except OSError:  # BrokenPipeError, ENOSPC: nothing more can be said there
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-
-
-def emit(outcome: Outcome) -> NoReturn:
-    """The one place output is printed: stdout, stderr, then exit with the code."""
-    if outcome.stdout:
-        _echo(outcome.stdout, err=False)
-    if outcome.stderr:
-        _echo(outcome.stderr, err=True)
-    sys.exit(outcome.code)
+from checker.output import emit, internal_error
 
 
 class Planscope(click.Group):
@@ -53,11 +32,7 @@ class Planscope(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
-            if os.environ.get("PLANSCOPE_DEBUG") == "1":
-                raise
-            emit(Outcome(BAD_INPUT, "", error_text(
-                f"internal error: {type(exc).__name__}: {exc}",
-                "this is a bug in planscope; PLANSCOPE_DEBUG=1 shows where it happened")))
+            emit(internal_error(exc))
 
 
 def _env() -> Mapping[str, str]:

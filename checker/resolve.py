@@ -63,6 +63,10 @@ class Plans:
         blobs = gitio.blob_ids(self.root, self.rev, self.config.plans_dir)
         return {rel: blob for rel, blob in blobs.items() if rel.endswith((".yaml", ".yml"))}
 
+    def indexed(self, rel: str) -> bool:
+        """Whether ``rel`` is one of the plan files read at ``rev`` (not a file elsewhere)."""
+        return self.rev is not None and rel in self._blobs
+
     @functools.cached_property
     def _bytes(self) -> dict[str, bytes]:
         """Plan file → its bytes at ``rev``, every plan read by one git call."""

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from checker import branch, config, event, gitio, pipeline, resolve
+from checker import config, gitio, pipeline, resolve
 from checker.errors import Outcome, PlanscopeError, error_text
 from checker.pipeline import Options, Target
-from checker.render import github, text
-from checker.render import json as as_json
+from checker.render import text
+
+# The pull request's modules (branch, event, the GitHub and JSON renderers) are imported
+# where they are used: ``check --staged`` runs on every commit and needs none of them.
 
 
 def check(root: Path, target: Target, opts: Options, fmt: str,
@@ -20,6 +22,9 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
     ``worktree``; everything else reads the rules from the working tree."""
     opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))
     if target.kind == "base" and rules_from == "base":
+        from checker import branch, event
+        from checker.render import json as as_json
+
         judged = branch.judge(root, target, opts, event.Event())
         if fmt == "json":
             return Outcome(judged.code, as_json.branch_json(judged) + "\n")
@@ -28,10 +33,14 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
     results = pipeline.run(root, cfg, target, opts)
     code = pipeline.exit_code(results)
     if fmt == "json":
+        from checker.render import json as as_json
+
         per_commit = target.kind in ("range", "base") and opts.plan_ref is None
         return Outcome(code, as_json.to_json(results, code, per_commit) + "\n")
     out, err = text.to_text(results)
     if target.kind == "base":  # the same result word, for the rules of the working tree
+        from checker import branch, event
+
         word = branch.result_word(branch.BranchResult(results, code, cfg, opts, event.Event()))
         out += f"planscope: result: {word} (rules from the working tree)\n"
     return Outcome(code, out, err)
@@ -41,6 +50,9 @@ def check_github(target: Target | None, opts: Options, env: Mapping[str, str]) -
     """``--format github``: the GitHub Action's check. Without a target, the base comes from
     the pull_request or merge_group event. Bad input is reported to GitHub too (annotation,
     summary, ``result=error``)."""
+    from checker import branch, event
+    from checker.render import github
+
     try:
         root = gitio.repo_root()
         opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from checker import amend, errors, fixups, gitio, merges, pipeline, resolve
+from checker import amend, errors, fixups, gitio, merges, pipeline, quick, resolve
 from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -69,18 +69,20 @@ def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome
     return Outcome(code, out, err + said)
 
 
-def staged_rules(root: Path, opts: Options) -> tuple[Config, Options, list[str]]:
-    """The config and plans as staged (what the commit will hold, not unstaged edits), and a
-    note naming the rule files whose working-tree copy differs."""
-    rules = config_mod.load(root, gitio.INDEX)
+def staged_rules(root: Path, opts: Options) -> tuple[Config, Options]:
+    """The config and plans as staged: what the commit will hold, not unstaged edits."""
+    return config_mod.load(root, gitio.INDEX), replace(opts, plans_rev=gitio.INDEX)
+
+
+def unstaged_note(root: Path, rules: Config) -> list[str]:
+    """A note naming the rule files whose working-tree copy differs from the staged one."""
     files = [rules.plans_dir, config_mod.CONFIG_FILE]
     if rules.source == config_mod.PYPROJECT_SOURCE:
         files.append("pyproject.toml")
     unstaged = gitio.unstaged(root, files)
-    notes = [f"note: {', '.join(unstaged)} differ{'s' * (len(unstaged) == 1)} from what is "
-             f"staged; the commit is checked with the staged version (git add to use yours)"
-             ] if unstaged else []
-    return rules, replace(opts, plans_rev=gitio.INDEX), notes
+    return [f"note: {', '.join(unstaged)} differ{'s' * (len(unstaged) == 1)} from what is "
+            f"staged; the commit is checked with the staged version (git add to use yours)"
+            ] if unstaged else []
 
 
 def pre_commit(root: Path, opts: Options) -> Outcome:
@@ -91,12 +93,30 @@ def pre_commit(root: Path, opts: Options) -> Outcome:
     if gitio.merge_heads(root):
         return Outcome()
     unit = staged_unit(root, amend.amending(root))
-    rules, opts, notes = staged_rules(root, opts)
+    rules, opts = staged_rules(root, opts)
     checker = pipeline.Checker(root, rules, opts)
     if not unit.changes or checker.adopts(unit) or checker.claim(unit) is None:
         return Outcome()
     result = checker.check(unit)
-    return Outcome() if result.exit_code == errors.OK else _report([result], notes)
+    if result.exit_code != errors.OK:
+        return _report([result], unstaged_note(root, rules))
+    _ticket(root, checker, result, opts)
+    return Outcome()
+
+
+def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Options) -> None:
+    """Let the next commit pass quickly (``checker.quick``) when this one passed a slice
+    claimed by the branch or the active slice, with nothing drifted, verified or amended."""
+    claim = result.claim
+    if (claim is None or claim.plan is None or opts.plan_ref is not None or result.scope is None
+            or result.scope.drift or result.unit.diff_revs or result.unit.merge
+            or not checker.plans.indexed(claim.plan.path)):
+        return
+    scope = checker.scope(claim)
+    facts = gitio.facts(root)
+    quick.write(facts.top, facts.git_dir, checker.config.plans_dir, opts.env,
+                scope.allowed.patterns, [m.patterns for _, m in scope.forbidden.groups],
+                (checker.fold.ignore_case, checker.fold.nfc))
 
 
 def commit_msg(root: Path, message_file: Path | None, opts: Options,
@@ -108,6 +128,7 @@ def commit_msg(root: Path, message_file: Path | None, opts: Options,
         return Outcome()  # git refuses an empty message itself
     unit = staged_unit(root, amend.amending(root))
     unit = replace(unit, trailers=gitio.trailer_values(root, message, resolve.TRAILER))
-    rules, opts, notes = staged_rules(root, opts)
+    rules, opts = staged_rules(root, opts)
+    notes = unstaged_note(root, rules)
     unit = fixups.adopt_target(root, unit, message.partition("\n")[0], "HEAD", notes)
     return _report([pipeline.Checker(root, rules, opts).check(unit)], notes)

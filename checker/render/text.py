@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from checker import adoption, errors
-from checker.branch import BranchResult, result_word
 from checker.pipeline import UnitResult
+
+if TYPE_CHECKING:
+    from checker.branch import BranchResult
 
 
 def short(sha: str | None) -> str:
@@ -101,6 +104,8 @@ def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:
 def branch_text(out: BranchResult) -> tuple[str, str]:
     """``check --base``: the report of every commit, the plan changes, and the result word
     the pull request check would give."""
+    from checker.branch import result_word
+
     if out.adopting:
         return f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\nplanscope: result: pass\n", ""
     report, err = to_text(out.results)

@@ -1,0 +1,126 @@
+"""The console script. The entries that run on every commit (``hook pre-commit``,
+``hook commit-msg``, ``check --staged``) are read here and run without importing click: on
+that path its import cost more than the check. Any other command line, any option these
+forms do not know, and ``--help`` go to click (``checker.cli``), which owns the usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checker.errors import Outcome
+
+Call = Callable[[], "Outcome"]
+
+
+def _options(args: Sequence[str], flags: set[str],
+             takes_value: set[str]) -> tuple[dict[str, str | bool], list[str]] | None:
+    """Options and arguments as click would read them; None for anything else."""
+    found: dict[str, str | bool] = {}
+    rest: list[str] = []
+    words = iter(args)
+    for word in words:
+        name, eq, value = word.partition("=")
+        if name in takes_value:
+            if not eq:
+                value = next(words, "")
+                if not value or value.startswith("-"):
+                    return None
+            found[name] = value
+        elif word in flags:
+            found[word] = True
+        elif word.startswith("-") or not word:
+            return None
+        else:
+            rest.append(word)
+    return found, rest
+
+
+def _hook(args: Sequence[str]) -> Call | None:
+    if not args or args[0] not in ("pre-commit", "commit-msg"):
+        return None
+    parsed = _options(args[1:], {"--no-verify"}, {"--plan"})
+    if parsed is None:
+        return None
+    found, rest = parsed
+    if len(rest) > (args[0] == "commit-msg") or (rest and os.path.isdir(rest[0])):
+        return None
+    plan_ref = found.get("--plan")
+    no_verify = bool(found.get("--no-verify"))
+
+    def call() -> Outcome:
+        from checker import gitio, resolve
+        from checker.commands import hooks
+        from checker.pipeline import Options
+
+        root = gitio.repo_root()
+        opts = Options(plan_ref=resolve.command_line_ref(root, plan_ref if isinstance(
+            plan_ref, str) else None), verify=not no_verify)
+        if args[0] == "pre-commit":
+            return hooks.pre_commit(root, opts)
+        from pathlib import Path
+
+        return hooks.commit_msg(root, Path(rest[0]) if rest else None, opts, os.environ)
+
+    return call
+
+
+def _check(args: Sequence[str]) -> Call | None:
+    parsed = _options(args, {"--staged", "--no-verify", "--no-cache"}, {"--plan", "--format"})
+    if parsed is None or parsed[1] or parsed[0].get("--format", "text") not in ("text", "json"):
+        return None
+    found = parsed[0]
+
+    def call() -> Outcome:
+        from checker import gitio
+        from checker.commands import check
+        from checker.pipeline import Options, Target
+
+        plan_ref = found.get("--plan")
+        opts = Options(plan_ref=plan_ref if isinstance(plan_ref, str) else None,
+                       verify=not found.get("--no-verify"), no_cache=bool(found.get("--no-cache")))
+        return check.check(gitio.repo_root(), Target("staged"), opts,
+                           str(found.get("--format", "text")))
+
+    return call
+
+
+def fast(argv: Sequence[str]) -> Call | None:
+    """The call for a command line this module runs itself; None for click's."""
+    argv = list(argv)
+    if argv[:1] == ["hook"]:
+        return _hook(argv[1:])
+    if argv[:1] == ["check"]:
+        return _check(argv[1:])
+    return None
+
+
+def quick_pass(argv: Sequence[str]) -> bool:
+    """Whether ``hook pre-commit`` passes by the ticket the last full check left
+    (``checker.quick``), before anything else is imported."""
+    if list(argv) != ["hook", "pre-commit"]:
+        return False
+    from checker import quick
+
+    try:
+        return quick.passes(os.getcwd(), os.environ)
+    except Exception:  # whatever it could not read, the full check reads and reports
+        return False
+
+
+def main() -> None:
+    if quick_pass(sys.argv[1:]):
+        sys.exit(0)
+    call = fast(sys.argv[1:])
+    if call is None:
+        from checker.cli import main as cli
+
+        cli(prog_name="planscope")
+        return
+    from checker import output
+
+    output.emit(output.guarded(call))
