@@ -66,9 +66,10 @@ def validate(root: Path, cfg: Config, plans: tuple[str, ...], against: str | Non
 @options.no_cache("Ask the verification pass again even when a cached verdict exists.")
 @options.output_format("text", "json", "github", help=options.GITHUB_HELP)
 @options.rules_from
+@options.every
 def check(staged: bool, commit: str | None, rev_range: str | None, base: str | None,
           plan_ref: str | None, no_verify: bool, no_cache: bool, fmt: str,
-          rules_from: str) -> None:
+          rules_from: str, every: bool) -> None:
     """Check that changes touch only the paths of the slice they claim.
 
     Exit 0 in scope, 1 drift or forbidden path, 2 bad input, 3 verification unavailable.
@@ -81,7 +82,7 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
     if fmt == "github":  # the Action: base from the event, plans from the base commit
         emit(command.check_github(target, opts, _env()))
     emit(command.check(gitio.repo_root(), target or pipeline.Target("staged"), opts, fmt,
-                       rules_from))
+                       rules_from, every))
 
 
 @main.command()

@@ -41,13 +41,15 @@ def _options(args: Sequence[str], flags: set[str],
 
 
 def _hook(args: Sequence[str]) -> Call | None:
-    if not args or args[0] not in ("pre-commit", "commit-msg"):
+    positional = {"pre-commit": 0, "commit-msg": 1}  # FILE
+    if not args or args[0] not in positional:
         return None
     parsed = _options(args[1:], {"--no-verify"}, {"--plan"})
     if parsed is None:
         return None
     found, rest = parsed
-    if len(rest) > (args[0] == "commit-msg") or (rest and os.path.isdir(rest[0])):
+    if len(rest) > positional[args[0]] or (
+            args[0] == "commit-msg" and rest and os.path.isdir(rest[0])):
         return None
     plan_ref = found.get("--plan")
     no_verify = bool(found.get("--no-verify"))
@@ -70,7 +72,8 @@ def _hook(args: Sequence[str]) -> Call | None:
 
 
 def _check(args: Sequence[str]) -> Call | None:
-    parsed = _options(args, {"--staged", "--no-verify", "--no-cache"}, {"--plan", "--format"})
+    parsed = _options(args, {"--staged", "--no-verify", "--no-cache", "--all"},
+                      {"--plan", "--format"})
     if parsed is None or parsed[1] or parsed[0].get("--format", "text") not in ("text", "json"):
         return None
     found = parsed[0]
@@ -84,7 +87,7 @@ def _check(args: Sequence[str]) -> Call | None:
         opts = Options(plan_ref=plan_ref if isinstance(plan_ref, str) else None,
                        verify=not found.get("--no-verify"), no_cache=bool(found.get("--no-cache")))
         return check.check(gitio.repo_root(), Target("staged"), opts,
-                           str(found.get("--format", "text")))
+                           str(found.get("--format", "text")), every=bool(found.get("--all")))
 
     return call
 

@@ -87,6 +87,10 @@ rules_from = click.option(
     "--rules-from", type=click.Choice(["base", "worktree"]), default="base", show_default=True,
     help="With --base: read the config and the plans from REF, as the pull request check does "
          "(base), or from the working tree, to try rules you have not merged yet (worktree).")
+every = click.option(
+    "--all", "every", is_flag=True,
+    help="List every drifted path (text); by default a change drifting more than 50 paths "
+         "lists the first 20 and counts the rest.")
 deny_with = click.option(
     "--deny-with", type=click.Choice(["exit-code", "json"]), default="exit-code",
     show_default=True,

@@ -16,7 +16,7 @@ from checker.render import text
 
 
 def check(root: Path, target: Target, opts: Options, fmt: str,
-          rules_from: str = "base") -> Outcome:
+          rules_from: str = "base", every: bool = False) -> Outcome:
     """``--format text`` or ``json``. ``--base REF`` gives the pull request check's decision
     (rules and plans from REF, the same result words) unless ``rules_from`` is
     ``worktree``; everything else reads the rules from the working tree."""
@@ -28,7 +28,7 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
         judged = branch.judge(root, target, opts, event.Event())
         if fmt == "json":
             return Outcome(judged.code, as_json.branch_json(judged) + "\n")
-        return Outcome(judged.code, *text.branch_text(judged))
+        return Outcome(judged.code, *text.branch_text(judged, every))
     cfg = config.load(root)
     results = pipeline.run(root, cfg, target, opts)
     code = pipeline.exit_code(results)
@@ -37,7 +37,7 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
 
         per_commit = target.kind in ("range", "base") and opts.plan_ref is None
         return Outcome(code, as_json.to_json(results, code, per_commit) + "\n")
-    out, err = text.to_text(results)
+    out, err = text.to_text(results, every)
     if target.kind == "base":  # the same result word, for the rules of the working tree
         from checker import branch, event
 

@@ -22,8 +22,14 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
+LISTED = 50  # a change drifting more paths than this lists the first SHOWN and counts the rest
+SHOWN = 20
+
+
 def display(path: str) -> str:
     """A path safe to print: undecodable bytes and control characters shown escaped."""
+    if path.isprintable():  # no control character, no undecodable byte (a surrogate)
+        return path
     raw = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
 
@@ -52,13 +58,21 @@ def _unclaimed_text(r: UnitResult) -> list[str]:
     return [f"planscope: ok: {head}{said}", *(f"  {n}" for n in r.notes[1:])]
 
 
-def _drift_lines(r: UnitResult) -> list[str]:
+def _drift_lines(r: UnitResult, every: bool) -> list[str]:
+    """One line per drifted path; past LISTED of them, the first SHOWN and a count."""
     assert r.scope is not None and r.claim is not None and r.claim.plan is not None
+    drift = r.scope.drift
+    listed = drift if every or len(drift) <= LISTED else drift[:SHOWN]
     lines = []
-    for t in r.scope.drift:
+    for t in listed:
         v = r.verdicts.get(t.path)
         judged = f" -> {v.verdict} ({v.confidence:.2f}): {v.reason}" if v else ""
         lines.append(f"  drift      {display(t.path)} ({t.status}){judged}")
+    if len(listed) < len(drift):
+        rest = drift[len(listed):]
+        folders = len({t.path.rpartition("/")[0] for t in rest})
+        lines.append(f"  drift      ... and {len(rest):,} more in {plural(folders, 'folder')} "
+                     f"(planscope check --all lists every one)")
     return lines
 
 
@@ -74,15 +88,16 @@ def _drift_advice(r: UnitResult) -> list[str]:
             f"that commit needs no plan, give it the trailer 'Plan: none'"]
 
 
-def unit_text(r: UnitResult) -> list[str]:
-    """The report lines of one unit (its error, if any, is printed apart)."""
+def unit_text(r: UnitResult, every: bool = False) -> list[str]:
+    """The report lines of one unit (its error, if any, is printed apart); ``every``: every
+    drifted path, however many."""
     claim, s = r.claim, r.scope
     if claim is None or claim.plan is None or s is None:
         return _unclaimed_text(r)
     lines = [f"planscope: {'ok' if r.ok else 'FAIL'}: {r.unit.label} against {claim.ref} (from "
              f"{claim.source}): {len(s.in_scope)} in scope, {len(s.drift)} drift, "
              f"{len(s.forbidden)} forbidden",
-             *_forbidden_lines(r), *_drift_lines(r),
+             *_forbidden_lines(r), *_drift_lines(r, every),
              *(f"  untouched  {display(p)}" for p in s.untouched)]
     ver = r.verification
     if ver is not None:
@@ -92,23 +107,23 @@ def unit_text(r: UnitResult) -> list[str]:
     return lines + ([FORBIDDEN_ADVICE] if s.forbidden else []) + _drift_advice(r)
 
 
-def to_text(results: Sequence[UnitResult]) -> tuple[str, str]:
+def to_text(results: Sequence[UnitResult], every: bool = False) -> tuple[str, str]:
     """(report for stdout, error lines for stderr), each ending with a newline when not empty."""
     if not results:
         return "planscope: ok: no commits to check\n", ""
-    out = errors.text(line for r in results for line in unit_text(r))
+    out = errors.text(line for r in results for line in unit_text(r, every))
     err = "".join(errors.error_text(r.error) for r in results if r.error)
     return out, err
 
 
-def branch_text(out: BranchResult) -> tuple[str, str]:
+def branch_text(out: BranchResult, every: bool = False) -> tuple[str, str]:
     """``check --base``: the report of every commit, the plan changes, and the result word
     the pull request check would give."""
     from checker.branch import result_word
 
     if out.adopting:
         return f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\nplanscope: result: pass\n", ""
-    report, err = to_text(out.results)
+    report, err = to_text(out.results, every)
     lines = [f"planscope: plan-changed: {c.plan} ({'blocking' if c.blocking else 'allowed'}: "
              f"the check reads plans from the base {short(out.base)})" for c in out.plan_changes]
     lines += [f"planscope: new plan {p} (plans_in_pr: allow-new): judged as written in the "

@@ -46,3 +46,29 @@ def test_errors_go_to_stderr_in_the_one_format(awards: Repo) -> None:
     out, err = text.to_text(results)
     assert out == ""
     assert err.startswith("planscope: error: commit ") and "no plan claims this change" in err
+
+
+def test_many_drifted_paths_are_counted_not_listed(awards: Repo) -> None:
+    for folder in range(6):
+        for i in range(10):
+            awards.write(f"docs/part{folder}/page{i}.md", "x\n")
+    awards.write("db/migrations/0042_awards.sql", "create table awards ();\n")
+    awards.git("add", "-A")
+    run = awards.planscope("check", "--staged", "--plan", TABLES)
+    drift = [line for line in run.out.splitlines() if line.startswith("  drift ")]
+    assert run.code == 1 and len(drift) == text.SHOWN + 1
+    assert drift[0] == "  drift      docs/part0/page0.md (A)"
+    assert drift[-1] == ("  drift      ... and 40 more in 4 folders "
+                         "(planscope check --all lists every one)")
+    assert "60 drift" in run.out and "-> 60 path(s) outside slice" in run.out
+    every = awards.planscope("check", "--staged", "--plan", TABLES, "--all")
+    assert sum(line.startswith("  drift ") for line in every.out.splitlines()) == 60
+    assert "--all lists" not in every.out
+
+
+def test_up_to_the_limit_every_drifted_path_is_listed(awards: Repo) -> None:
+    for i in range(text.LISTED):
+        awards.write(f"docs/page{i}.md", "x\n")
+    awards.git("add", "-A")
+    run = awards.planscope("check", "--staged", "--plan", TABLES)
+    assert sum(line.startswith("  drift ") for line in run.out.splitlines()) == text.LISTED
