@@ -1,7 +1,8 @@
-"""The console script. The entries that run on every commit (``hook pre-commit``,
-``hook commit-msg``, ``check --staged``) are read here and run without importing click: on
-that path its import cost more than the check. Any other command line, any option these
-forms do not know, and ``--help`` go to click (``checker.cli``), which owns the usage.
+"""The console script. The entries that run on every commit and push (``hook pre-commit``,
+``hook commit-msg``, ``hook pre-push``, ``check --staged``) are read here and run without
+importing click: on that path its import cost more than the check. Any other command line,
+any option these forms do not know, and ``--help`` go to click (``checker.cli``), which owns
+the usage.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _options(args: Sequence[str], flags: set[str],
 
 
 def _hook(args: Sequence[str]) -> Call | None:
-    positional = {"pre-commit": 0, "commit-msg": 1}  # FILE
+    positional = {"pre-commit": 0, "commit-msg": 1, "pre-push": 2}  # FILE; REMOTE URL
     if not args or args[0] not in positional:
         return None
     parsed = _options(args[1:], {"--no-verify"}, {"--plan"})
@@ -64,6 +65,11 @@ def _hook(args: Sequence[str]) -> Call | None:
             plan_ref, str) else None), verify=not no_verify)
         if args[0] == "pre-commit":
             return hooks.pre_commit(root, opts)
+        if args[0] == "pre-push":
+            from checker.commands import pre_push
+
+            remote = rest[0] if rest else None  # the URL git also passes is not needed
+            return pre_push.pre_push(root, remote, sys.stdin.buffer, os.environ, opts)
         from pathlib import Path
 
         return hooks.commit_msg(root, Path(rest[0]) if rest else None, opts, os.environ)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import main
+from checker import main, output
 from tests.conftest import TABLES, Repo
 
 DRIFT = "README.md"
@@ -73,7 +73,8 @@ def test_outside_a_repository_the_same_error(tmp_path: Path, awards: Repo,
 
 
 @pytest.mark.parametrize("args", [
-    (), ("--version",), ("hook",), ("hook", "pre-push"), ("hook", "pre-commit", "--help"),
+    (), ("--version",), ("hook",), ("hook", "pre-push", "a", "b", "c"),
+    ("hook", "pre-commit", "--help"),
     ("hook", "pre-commit", "extra"), ("hook", "commit-msg", "a", "b"),
     ("hook", "pre-commit", "--plan"), ("hook", "pre-commit", "--plan", "--no-verify"),
     ("hook", "pre-commit", "--", "x"), ("check", "--base", "main"), ("check", "--range", "a..b"),
@@ -106,3 +107,27 @@ def test_a_warm_hook_imports_neither_click_nor_yaml(staged: Repo) -> None:
     for args in (("check", "--staged", "--plan", TABLES), ("hook", "pre-commit")):
         assert not heavy & _imported(staged, *args), args
     assert "click" in _imported(staged, "check", "--help")
+
+
+def test_pre_push_the_same_as_click(remote: Path, awards: Repo,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(awards.path)
+    awards.write("README.md", "# drift\n")
+    awards.commit("drift", plan=TABLES)
+    head, base = awards.head(), awards.git("rev-parse", "HEAD~1").strip()
+    lines = f"refs/heads/main {head} refs/heads/main {base}\n"
+    for args in (("hook", "pre-push", "origin", str(remote)), ("hook", "pre-push")):
+        call = main.fast(args)
+        assert call is not None
+        monkeypatch.setattr("sys.stdin", _Stdin(lines))
+        fast = output.guarded(call)
+        clicked = awards.clicked(*args, stdin=lines)
+        assert (fast.code, fast.stdout, fast.stderr) == (clicked.code, clicked.out, clicked.err)
+        assert fast.code == 1 and "README.md" in fast.stdout + fast.stderr
+
+
+class _Stdin:
+    def __init__(self, text: str) -> None:
+        import io
+
+        self.buffer = io.BytesIO(text.encode())
