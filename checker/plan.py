@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import built, globlint, schemas, yamlfile
+from checker import built, globlint, globs, schemas, yamlfile
 from checker.errors import BadInput
 from checker.globlint import literal
 from checker.state import Cache
@@ -28,6 +28,15 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """What the plan believes about the existing code; ``id`` None for a plain sentence."""
+
+    id: str | None
+    text: str
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Slice:
     id: str
     title: str
@@ -41,6 +50,7 @@ class Slice:
     depends_on: tuple[str, ...] = ()
     branch: str | None = None
     notes: str = ""
+    relies_on: tuple[str, ...] = ()  # assumption ids
 
     @property
     def planned(self) -> tuple[str, ...]:
@@ -56,13 +66,18 @@ class Plan:
     status: str
     slices: tuple[Slice, ...]
     summary: str = ""
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()  # their texts, plain or with an id
     forbid: tuple[str, ...] = ()
     reviews: tuple[Review, ...] = ()
     data: Any = field(default=None, compare=False, repr=False)
+    assumed: tuple[Assumption, ...] = ()
 
     def slice(self, slice_id: str) -> Slice | None:
         return next((s for s in self.slices if s.id == slice_id), None)
+
+    def relied_on(self, s: Slice) -> tuple[Assumption, ...]:
+        """The assumptions slice ``s`` relies on, in the plan's order."""
+        return tuple(a for a in self.assumed if a.id is not None and a.id in s.relies_on)
 
     def where(self, *path: Any) -> str:
         line, col = yamlfile.locate(self.data, path)
@@ -92,8 +107,12 @@ def _build(data: dict[str, Any], name: str) -> Plan:
                 depends_on=_strs(s.get("depends_on")),
                 branch=s.get("branch"),
                 notes=s.get("notes", ""),
+                relies_on=_strs(s.get("relies_on")),
             )
         )
+    assumed = tuple(Assumption(None, a) if isinstance(a, str) else
+                    Assumption(a["id"], a["text"], _strs(a.get("paths")))
+                    for a in data.get("assumptions") or ())
     return Plan(
         path=name,
         id=data["id"],
@@ -101,7 +120,8 @@ def _build(data: dict[str, Any], name: str) -> Plan:
         status=status,
         slices=tuple(slices),
         summary=data.get("summary", ""),
-        assumptions=_strs(data.get("assumptions")),
+        assumptions=tuple(a.text for a in assumed),
+        assumed=assumed,
         forbid=_strs(data.get("forbid")),
         reviews=tuple(
             Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")), r.get("notes", ""))
@@ -157,7 +177,28 @@ def semantic_errors(plan: Plan) -> list[str]:
             )
         seen.setdefault(s["id"], si)
         problems += _created_and_deleted(plan, si, s)
-    return problems + _dependency_errors(plan)
+    return problems + _dependency_errors(plan) + _assumption_errors(plan)
+
+
+def _assumption_errors(plan: Plan) -> list[str]:
+    """Assumption ids: unique, and every relies_on names one."""
+    problems = []
+    seen: dict[str, int] = {}
+    for ai, a in enumerate(plan.assumed):
+        if a.id is None:
+            continue
+        if a.id in seen:
+            problems.append(f"{plan.where('assumptions', ai, 'id')}: duplicate assumption id "
+                            f"{a.id!r} (also assumptions[{seen[a.id]}])")
+        seen.setdefault(a.id, ai)
+        problems += [f"{plan.where('assumptions', ai, 'paths', pi)}: {why}"
+                     for pi, p in enumerate(a.paths) for why in globlint.problems(p)]
+    ids = ", ".join(seen) or "none has an id"
+    for si, s in enumerate(plan.slices):
+        problems += [f"{plan.where('slices', si, 'relies_on', ri)}: unknown assumption {r!r} "
+                     f"(assumption ids: {ids})"
+                     for ri, r in enumerate(s.relies_on) if r not in seen]
+    return problems
 
 
 def _created_and_deleted(plan: Plan, si: int, s: dict[str, Any]) -> list[str]:
@@ -265,6 +306,23 @@ def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
                     findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
                 elif key == "create" and s.status != "done" and exists(path):
                     findings.append(f"{where}: create {path!r} already exists at {rev}")
+    return findings + _assumption_lint(plan, files, exists, rev)
+
+
+def _assumption_lint(plan: Plan, files: set[str], exists: Callable[[str], bool],
+                     rev: str) -> list[str]:
+    """Assumption paths that name nothing at ``rev``: the plan misread the existing code."""
+    findings = []
+    for ai, a in enumerate(plan.assumed):
+        for pi, pattern in enumerate(a.paths):
+            path = literal(pattern)
+            found = exists(path) if path is not None else any(
+                map(globs.Matcher([pattern]).match, files))
+            if not found:
+                findings.append(f"{plan.where('assumptions', ai, 'paths', pi)}: assumption "
+                                f"{a.id!r} is about {pattern!r}, which "
+                                f"{'does not exist' if path is not None else 'matches no file'}"
+                                f" at {rev}")
     return findings
 
 

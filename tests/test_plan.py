@@ -209,3 +209,69 @@ def test_validated_plans_skip_the_schema_next_time(repo: Repo) -> None:
     with pytest.raises(BadInput, match="version"):  # a changed text is validated again
         plan_mod.load(repo.path, "plans/p.yaml", state.Cache.of(repo.path, "valid"))
     assert len(list(valid_dir.iterdir())) == 1  # an invalid text is never remembered
+
+
+ASSUMED = AWARDS_PLAN.replace(
+    "assumptions:\n  - Members are stored in app/models/member.py\n",
+    "assumptions:\n"
+    "  - id: members-file\n"
+    "    text: Members are stored in app/models/member.py\n"
+    "    paths: [app/models/member.py]\n"
+    "  - id: views-registry\n"
+    "    text: Views register themselves in app/views/__init__.py\n"
+    "    paths: [app/views/__init__.py, 'app/views/*.py']\n"
+    "  - Awards need no migration of existing data\n",
+).replace("    depends_on: [tables]\n",
+          "    depends_on: [tables]\n    relies_on: [views-registry]\n")
+
+
+def test_assumptions_with_ids_and_slices_relying_on_them(repo: Repo) -> None:
+    assert "relies_on" in ASSUMED
+    repo.write("plans/awards.yaml", ASSUMED)
+    p = plan_mod.load(repo.path, "plans/awards.yaml")
+    assert p.assumptions == ("Members are stored in app/models/member.py",
+                             "Views register themselves in app/views/__init__.py",
+                             "Awards need no migration of existing data")
+    assert [a.id for a in p.assumed] == ["members-file", "views-registry", None]
+    views = p.slice("views")
+    assert views is not None and views.relies_on == ("views-registry",)
+    assert [a.id for a in p.relied_on(views)] == ["views-registry"]
+    tables = p.slice("tables")
+    assert tables is not None and p.relied_on(tables) == ()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("relies_on: [views-registry]", "relies_on: [view-registry]"),
+     ":32:17: unknown assumption 'view-registry' (assumption ids: members-file, "
+     "views-registry)"),
+    (("  - id: views-registry", "  - id: members-file"),
+     ":11:9: duplicate assumption id 'members-file' (also assumptions[0])"),
+    (("paths: [app/models/member.py]", "paths: [../models/member.py]"),
+     ":10:13: '../models/member.py' climbs out"),
+])
+def test_assumption_errors_name_their_line(repo: Repo, change: tuple[str, str],
+                                           message: str) -> None:
+    repo.write("plans/awards.yaml", ASSUMED.replace(*change))
+    with pytest.raises(BadInput) as caught:
+        plan_mod.load(repo.path, "plans/awards.yaml")
+    assert f"plans/awards.yaml{message}" in str(caught.value)
+
+
+def test_validate_against_reports_an_assumption_about_nothing(repo: Repo) -> None:
+    repo.write("plans/awards.yaml", ASSUMED)
+    repo.write("app/models/__init__.py", "# models\n")
+    repo.write("app/views/__init__.py", "# views\n")
+    repo.write("app/auth/session.py", "# auth\n")
+    repo.commit("init", plan="none")
+    run = repo.planscope("validate", "--against", "HEAD")
+    assert run.code == 1
+    assert ("plans/awards.yaml:10:13: assumption 'members-file' is about "
+            "'app/models/member.py', which does not exist at HEAD") in run.out
+    assert "views-registry" not in run.out  # its file exists, its glob matches it
+    repo.write("app/models/member.py", "class Member: ...\n")
+    repo.commit("members", plan="none")
+    assert repo.planscope("validate", "--against", "HEAD").code == 0
+    repo.git("rm", "-q", "app/views/__init__.py")
+    repo.commit("no views", plan="none")
+    run = repo.planscope("validate", "--against", "HEAD")
+    assert "'app/views/*.py', which matches no file at HEAD" in run.out
