@@ -222,14 +222,25 @@ def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None
 
 
 @main.command()
-@click.argument("path", required=False)
-@click.option("--commit", "rev", metavar="REV", help="Trace one commit instead of a path.")
+@click.argument("target", required=False, metavar="FILE[:LINE]")
+@click.option("--commit", "rev", metavar="REV", help="Trace one commit instead of a file.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="With FILE: the newest N commits that touched it.")
+@click.option("--follow/--no-follow", default=True, show_default=True,
+              help="With FILE: follow the file across renames.")
+@click.option("--pr-body", "pr_body", type=click.File("r"), metavar="FILE",
+              help="A pull request body whose 'Plan:' line claims commits with no trailer "
+                   "(a squash merge); - reads stdin.")
+@options.output_format("text", "json")
 @options.in_repo
-def trace(root: Path, cfg: Config, path: str | None, rev: str | None) -> None:
-    """Which commits touched PATH, under which plan, slice, section and assumption."""
+def trace(root: Path, cfg: Config, target: str | None, rev: str | None, limit: int,
+          follow: bool, pr_body: Any, fmt: str) -> None:
+    """From a line (FILE:LINE, through git blame), a file's history or a commit to the plan,
+    slice, section and the assumptions the slice relies on."""
     from checker.commands.trace import trace as run
 
-    emit(run(root, cfg, path, rev))
+    emit(run(root, cfg, target, rev, limit=limit, follow=follow,
+             pr_body=pr_body.read() if pr_body is not None else None, fmt=fmt))
 
 
 @main.command()

@@ -309,3 +309,25 @@ def parse_batch(out: bytes) -> dict[str, bytes]:
             found[header[0].decode("ascii")] = out[at:at + size]
         at += size + 1
     return found
+
+
+class Blamed(NamedTuple):
+    """Where one line came from (``git blame --porcelain``)."""
+
+    sha: str  # all zeros: not committed yet
+    path: str  # the file's name in that commit (blame follows renames)
+    line: int  # the line's number there
+
+
+def parse_blame(out: bytes) -> Blamed | None:
+    """The first line's origin in ``git blame --porcelain`` output; None when there is none.
+    A ``filename`` holding odd bytes comes C-quoted."""
+    lines = out.split(b"\n")
+    head = lines[0].split()
+    if len(head) < 3:
+        return None
+    raw = next((line[len(b"filename "):] for line in lines[1:]
+                if line.startswith(b"filename ")), b"")
+    if len(raw) >= 2 and raw[:1] == raw[-1:] == b'"':
+        raw = _unescape(raw[1:-1].decode("utf-8", "surrogateescape"))
+    return Blamed(head[0].decode("ascii"), os.fsdecode(raw), int(head[1]))

@@ -19,12 +19,14 @@ from checker import files
 from checker.errors import BadInput
 from checker.gitformats import (
     LOG_FORMAT,
+    Blamed,
     Change,
     Commit,
     abbrev,
     auto_comment_prefix,
     clean_message,
     parse_batch,
+    parse_blame,
     parse_hidden,
     parse_log,
     parse_log_changes,
@@ -221,6 +223,18 @@ def log(root: Path, *rev_args: str, paths: Sequence[str] = ()) -> list[Commit]:
               *rev_args, "--",
               *(f":(literal){p}" for p in paths))
     return parse_log(out)
+
+
+def blame_line(root: Path, path: str, line: int, rev: str | None = None) -> Blamed | None:
+    """The commit that wrote line ``line`` of ``path`` as the work tree (or ``rev``) has it,
+    renames followed, with the file's name and the line's number there (all zeros: not
+    committed yet); BadInput when there is no such line."""
+    try:
+        out = run(root, "blame", "--porcelain", "-L", f"{line},{line}",
+                  *([rev] if rev else []), "--", path)
+    except GitError as exc:
+        raise BadInput(f"{path}:{line}: {exc}".replace("git blame: ", "")) from None
+    return parse_blame(out)
 
 
 def log_changes(root: Path, shas: Sequence[str]) -> dict[str, list[Change]]:

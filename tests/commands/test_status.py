@@ -58,4 +58,4 @@ def test_commits_claimed_by_the_branch_count(awards: Repo) -> None:
     r = awards.planscope("status", "plans/awards.yaml")
     assert "  tables  approved     1 commit  1/4 planned files touched" in r.out
     r = awards.planscope("trace", "--commit", "HEAD")
-    assert "[plans/awards.yaml#tables]" in r.out
+    assert "[plans/awards.yaml#tables (branch plan/awards-dashboard/tables)]" in r.out
