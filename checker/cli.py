@@ -343,11 +343,14 @@ def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cac
 @click.argument("plan_path", metavar="PLAN")
 @options.reviewers
 @options.record
+@click.option("--approve", is_flag=True,
+              help="With --record: set a draft (or a plan under review) to approved when every "
+                   "reviewer scored at least handoff.min_confidence.")
 @options.no_cache("Ask the reviewers again even when cached reviews exist.")
 @options.output_format("text", "json")
 @options.in_repo
 def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[str, ...],
-                record: bool, no_cache: bool, fmt: str) -> None:
+                record: bool, approve: bool, no_cache: bool, fmt: str) -> None:
     """Blind reviewers each give a confidence that PLAN is ready: ready, not ready, disagree.
 
     The plan is linted against HEAD first; a plan that misreads the repository is not ready
@@ -357,4 +360,5 @@ def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[s
     from checker.commands.plan_review import plan_review as run
     from checker.resolve import repo_relative
 
-    emit(run(root, cfg, repo_relative(root, plan_path), reviewer_specs, record, no_cache, fmt))
+    emit(run(root, cfg, repo_relative(root, plan_path), reviewer_specs, record, no_cache, fmt,
+             approve))

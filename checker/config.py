@@ -68,6 +68,15 @@ class ReviewConfig:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """``handoff``: when a plan is handed off to its executor (checker.handoff)."""
+
+    statuses: tuple[str, ...] = ("approved", "in-progress", "done")
+    reviews: int = 0
+    min_confidence: float = 0.8
+
+
+@dataclass(frozen=True)
 class Config:
     plans_dir: str = "plans"
     always_allow: tuple[str, ...] = ()
@@ -82,6 +91,7 @@ class Config:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     guard: GuardConfig = field(default_factory=GuardConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
+    handoff: Handoff = field(default_factory=Handoff)
     source: str | None = None  # where it was read from, for messages; None: no config
     data: Any = field(default=None, compare=False, repr=False)  # as parsed, with positions
 
@@ -147,9 +157,16 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
             ready_at=float(plan_review.get("ready_at", PlanReviewConfig.ready_at)),
             disagree_at=float(plan_review.get("disagree_at", PlanReviewConfig.disagree_at)),
         )),
+        handoff=_handoff(data.get("handoff", {})),
         source=source,
         data=data,
     )
+
+
+def _handoff(data: dict[str, Any]) -> Handoff:
+    return Handoff(statuses=tuple(data.get("statuses", Handoff.statuses)),
+                   reviews=int(data.get("reviews", Handoff.reviews)),
+                   min_confidence=float(data.get("min_confidence", Handoff.min_confidence)))
 
 
 def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:

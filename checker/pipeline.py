@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import adoption, errors, gitio, merges, resolve
+from checker import adoption, errors, gitio, handoff, merges, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
 from checker.globs import Matcher
@@ -219,6 +219,11 @@ class Checker:
             scope = self.scope(claim)
         except errors.PlanscopeError as exc:
             result.error, result.exit_code = str(exc), exc.exit_code
+            return result
+        refused = handoff.refusal(claim.plan, self.config.handoff) if (
+            claim is not None and claim.plan is not None) else None
+        if refused is not None:
+            result.error, result.exit_code = refused, errors.DRIFT
             return result
         if claim is None or claim.plan is None:
             result.scope = forbidden_only(unit.changes, scope.forbidden)

@@ -155,3 +155,38 @@ def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
         state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
     except OSError as exc:
         raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None
+
+
+_STATUS = re.compile(r"^status:[ \t]*(?P<value>[^#\r\n]*?)[ \t]*(?P<rest>(?:[ \t]#[^\r\n]*)?)$",
+                     re.MULTILINE)
+_TITLE = re.compile(r"^title:[^\r\n]*(\r?\n)", re.MULTILINE)
+
+
+def set_status(root: Path, rel: str, status: str) -> None:
+    """Set the plan's top-level ``status`` in place (a comment after it kept; the key added
+    after ``title:`` when missing). The new text must load as the old plan with only the
+    status changed; otherwise BadInput and the file is not touched."""
+    path = root / rel
+    text = yamlfile.read(path, rel, root)
+    found = _STATUS.search(text)
+    if found is not None:
+        new = text[:found.start("value")] + status + text[found.end("value"):]
+    else:
+        title = _TITLE.search(text)
+        if title is None:
+            raise BadInput(f"{rel}: status not set: no top-level 'title:' line to put it after")
+        new = text[:title.end()] + f"status: {status}{title.group(1)}" + text[title.end():]
+    before = yamlfile.plain(yamlfile.parse(text, rel))
+    try:
+        plan_mod.load_text(new, rel)
+        after = yamlfile.plain(yamlfile.parse(new, rel))
+    except BadInput as exc:
+        raise BadInput(f"{rel}: status not set: the edited plan would not validate "
+                       f"({str(exc).splitlines()[0]})") from None
+    if after != {**before, "status": status}:
+        raise BadInput(f"{rel}: status not set: the edit would change more than the status "
+                       f"(set it by hand)")
+    try:
+        state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
+    except OSError as exc:
+        raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None

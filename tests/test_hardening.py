@@ -142,7 +142,7 @@ def test_shallow_clone_and_detached_head(awards: Repo, tmp_path: Path) -> None:
 
 
 def test_unborn_branch(repo: Repo) -> None:
-    repo.write("plans/p.yaml", "version: 1\nid: p\ntitle: P\nslices:\n"
+    repo.write("plans/p.yaml", "version: 1\nid: p\ntitle: P\nstatus: approved\nslices:\n"
                "  - {id: s, title: S, files: {create: ['**']}}\n")
     repo.git("add", "-A")
     assert repo.planscope("check", "--plan", "plans/p.yaml").code == 0

@@ -7,6 +7,7 @@ import yaml
 
 from checker import planrecord
 from checker.errors import BadInput
+from tests.conftest import Repo
 
 ENTRY = {"reviewer": "opus", "confidence": 0.4, "at": "2026-11-20", "notes": "no: rollback"}
 
@@ -44,3 +45,16 @@ def test_insert_reviews_refuses_what_it_cannot_edit() -> None:
         planrecord.insert_reviews("{id: x, reviews: []}\n", "p.yaml", [ENTRY])
     with pytest.raises(BadInput, match="'reviews' is not a list"):
         planrecord.insert_reviews("reviews: none yet\n", "p.yaml", [ENTRY])
+
+
+def test_set_status_keeps_the_rest_of_the_file(repo: Repo) -> None:
+    body = "slices:\n  - id: s\n    title: S\n    status: draft   # the slice's own\n" \
+           "    files: {create: [a.py]}\n"
+    repo.write("plans/a.yaml", "version: 1\nid: a\ntitle: A\nstatus: review   # asked\n" + body)
+    planrecord.set_status(repo.path, "plans/a.yaml", "approved")
+    assert (repo.path / "plans/a.yaml").read_text() == (
+        "version: 1\nid: a\ntitle: A\nstatus: approved   # asked\n" + body)
+    repo.write("plans/b.yaml", "version: 1\nid: b\ntitle: B\r\n" + body)
+    planrecord.set_status(repo.path, "plans/b.yaml", "approved")
+    assert (repo.path / "plans/b.yaml").read_bytes().decode() == (
+        "version: 1\nid: b\ntitle: B\r\nstatus: approved\r\n" + body)

@@ -255,14 +255,38 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
         out.recorded = True
 
 
+def approve(root: Path, config: Config, out: Result) -> None:
+    """``--approve``: a plan in draft or review becomes approved when every reviewer scored
+    at least the hand-off's ``min_confidence``; a note says what was done."""
+    bar = config.handoff.min_confidence
+    scores = [o.confidence for o in out.opinions.values()]
+    if out.plan.status not in ("draft", "review"):
+        out.notes.append(f"status stays '{out.plan.status}' (--approve moves a draft or a "
+                         f"plan under review)")
+    elif len(scores) >= 2 and min(scores) >= bar:
+        planrecord.set_status(root, out.plan.path, "approved")
+        out.notes.append(f"status set to approved: every reviewer at {bar:.2f} or above "
+                         f"(handoff.min_confidence)")
+    else:
+        shown = ", ".join(f"{c:.2f}" for c in scores)
+        out.notes.append(f"status stays '{out.plan.status}': approving needs every reviewer at "
+                         f"{bar:.2f} or above (scored {shown})")
+
+
 def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[str],
-                record_them: bool, no_cache: bool, fmt: str) -> Outcome:
+                record_them: bool, no_cache: bool, fmt: str,
+                approve_it: bool = False) -> Outcome:
     """Exit 0 ready, 1 not ready or disagree, 2 bad input, 3 a reviewer could not be asked
     (``verify.on_error: fail``)."""
     from checker.render import plan_review as show
 
+    if approve_it and not record_them:
+        raise errors.BadInput("--approve sets the status from the reviews it records: "
+                              "use it with --record")
     reviewers = [parse_reviewer(s, config.verify.command) for s in reviewer_specs]
     result = run(root, config, rel, reviewers, no_cache=no_cache)
     if record_them and result.recordable:
         record(root, result)
+        if approve_it:
+            approve(root, config, result)
     return show.as_json(result) if fmt == "json" else show.as_text(result)

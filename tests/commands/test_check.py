@@ -101,7 +101,7 @@ def test_rename_needs_both_paths(awards: Repo) -> None:
 def test_root_commit(repo: Repo) -> None:
     repo.write(
         "plans/p.yaml",
-        "version: 1\nid: p\ntitle: P\nslices:\n"
+        "version: 1\nid: p\ntitle: P\nstatus: approved\nslices:\n"
         "  - {id: s, title: S, files: {create: [src/**, plans/p.yaml]}}\n",
     )
     repo.write("src/a.py")

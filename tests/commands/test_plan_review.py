@@ -355,3 +355,33 @@ def test_verdict_and_unique_gaps() -> None:
     assert planreview.verdict([], 0.8, 0.25) == planreview.NOT_READY
     assert planreview.only_raised([a, b]) == {"a": (("Index is missing",), ()),
                                               "b": (("Views lack tests",), ())}
+
+
+@pytest.mark.parametrize(("status", "scores", "after", "note"), [
+    ("review", (0.9, 0.85), "approved",
+     "status set to approved: every reviewer at 0.80 or above (handoff.min_confidence)"),
+    ("draft", (0.9, 0.4), "draft",
+     "status stays 'draft': approving needs every reviewer at 0.80 or above (scored 0.90, "
+     "0.40)"),
+    ("in-progress", (0.9, 0.85), "in-progress",
+     "status stays 'in-progress' (--approve moves a draft or a plan under review)"),
+])
+def test_approve_hands_the_plan_off(planned: Repo, api: fake_api.FakeAPI,
+                                    monkeypatch: pytest.MonkeyPatch, status: str,
+                                    scores: tuple[float, float], after: str, note: str) -> None:
+    plan = (planned.path / "plans/awards.yaml").read_text()
+    planned.write("plans/awards.yaml", plan.replace("status: approved", f"status: {status}"))
+    api.route = by_model({SONNET: plan_reply(scores[0], True),
+                          OPUS: plan_reply(scores[1], scores[1] >= 0.8)})
+    r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
+                "--approve")
+    assert f"  {note}" in r.out.splitlines(), r.out
+    text = (planned.path / "plans/awards.yaml").read_text()
+    assert plan_mod.load(planned.path, "plans/awards.yaml").status == after
+    assert text.replace(f"status: {after}", "status: approved").startswith(
+        plan.split("reviews:")[0])  # nothing else of the file moved
+
+
+def test_approve_needs_record(planned: Repo) -> None:
+    r = planned.planscope("plan-review", "plans/awards.yaml", "--approve")
+    assert r.code == 2 and "use it with --record" in r.err
