@@ -92,6 +92,7 @@ class Config:
     guard: GuardConfig = field(default_factory=GuardConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     handoff: Handoff = field(default_factory=Handoff)
+    order: str = "warn"  # warn | block | off: a slice started before the slices it depends on
     source: str | None = None  # where it was read from, for messages; None: no config
     data: Any = field(default=None, compare=False, repr=False)  # as parsed, with positions
 
@@ -158,6 +159,7 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
             disagree_at=float(plan_review.get("disagree_at", PlanReviewConfig.disagree_at)),
         )),
         handoff=_handoff(data.get("handoff", {})),
+        order=data.get("order", Config.order),
         source=source,
         data=data,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import adoption, errors, gitio, handoff, merges, resolve
+from checker import adoption, errors, gitio, handoff, merges, order, resolve
 from checker.config import Config
 from checker.gitformats import Change, Commit
 from checker.globs import Matcher
@@ -220,10 +220,7 @@ class Checker:
         except errors.PlanscopeError as exc:
             result.error, result.exit_code = str(exc), exc.exit_code
             return result
-        refused = handoff.refusal(claim.plan, self.config.handoff) if (
-            claim is not None and claim.plan is not None) else None
-        if refused is not None:
-            result.error, result.exit_code = refused, errors.DRIFT
+        if claim is not None and self._refused(result, claim):
             return result
         if claim is None or claim.plan is None:
             result.scope = forbidden_only(unit.changes, scope.forbidden)
@@ -238,6 +235,39 @@ class Checker:
         if result.scope.drift:
             self._on_drift(result, claim, result.scope)
         return result
+
+    def _refused(self, result: UnitResult, claim: Claim) -> bool:
+        """The plan's gates: handed off (``handoff``), slices in order (``order``); True when
+        the claim is refused (``result`` says why)."""
+        if claim.plan is None:
+            return False
+        refused = handoff.refusal(claim.plan, self.config.handoff)
+        if refused is not None:
+            result.error, result.exit_code = refused, errors.DRIFT
+            return True
+        return self._out_of_order(result, claim)
+
+    def _out_of_order(self, result: UnitResult, claim: Claim) -> bool:
+        """``order``: a note (warn) or a refusal (block) when the claimed slices depend on
+        slices no earlier commit claimed; True when refused."""
+        unit = result.unit
+        if self.config.order == "off" or unit.merge or claim.plan is None:
+            return False
+        before: str | None = unit.diff_revs[0] if unit.diff_revs else "HEAD"
+        if before == gitio.empty_tree(self.root) or (
+                before == "HEAD" and not gitio.has_commits(self.root)):
+            before = None
+        gap = order.missing(self.root, claim.plan, claim.slices, before)
+        if not gap:
+            return False
+        names = " and ".join(f"'{d}'" for d in gap)
+        said = (f"slice '{'+'.join(s.id for s in claim.slices)}' of {claim.plan.path} depends "
+                f"on {names}, which no earlier commit claims yet")
+        if self.config.order == "block":
+            result.error, result.exit_code = f"{said} (order: block)", errors.DRIFT
+            return True
+        result.notes.append(f"out of order: {said}; land {names} first (order: warn)")
+        return False
 
     def forbids(self) -> Rules:
         """What no change may touch: the config's forbid and the plan-level forbid of every
