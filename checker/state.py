@@ -167,6 +167,23 @@ def append_log(root: Path, name: str, record: dict[str, Any]) -> None:
             fh.write(json.dumps({"at": now(), **record}) + "\n")
 
 
+def read_log(root: Path, name: str) -> list[dict[str, Any]]:
+    """The records of ``.git/planscope/NAME``, oldest first; lines that are not a JSON
+    object (a torn write) are skipped; no log, no records."""
+    try:
+        with (shared_dir(root) / name).open(encoding="utf-8", errors="replace") as fh:
+            lines = fh.readlines()
+    except (OSError, gitio.GitError):
+        return []
+    out = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict):
+                out.append(record)
+    return out
+
+
 # --- the active slice (planscope use) ---------------------------------------------------
 
 

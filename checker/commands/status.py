@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker import errors, gitio, resolve
+from checker import errors, gitio, order, resolve, state
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -23,10 +23,44 @@ class SliceStatus:
     commits: tuple[Commit, ...]
     scope: ScopeResult  # the union of the commits' changes against the slice
     planned: tuple[str, ...]  # the slice's literal planned paths
+    incidental: tuple[tuple[str, str], ...] = ()  # (path, reason) judged incidental
 
     @property
     def touched(self) -> tuple[str, ...]:
         return tuple(p for p in self.planned if p not in self.scope.untouched)
+
+    @property
+    def drift(self) -> list[str]:
+        """Drifted paths, less those the verification pass judged incidental."""
+        judged = {p for p, _ in self.incidental}
+        return sorted({t.path for t in self.scope.drift} - judged)
+
+    @property
+    def state(self) -> str:
+        """not started, in progress or done (the slice says so, or every planned file is
+        touched)."""
+        if self.slice.status == "done" or (self.commits and self.planned
+                                           and not self.scope.untouched):
+            return "done"
+        return "in progress" if self.commits else "not started"
+
+
+def incidental_verdicts(root: Path, plan: Plan) -> dict[tuple[str, str], str]:
+    """(commit, path) -> reason, for each path of a commit of ``plan`` that the verification
+    pass judged incidental (``.git/planscope/verdicts.jsonl``; staged checks are not there
+    by commit)."""
+    out: dict[tuple[str, str], str] = {}
+    for record in state.read_log(root, state.VERDICT_LOG):
+        diff = str(record.get("diff", ""))
+        if record.get("plan") != plan.path or ".." not in diff:
+            continue
+        sha = diff.rpartition("..")[2]
+        for v in record.get("verdicts") or ():
+            if isinstance(v, dict) and v.get("verdict") == "incidental":
+                out[(sha, str(v.get("path")))] = str(v.get("reason", ""))
+            elif isinstance(v, dict):
+                out.pop((sha, str(v.get("path"))), None)
+    return out
 
 
 def claimed_slice(commit: Commit, by_branch: tuple[str, str] | None = None
@@ -47,8 +81,9 @@ def plan_status(
 ) -> list[SliceStatus]:
     """Each slice of ``plan`` with the commits (of ``commits``) that claim it."""
     only = plan.slices[0].id if len(plan.slices) == 1 else None
+    judged = incidental_verdicts(root, plan)
     out = []
-    for s in plan.slices:
+    for s in order.sorted_slices(plan):
         mine = [
             c
             for c in commits
@@ -62,7 +97,11 @@ def plan_status(
                 changes.setdefault((ch.path, ch.old_path), ch)
         scope = compile_scope(plan, [s], always_allow)
         result = classify(list(changes.values()), scope)
-        out.append(SliceStatus(s, tuple(mine), result, scope.planned))
+        drifted = {t.path for t in result.drift}
+        incidental = {p: why for (sha, p), why in judged.items()
+                      if p in drifted and any(c.sha == sha for c in mine)}
+        out.append(SliceStatus(s, tuple(mine), result, scope.planned,
+                               tuple(sorted(incidental.items()))))
     return out
 
 
@@ -77,10 +116,13 @@ def to_json(plan: Plan, statuses: Sequence[SliceStatus]) -> dict[str, Any]:
                 "id": st.slice.id,
                 "title": st.slice.title,
                 "status": st.slice.status,
+                "state": st.state,
+                "depends_on": list(st.slice.depends_on),
                 "commits": [{"sha": c.sha, "subject": c.subject} for c in st.commits],
                 "touched": list(st.touched),
                 "untouched": list(st.scope.untouched),
-                "drift": sorted({t.path for t in st.scope.drift}),
+                "drift": st.drift,
+                "incidental": [{"path": p, "reason": why} for p, why in st.incidental],
                 "forbidden": sorted({t.path for t in st.scope.forbidden}),
             }
             for st in statuses
@@ -96,7 +138,7 @@ def summary_line(plan: Plan, statuses: Sequence[SliceStatus]) -> str:
     planned = sum(len(st.planned) for st in statuses)
     touched = sum(len(st.touched) for st in statuses)
     commits = sum(len(st.commits) for st in statuses)
-    drift = sum(len(st.scope.drift) + len(st.scope.forbidden) for st in statuses)
+    drift = sum(len(st.drift) + len(st.scope.forbidden) for st in statuses)
     return (
         f"{plan.path}  {plan.id}  {plan.status}  {_n(len(plan.slices), 'slice')}  "
         f"{_n(commits, 'commit')}  {touched}/{planned} planned files touched  {drift} drift"
@@ -107,13 +149,16 @@ def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
     lines = [f"{plan.path} ({plan.id}): {plan.title} [{plan.status}]"]
     width = max(len(st.slice.id) for st in statuses)
     for st in statuses:
+        after = f"  after {', '.join(st.slice.depends_on)}" if st.slice.depends_on else ""
         lines.append(
-            f"  {st.slice.id:<{width}}  {st.slice.status:<11}  {_n(len(st.commits), 'commit')}  "
-            f"{len(st.touched)}/{len(st.planned)} planned files touched"
+            f"  {st.slice.id:<{width}}  {st.slice.status:<11}  {st.state:<11}  "
+            f"{_n(len(st.commits), 'commit')}  "
+            f"{len(st.touched)}/{len(st.planned)} planned files touched{after}"
         )
         lines += [f"      done       {p}" for p in st.touched]
         lines += [f"      untouched  {p}" for p in st.scope.untouched]
-        lines += [f"      drift      {p}" for p in sorted({t.path for t in st.scope.drift})]
+        lines += [f"      drift      {p}" for p in st.drift]
+        lines += [f"      incidental {p}: {why}" for p, why in st.incidental]
         lines += [f"      forbidden  {p}" for p in sorted({t.path for t in st.scope.forbidden})]
         lines += [f"      commit     {c.short} {c.subject}" for c in st.commits]
     return lines
