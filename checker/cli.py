@@ -158,12 +158,15 @@ def new(root: Path, cfg: Config, title: str, slices: int, plan_id: str | None) -
 
 @main.command("pr-body")
 @click.argument("ref", metavar="PLAN#SLICE")
+@click.option("--base", metavar="REF",
+              help="Add what the change since the merge base with REF did against the slice "
+                   "(touched, untouched, incidental, drift), as check --base judges it.")
 @options.in_repo
-def pr_body(root: Path, cfg: Config, ref: str) -> None:
+def pr_body(root: Path, cfg: Config, ref: str, base: str | None) -> None:
     """Markdown for a pull request description (pipe to `gh pr create --body-file -`)."""
     from checker.commands.pr_body import pr_body as run
 
-    emit(run(root, cfg, ref))
+    emit(run(root, cfg, ref, base))
 
 
 @main.command()

@@ -1,14 +1,20 @@
-"""``planscope pr-body PLAN#SLICE``: a slice as a pull request description (Markdown)."""
+"""``planscope pr-body PLAN#SLICE [--base REF]``: a slice as a pull request description
+(Markdown); with ``--base``, what the change did against the slice, from the same result
+as ``check --base REF --plan PLAN#SLICE``."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import errors, resolve
 from checker.config import Config
 from checker.errors import Outcome
 from checker.plan import Plan, Slice
 from checker.resolve import TRAILER
+
+if TYPE_CHECKING:
+    from checker.branch import BranchResult
 
 
 def _code_list(title: str, paths: tuple[str, ...]) -> list[str]:
@@ -17,7 +23,40 @@ def _code_list(title: str, paths: tuple[str, ...]) -> list[str]:
     return [f"**{title}**", "", *(f"- `{p}`" for p in paths), ""]
 
 
-def render(plan: Plan, s: Slice) -> str:
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def did(out: BranchResult, base: str) -> list[str]:
+    """The "What this change did" section: touched, planned but untouched, incidental with
+    the verdict's reason, drift, forbidden, and the pull request check's result."""
+    from checker.branch import result_word
+
+    lines = ["### What this change did", ""]
+    if out.adopting:
+        return [*lines, f"`{base}` has no planscope config yet: this change adopts it.", ""]
+    lines += [f"Against `{base}` (merge base `{(out.merge_base or '')[:9]}`): the pull request "
+              f"check says **{result_word(out)}**.", ""]
+    for r in out.results:
+        if r.error:
+            lines += [f"- {_cell(r.error)}", ""]
+        if r.scope is None:
+            continue
+        incidental = {p: v for p, v in r.verdicts.items() if v.verdict == "incidental"}
+        drift = [t.path for t in r.scope.drift if t.path not in incidental]
+        lines += _code_list("Touched in scope", tuple(dict.fromkeys(
+            t.path for t in r.scope.in_scope)))
+        lines += _code_list("Planned, not touched", r.scope.untouched)
+        if incidental:
+            lines += ["**Incidental** (the verification pass)", "",
+                      *(f"- `{p}`: {_cell(v.reason)}" for p, v in incidental.items()), ""]
+        lines += _code_list("Drift", tuple(dict.fromkeys(drift)))
+        lines += _code_list("Forbidden", tuple(dict.fromkeys(
+            t.path for t in r.scope.forbidden)))
+    return lines
+
+
+def render(plan: Plan, s: Slice, done: list[str] | None = None) -> str:
     by_id = {x.id: x for x in plan.slices}
     lines = [f"## {s.title}", "", f"Part of **{plan.title}** (`{plan.path}`, slice `{s.id}`).", ""]
     if plan.summary.strip():
@@ -55,11 +94,19 @@ def render(plan: Plan, s: Slice) -> str:
             notes = " ".join(r.notes.split()).replace("|", "\\|")
             lines.append(f"| {r.reviewer} | {r.confidence:.2f} | {r.at} | {notes} |")
         lines.append("")
+    lines += done or []
     lines += ["---", "", f"{TRAILER}: {plan.path}#{s.id}"]
     return "\n".join(lines) + "\n"
 
 
-def pr_body(root: Path, config: Config, ref: str) -> Outcome:
+def pr_body(root: Path, config: Config, ref: str, base: str | None = None) -> Outcome:
     """Markdown for a pull request description (pipe to ``gh pr create --body-file -``)."""
     plan, slice_ = resolve.named_slice(root, config, ref)
-    return Outcome(errors.OK, render(plan, slice_))
+    if base is None:
+        return Outcome(errors.OK, render(plan, slice_))
+    from checker import branch, event
+    from checker.pipeline import Options, Target
+
+    out = branch.judge(root, Target("base", base), Options(plan_ref=f"{plan.path}#{slice_.id}"),
+                       event.Event())
+    return Outcome(errors.OK, render(plan, slice_, did(out, base)))

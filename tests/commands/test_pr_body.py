@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import fake_api
 from tests.conftest import Repo
 
 
@@ -37,3 +38,44 @@ def test_pr_body_lists_every_file_and_the_trailer(awards: Repo) -> None:
     ):
         assert f"`{f}`" in r.out
     assert awards.planscope("pr-body", "plans/awards.yaml#nope").code == 2
+
+
+def test_what_the_change_did_against_the_base(awards: Repo) -> None:
+    awards.git("checkout", "-q", "-b", "awards-tables")
+    awards.write("db/migrations/0042_awards.sql", "create table awards ();\n")
+    awards.write("README.md", "# app, with awards\n")
+    awards.commit("the table", plan="plans/awards.yaml#tables")
+    awards.write("app/auth/session.py", "# auth, touched\n")
+    awards.commit("and auth", plan="plans/awards.yaml#tables")
+    body = awards.planscope("pr-body", "plans/awards.yaml#tables", "--base", "main").out
+    section = body[body.index("### What this change did"):body.index("---\n")]
+    merge_base = awards.git("merge-base", "main", "HEAD").strip()
+    assert section.splitlines() == [
+        "### What this change did", "",
+        f"Against `main` (merge base `{merge_base[:9]}`): the pull request check says "
+        "**forbidden**.", "",
+        "**Touched in scope**", "", "- `db/migrations/0042_awards.sql`", "",
+        "**Planned, not touched**", "", "- `app/models/__init__.py`",
+        "- `tests/test_awards_migration.py`", "",
+        "**Drift**", "", "- `README.md`", "",
+        "**Forbidden**", "", "- `app/auth/session.py`", "",
+    ]
+    assert body.rstrip().endswith("Plan: plans/awards.yaml#tables")
+    plain = awards.planscope("pr-body", "plans/awards.yaml#tables").out
+    assert "What this change did" not in plain
+
+
+def test_incidental_paths_carry_the_reason(awards: Repo, api: fake_api.FakeAPI) -> None:
+    awards.write(".planscope.yaml", "on_drift: verify\n")
+    awards.commit("verify drift", plan="none")
+    awards.git("checkout", "-q", "-b", "awards-tables")
+    awards.write("db/migrations/0042_awards.sql", "create table awards ();\n")
+    awards.write("app/registry.py", "REGISTRY = ['awards']\n")
+    awards.commit("the table", plan="plans/awards.yaml#tables")
+    api.replies.append(fake_api.verdicts(("app/registry.py", "incidental", 0.9),
+                                         reason="registers the new table"))
+    body = awards.planscope("pr-body", "plans/awards.yaml#tables", "--base", "main").out
+    assert "**Incidental** (the verification pass)" in body
+    assert "- `app/registry.py`: registers the new table" in body
+    assert "the pull request check says **pass**" in body
+    assert "**Drift**" not in body
