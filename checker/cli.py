@@ -329,8 +329,11 @@ def uninstall() -> None:
 @options.plan("Review against this slice instead of the commits' trailers or the branch.")
 @options.no_cache()
 @options.output_format("text", "json", "github", help=options.GITHUB_HELP)
+@click.option("--record", "record_it", is_flag=True,
+              help="Append the model's review to the plan's reviews: list, keeping the rest of "
+                   "the file as written.")
 def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cache: bool,
-           fmt: str) -> None:
+           fmt: str, record_it: bool) -> None:
     """A model's review of a change's whole diff against its slice, with local facts.
 
     Without --base or --range: the last commit. Exit 0 matches the plan, 1 a blocker or does
@@ -339,7 +342,7 @@ def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cac
     from checker import gitio
     from checker.commands.review import review as run
 
-    emit(run(gitio.repo_root(), base, rev_range, plan_ref, no_cache, fmt, _env()))
+    emit(run(gitio.repo_root(), base, rev_range, plan_ref, no_cache, fmt, _env(), record_it))
 
 
 @main.command("plan-review")

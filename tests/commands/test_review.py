@@ -325,3 +325,26 @@ def test_review_api_down_exits_3_or_warns_and_keeps_local_facts(
     commit_slice(planned, {"app/auth/session.py": "# changed\n"})  # forbidden: still blocks
     r = planned.planscope("review")
     assert r.code == 1 and "blocker  [local] app/auth/session.py" in r.out
+
+
+def test_review_record_keeps_the_review_in_the_plan(planned: Repo, api: fake_api.FakeAPI,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import plan as plan_mod
+
+    sha = commit_slice(planned, GOOD)
+    before = (planned.path / "plans/awards.yaml").read_text()
+    api.replies.append(review_reply(
+        True, 0.9, findings=[{"severity": "minor", "path": "app/models/__init__.py", "line": 2,
+                              "message": "import the model lazily"}]))
+    r = cli_run(planned, monkeypatch, "review", "--record")
+    assert r.code == 0, r.out + r.err
+    assert "  recorded the review in plans/awards.yaml" in r.out.splitlines()
+    after = (planned.path / "plans/awards.yaml").read_text()
+    assert after.startswith(before.rstrip("\n").rpartition("\n# end of plan")[0])
+    last = plan_mod.load(planned.path, "plans/awards.yaml").reviews[-1]
+    assert (last.reviewer, last.confidence, last.at) == (SONNET, 0.9, TODAY)
+    assert last.notes == (f"diff review of {sha[:9]}..{sha[:9]}: matches the plan; "
+                          f"1 finding; first: import the model lazily").replace(
+        f"{sha[:9]}..", f"{planned.git('rev-parse', sha + '~1').strip()[:9]}..")
+    assert planned.planscope("validate", "plans/awards.yaml").code == 0
+    assert planned.planscope("review", "--record", "--format", "github").code == 2
