@@ -25,6 +25,7 @@ class Review:
     confidence: float
     at: str = ""
     notes: str = ""
+    assumptions: tuple[str, ...] = ()  # ids of the assumptions the reviewer found wrong
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def _build(data: dict[str, Any], name: str) -> Plan:
         assumed=assumed,
         forbid=_strs(data.get("forbid")),
         reviews=tuple(
-            Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")), r.get("notes", ""))
+            Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")),
+                   r.get("notes", ""), _strs(r.get("assumptions")))
             for r in data.get("reviews") or ()
         ),
         data=data,

@@ -24,7 +24,7 @@ from checker.model import prompt as mprompt
 from checker.model import reply as mreply
 from checker.plan import Plan, plan_yaml
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"  # 2: wrong assumptions start with their [id]
 TOOL_NAME = "record_plan_review"
 
 INPUT_SCHEMA: dict[str, Any] = {
@@ -67,7 +67,9 @@ files, tests, migrations or rollbacks missing, are the slices ordered and sized 
 be reviewed on its own. Answer with your confidence between 0 and 1 that the plan is ready \
 to build, whether you would start building it now (ready), the gaps (one sentence each), \
 and the assumptions or file references the repository contradicts (wrong_assumptions). Be \
-concrete: name the file, slice or assumption. Answer by calling the {TOOL_NAME} tool once.
+concrete: name the file, slice or assumption; a wrong assumption that has an id in the plan \
+starts with that id in brackets, like "[members-file] nothing in app/models/member.py has an \
+id column". Answer by calling the {TOOL_NAME} tool once.
 
 Data blocks. {mprompt.DATA_RULE}
 """

@@ -46,12 +46,23 @@ def _number(value: float) -> str:
     return repr(round(float(value), 2))
 
 
+def _value(name: str, value: Any) -> str:
+    """A review's value as YAML: the confidence rounded, the date bare, a list in flow
+    style, any other text as a scalar."""
+    if name == "confidence":
+        return _number(value)
+    if name == "at":
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(str(v)) for v in value) + "]"
+    return _scalar(str(value))
+
+
 def _block_entry(entry: Mapping[str, Any], dash: int, key: int, nl: str) -> str:
     first = True
     out = []
     for name, value in entry.items():
-        text = _number(value) if name == "confidence" else (
-            str(value) if name == "at" else _scalar(str(value)))
+        text = _value(name, value)
         lead = " " * dash + "- " + " " * max(key - dash - 2, 0) if first else " " * key
         out.append(f"{lead}{name}: {text}{nl}")
         first = False
@@ -61,9 +72,7 @@ def _block_entry(entry: Mapping[str, Any], dash: int, key: int, nl: str) -> str:
 def _flow_entry(entry: Mapping[str, Any]) -> str:
     parts = []
     for name, value in entry.items():
-        text = _number(value) if name == "confidence" else (
-            str(value) if name == "at" else _scalar(str(value)))
-        parts.append(f"{name}: {text}")
+        parts.append(f"{name}: {_value(name, value)}")
     return "{" + ", ".join(parts) + "}"
 
 

@@ -244,12 +244,26 @@ def note_line(o: Opinion) -> str:
     return mreply.clean_reason(text)
 
 
+_ID = re.compile(r"\s*\[([a-z0-9][a-z0-9-]*)\]")
+
+
+def wrong_ids(plan: Plan, wrong: Sequence[str]) -> list[str]:
+    """The ids of the plan's assumptions that the ``[id]`` openings of ``wrong`` name."""
+    known = {a.id for a in plan.assumed if a.id is not None}
+    found = [m.group(1) for w in wrong if (m := _ID.match(w)) is not None]
+    return [i for i in dict.fromkeys(found) if i in known]
+
+
 def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
     """Append the reviewers' answers to the plan's ``reviews:`` (see checker.planrecord)."""
 
     at = (today or datetime.date.today()).isoformat()
     entries = [{"reviewer": o.reviewer.name, "confidence": round(o.confidence, 2), "at": at,
                 "notes": note_line(o)} for o in out.opinions.values()]
+    for entry, o in zip(entries, out.opinions.values(), strict=True):
+        named = wrong_ids(out.plan, o.wrong_assumptions)
+        if named:
+            entry["assumptions"] = named
     if entries:
         planrecord.record(root, out.plan.path, entries)
         out.recorded = True

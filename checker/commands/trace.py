@@ -31,6 +31,7 @@ class Assumed:
     id: str | None
     text: str
     why: str  # "relied on" (by the slice) or "about this path"
+    reviews: list[str] = field(default_factory=list)  # reviews that found it wrong
 
 
 @dataclass
@@ -72,6 +73,10 @@ def assumed(plan: Plan, slices: Sequence[Slice], path: str) -> list[Assumed]:
     out = [Assumed(a.id, a.text, "relied on") for a in dict.fromkeys(relied)]
     out += [Assumed(a.id, a.text, "about this path") for a in plan.assumed
             if a not in relied and a.paths and Matcher(a.paths).match(path)]
+    for a in out:
+        a.reviews = [f"{r.reviewer} ({r.confidence:.2f}{', ' + r.at if r.at else ''}): "
+                     f"{' '.join(r.notes.split())}"
+                     for r in plan.reviews if a.id is not None and a.id in r.assumptions]
     return out
 
 
@@ -152,8 +157,9 @@ def lines(traces: Sequence[CommitTrace]) -> list[str]:
             where = f" ({', '.join(p.sections)})" if p.sections else ""
             at = f":{p.line}" if p.line is not None else ""
             out.append(f"    {p.path}{at}{where}")
-            out += [f"        assumption {a.id or '(no id)'}: {a.text}  [{a.why}]"
-                    for a in p.assumptions]
+            for a in p.assumptions:
+                out.append(f"        assumption {a.id or '(no id)'}: {a.text}  [{a.why}]")
+                out += [f"          found wrong by {r}" for r in a.reviews]
     return out
 
 

@@ -22,7 +22,7 @@ from checker.model.ask import Answer
 from tests import fake_api
 from tests.conftest import KEY, Repo
 from tests.fake_api import data_blocks, user_message
-from tests.reviewing import (  # noqa: F401
+from tests.reviewing import (
     GOOD,
     OPUS,
     PLAN,
@@ -385,3 +385,28 @@ def test_approve_hands_the_plan_off(planned: Repo, api: fake_api.FakeAPI,
 def test_approve_needs_record(planned: Repo) -> None:
     r = planned.planscope("plan-review", "plans/awards.yaml", "--approve")
     assert r.code == 2 and "use it with --record" in r.err
+
+
+def test_wrong_assumptions_are_recorded_by_id_and_traced(
+        planned: Repo, api: fake_api.FakeAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = (planned.path / "plans/awards.yaml").read_text()
+    planned.write("plans/awards.yaml", plan.replace(
+        "assumptions:\n  - Members are stored in app/models/member.py\n",
+        "assumptions:\n  - id: members-file\n    text: Members are stored in "
+        "app/models/member.py\n    paths: [app/models/member.py]\n").replace(
+        "    files:\n", "    relies_on: [members-file]\n    files:\n", 1))
+    planned.commit("assumption ids", plan="none")
+    api.route = by_model({SONNET: plan_reply(0.9, True), OPUS: plan_reply(0.4, False, wrong=[
+        "[members-file] nothing in app/models/member.py has an id column.",
+        "[no-such-id] this one names no assumption of the plan."])})
+    cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record")
+    reviews = plan_mod.load(planned.path, "plans/awards.yaml").reviews
+    assert [(r.reviewer, r.assumptions) for r in reviews[-2:]] == [
+        (SONNET, ()), (OPUS, ("members-file",))]
+    assert "[members-file]" in (planned.path / "plans/awards.yaml").read_text()
+    planned.commit("reviews recorded", plan="none")
+    planned.write("db/migrations/0042_awards.sql", "create table awards ();\n")
+    planned.commit("the table", plan=TABLES)
+    out = planned.planscope("trace", "db/migrations/0042_awards.sql:1").out.splitlines()
+    assert out[2].startswith("        assumption members-file: Members are stored in")
+    assert out[3].startswith(f"          found wrong by {OPUS} (0.40, {TODAY}): not ready;")

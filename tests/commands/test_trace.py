@@ -81,7 +81,7 @@ def test_a_file_history_follows_renames(awards: Repo, history: dict[str, str]) -
     ]
     assert traces[0]["paths"][0]["assumptions"] == [
         {"id": "views-registry", "text": "Views register themselves in app/views/__init__.py",
-         "why": "relied on"}]
+         "why": "relied on", "reviews": []}]
     run = awards.planscope("trace", "app/views/dashboard.py", "--no-follow", "--limit", "5")
     assert len([x for x in run.out.splitlines() if not x.startswith(" ")]) == 1
 
