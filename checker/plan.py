@@ -297,6 +297,7 @@ def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
         return path in files or path in dirs
 
     findings = []
+    earlier: set[str] = set()  # created by an earlier slice: a later one may modify it
     for si, s in enumerate(plan.slices):
         for key in ("modify", "delete", "create"):
             for i, pattern in enumerate(getattr(s, key)):
@@ -304,10 +305,11 @@ def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
                 if path is None:
                     continue
                 where = plan.where("slices", si, "files", key, i)
-                if key != "create" and not exists(path):
+                if key != "create" and not exists(path) and path not in earlier:
                     findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
                 elif key == "create" and s.status != "done" and exists(path):
                     findings.append(f"{where}: create {path!r} already exists at {rev}")
+        earlier.update(p for p in map(literal, s.create) if p is not None)
     return findings + _assumption_lint(plan, files, exists, rev)
 
 

@@ -275,3 +275,14 @@ def test_validate_against_reports_an_assumption_about_nothing(repo: Repo) -> Non
     repo.commit("no views", plan="none")
     run = repo.planscope("validate", "--against", "HEAD")
     assert "'app/views/*.py', which matches no file at HEAD" in run.out
+
+
+def test_lint_a_later_slice_may_modify_what_an_earlier_one_creates(repo: Repo) -> None:
+    repo.write("plans/p.yaml", "version: 1\nid: p\ntitle: P\nslices:\n"
+               "  - {id: a, title: A, files: {create: [src/new.py]}}\n"
+               "  - {id: b, title: B, files: {modify: [src/new.py, src/gone.py]}}\n")
+    repo.commit("plan", plan="none")
+    run = repo.planscope("validate", "--against", "HEAD")
+    assert run.code == 1
+    assert "modify 'src/gone.py' does not exist at HEAD" in run.out
+    assert "src/new.py" not in run.out
