@@ -225,6 +225,25 @@ def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None
 
 
 @main.command()
+@click.option("--base", metavar="REF", help="The commits since the merge base with REF.")
+@click.option("--range", "rev_range", metavar="A..B", help="The commits of A..B.")
+@click.option("--since", metavar="DATE", help="Only commits since DATE (git's --since).")
+@click.option("--plan", "plan_path", metavar="PLAN", help="Only the commits claiming PLAN.")
+@click.option("--by", type=click.Choice(["plan", "slice", "executor", "author", "week"]),
+              default="plan", show_default=True, help="One row per plan, slice, ...")
+@options.output_format("text", "json", "csv")
+@options.in_repo
+def stats(root: Path, cfg: Config, base: str | None, rev_range: str | None,
+          since: str | None, plan_path: str | None, by: str, fmt: str) -> None:
+    """Scope discipline over history: per plan, slice, executor, author or week, the paths
+    changed in scope, drifted, forbidden or judged incidental, commits with no claim and plan
+    edits after the plan's first claimed commit. Recomputed from git; no model is asked."""
+    from checker.commands.stats import run
+
+    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt))
+
+
+@main.command()
 @click.argument("target", required=False, metavar="FILE[:LINE]")
 @click.option("--commit", "rev", metavar="REV", help="Trace one commit instead of a file.")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,

@@ -93,6 +93,7 @@ class Config:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     handoff: Handoff = field(default_factory=Handoff)
     order: str = "warn"  # warn | block | off: a slice started before the slices it depends on
+    stats_executors: tuple[tuple[str, str], ...] = ()  # stats.executors: fragment → executor
     source: str | None = None  # where it was read from, for messages; None: no config
     data: Any = field(default=None, compare=False, repr=False)  # as parsed, with positions
 
@@ -160,6 +161,7 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
         )),
         handoff=_handoff(data.get("handoff", {})),
         order=data.get("order", Config.order),
+        stats_executors=tuple(data.get("stats", {}).get("executors", {}).items()),
         source=source,
         data=data,
     )

@@ -331,3 +331,30 @@ def parse_blame(out: bytes) -> Blamed | None:
     if len(raw) >= 2 and raw[:1] == raw[-1:] == b'"':
         raw = _unescape(raw[1:-1].decode("utf-8", "surrogateescape"))
     return Blamed(head[0].decode("ascii"), os.fsdecode(raw), int(head[1]))
+
+
+STATS_FORMAT = ("%H%x1f%an%x1f%aI%x1f%(trailers:key=Executor,valueonly,separator=%x1e)%x1f"
+                "%(trailers:key=Co-authored-by,valueonly,separator=%x1e)")
+
+
+class Authored(NamedTuple):
+    """Who and when, from ``git log -z --format=STATS_FORMAT``."""
+
+    author: str
+    date: str  # ISO 8601, the author's
+    executors: tuple[str, ...]  # Executor: values
+    co_authors: tuple[str, ...]  # Co-authored-by: values
+
+
+def parse_authored(out: bytes) -> dict[str, Authored]:
+    """``git log -z --format=STATS_FORMAT`` output → sha → Authored."""
+    found: dict[str, Authored] = {}
+    for record in out.split(b"\0"):
+        if not record.strip():
+            continue
+        sha, author, date, named, co = record.decode("utf-8", "replace").strip(
+            "\n").split("\x1f", 4)
+        found[sha] = Authored(author, date, tuple(v.strip() for v in named.split("\x1e")
+                                                  if v.strip()),
+                              tuple(v.strip() for v in co.split("\x1e") if v.strip()))
+    return found

@@ -19,12 +19,15 @@ from checker import files
 from checker.errors import BadInput
 from checker.gitformats import (
     LOG_FORMAT,
+    STATS_FORMAT,
+    Authored,
     Blamed,
     Change,
     Commit,
     abbrev,
     auto_comment_prefix,
     clean_message,
+    parse_authored,
     parse_batch,
     parse_blame,
     parse_hidden,
@@ -237,6 +240,18 @@ def blame_line(root: Path, path: str, line: int, rev: str | None = None) -> Blam
     return parse_blame(out)
 
 
+def history(root: Path, rev_args: Sequence[str]) -> tuple[list[tuple[Commit, list[Change]]],
+                                                          dict[str, Authored]]:
+    """Every commit ``rev_args`` names, oldest first, with its changes against its first
+    parent (a merge: none) and who made it: two ``git log`` passes, whatever the count."""
+    changes = parse_log_changes(run(root, "log", "-z", "--root", "--diff-merges=off",
+                                    "--encoding=UTF-8", f"--format={LOG_FORMAT}",
+                                    *NAME_STATUS, *rev_args, "--"))
+    authored = parse_authored(run(root, "log", "-z", "--encoding=UTF-8",
+                                  f"--format={STATS_FORMAT}", *rev_args, "--"))
+    return changes, authored
+
+
 def log_changes(root: Path, shas: Sequence[str]) -> dict[str, list[Change]]:
     """Each non-merge commit of ``shas`` with its changes against its parent (a root commit
     against the empty tree), from one ``git log`` (the ids on its stdin): what ``diff``
@@ -442,6 +457,29 @@ def read_blobs(root: Path, ids: Sequence[str]) -> dict[str, bytes]:
         return {}
     return parse_batch(run(root, "cat-file", "--batch", stdin="".join(
         f"{i}\n" for i in ids).encode("ascii")))
+
+
+def read_at(root: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """The bytes of each ``REV:PATH`` of ``specs``, in order (None where there is no such
+    file), from one ``git cat-file --batch``. A spec holding a newline is not asked."""
+    asked = [spec for spec in specs if "\n" not in spec]
+    out = run(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in asked).encode(
+        "utf-8", "surrogateescape")) if asked else b""
+    found: dict[str, bytes | None] = {}
+    at = 0
+    for spec in asked:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[spec] = out[at:at + size]
+            at += size + 1
+        else:
+            if len(header) == 3:  # a tree or a commit there: skip its content
+                at += int(header[2]) + 1
+            found[spec] = None
+    return [found.get(spec) for spec in specs]
 
 
 def text_of(raw: bytes, rev: str, path: str, max_bytes: int) -> str:

@@ -1,0 +1,76 @@
+"""``planscope stats``: scope discipline over history, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from checker import errors, gitio, resolve, stats
+from checker.config import Config
+from checker.errors import BadInput, Outcome
+from checker.stats import Row
+
+COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
+           "plan_edits_after_claim", "untouched_done", "unreadable")
+
+
+def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None,
+             since: str | None) -> list[str]:
+    """The commits to read: since the merge base with BASE, a range, or HEAD's history
+    (from DATE with --since); never those before planscope's baseline."""
+    if base is not None and rev_range is not None:
+        raise BadInput("use one of --base and --range")
+    args = [f"{gitio.merge_base(root, base, 'HEAD')}..HEAD"] if base else [rev_range or "HEAD"]
+    if since:
+        args.append(f"--since={since}")
+    if config.baseline and gitio.commit_exists(root, config.baseline):
+        args.append(f"^{config.baseline}")
+    return args
+
+
+def _text(by: str, rows: Sequence[Row], total: Row) -> str:
+    width = max([len(r.key) for r in rows] + [len(by), 5])
+    head = (f"{by:<{width}}  commits  changed  in scope  drift  forbidden  incidental  "
+            f"unclaimed  plan edits  drift rate")
+    lines = [head]
+    for r in [*rows, total]:
+        rate = r.rates()["drift"] + r.rates()["forbidden"]
+        lines.append(f"{r.key:<{width}}  {r.commits:>7}  {r.changed:>7}  {r.in_scope:>8}  "
+                     f"{r.drift:>5}  {r.forbidden:>9}  {r.incidental:>10}  {r.unclaimed:>9}  "
+                     f"{r.plan_edits_after_claim:>10}  {rate:>10.1%}")
+    if any(r.untouched_done for r in rows):
+        lines += [f"planned files of done slices never touched: {r.key}: {r.untouched_done}"
+                  for r in rows if r.untouched_done]
+    return errors.text(lines)
+
+
+def _json(by: str, rows: Sequence[Row], total: Row) -> str:
+    def one(r: Row) -> dict[str, object]:
+        return {**asdict(r), "rates": r.rates()}
+
+    return json.dumps({"by": by, "groups": [one(r) for r in rows], "total": one(total)},
+                      indent=2) + "\n"
+
+
+def _csv(by: str, rows: Sequence[Row], total: Row) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow([by, *COLUMNS, "drift_rate"])
+    for r in [*rows, total]:
+        out.writerow([r.key, *(getattr(r, c) for c in COLUMNS), r.rates()["drift"]])
+    return buf.getvalue()
+
+
+def run(root: Path, config: Config, base: str | None, rev_range: str | None,
+        since: str | None, plan: str | None, by: str, fmt: str) -> Outcome:
+    if by not in stats.GROUPS:
+        raise BadInput(f"--by {by}: one of {', '.join(stats.GROUPS)}")
+    plan_filter = resolve.repo_relative(root, plan) if plan else None
+    rows, total = stats.table(root, config, rev_args(root, config, base, rev_range, since),
+                              by, plan_filter)
+    render = {"json": _json, "csv": _csv}.get(fmt, _text)
+    return Outcome(errors.OK, render(by, rows, total))

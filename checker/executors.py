@@ -1,0 +1,34 @@
+"""Who executed a commit: its ``Executor:`` trailer, else a coding agent named by a
+``Co-authored-by:`` trailer, else ``unknown``. The agents are a small table; config
+``stats.executors`` adds to it (a name or e-mail fragment, lower case, → the executor)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+TRAILER = "Executor"
+UNKNOWN = "unknown"
+AGENTS: dict[str, str] = {
+    "claude": "claude-code",
+    "noreply@anthropic.com": "claude-code",
+    "codex": "codex",
+    "copilot": "copilot",
+    "cursor": "cursor",
+    "aider": "aider",
+}
+
+
+def executor(named: Sequence[str], co_authors: Sequence[str],
+             extra: Iterable[tuple[str, str]] = ()) -> str:
+    """The executor of a commit from its ``Executor:`` values and ``Co-authored-by:`` lines;
+    ``extra``: (fragment, executor) pairs of config ``stats.executors``, tried first."""
+    for value in named:
+        if value.strip():
+            return value.strip()
+    table = {**{k.lower(): v for k, v in extra}, **AGENTS}
+    for line in co_authors:
+        low = line.lower()
+        for fragment, name in table.items():
+            if fragment in low:
+                return name
+    return UNKNOWN

@@ -1,0 +1,262 @@
+"""Scope discipline over history (``planscope stats``): per plan, slice, executor, author or
+week, how many paths the commits changed, how many stayed in their slice, drifted, hit a
+forbidden path or were judged incidental; commits with no claim; plan edits after the plan's
+first claimed commit (plans widened during execution); planned files of finished slices no
+commit touched.
+
+Recomputed from git, never kept: two ``git log`` passes over the range (changes, then
+authors and trailers), one ``git cat-file --batch`` for the claimed plans as each commit's
+parent had them (a plan the commit itself adds is read from the commit), each plan text
+built once. The same classification as ``check`` against the slice, the config's
+``always_allow`` and ``forbid`` (the config of the working tree) and the plan's own forbid;
+incidental verdicts come from ``.git/planscope/verdicts.jsonl`` (no model is asked).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from checker import executors, gitio, resolve, state
+from checker import plan as plan_mod
+from checker.config import Config
+from checker.errors import BadInput
+from checker.gitformats import Authored, Commit
+from checker.globlint import literal
+from checker.plan import Plan
+from checker.scope import Scope, classify, compile_scope
+
+GROUPS = ("plan", "slice", "executor", "author", "week")
+NO_CLAIM, NONE = "(no claim)", "(Plan: none)"
+
+
+@dataclass
+class Row:
+    """The counts of one group."""
+
+    key: str
+    commits: int = 0
+    changed: int = 0  # paths the commits touched (a rename: both names)
+    in_scope: int = 0
+    drift: int = 0  # less the paths judged incidental
+    forbidden: int = 0
+    incidental: int = 0
+    unclaimed: int = 0  # commits that claim no slice
+    plan_edits_after_claim: int = 0
+    untouched_done: int = 0  # planned files of done slices no commit of the range touched
+    unreadable: int = 0  # commits whose claimed plan could not be read at their parent
+
+    def add(self, other: Row) -> None:
+        for name, value in asdict(other).items():
+            if name != "key":
+                setattr(self, name, getattr(self, name) + value)
+
+    def rates(self) -> dict[str, float]:
+        """Shares of the changed paths (0 when nothing changed)."""
+        n = self.changed or 1
+        return {"in_scope": round(self.in_scope / n, 4), "drift": round(self.drift / n, 4),
+                "forbidden": round(self.forbidden / n, 4),
+                "incidental": round(self.incidental / n, 4)}
+
+
+@dataclass
+class Fact:
+    """What one commit did."""
+
+    commit: Commit
+    authored: Authored
+    executor: str
+    paths: set[str]  # every path it changed (a rename: both names)
+    plan: str | None = None  # the claimed plan's path
+    slice: str | None = None
+    row: Row = field(default_factory=lambda: Row(""))
+
+
+def week(date: str) -> str:
+    """``2026-11-25T10:00:00+01:00`` → ``2026-W48``."""
+    try:
+        year, number, _ = datetime.date.fromisoformat(date[:10]).isocalendar()
+    except ValueError:
+        return "(no date)"
+    return f"{year}-W{number:02d}"
+
+
+def _key(by: str, fact: Fact) -> str:
+    if by in ("plan", "slice") and fact.plan is None:
+        return NONE if fact.commit.plan_trailers else NO_CLAIM
+    if by == "plan":
+        return str(fact.plan)
+    if by == "slice":
+        return f"{fact.plan}#{fact.slice or '?'}"
+    if by == "executor":
+        return fact.executor
+    if by == "author":
+        return fact.authored.author
+    return week(fact.authored.date)
+
+
+class _Plans:
+    """Claimed plans as the commits' parents had them, each text built once."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root, self.config = root, config
+        self.valid = state.Cache.of(root, "valid")
+        self.built: dict[tuple[str, bytes], Plan | None] = {}
+        self.scopes: dict[tuple[int, str], Scope] = {}
+
+    def plans_at(self, asks: Sequence[tuple[Commit, str]]) -> list[Plan | None]:
+        """Each plan as the commit's parent has it, else (the commit adds it) the commit."""
+        got = gitio.read_at(self.root, [f"{c.parents[0] if c.parents else c.sha}:{p}"
+                                        for c, p in asks])
+        missing = [i for i, raw in enumerate(got) if raw is None]
+        again = gitio.read_at(self.root, [f"{asks[i][0].sha}:{asks[i][1]}" for i in missing])
+        for i, raw in zip(missing, again, strict=True):
+            got[i] = raw
+        return [self._build(p, raw) for (_, p), raw in zip(asks, got, strict=True)]
+
+    def _build(self, path: str, raw: bytes | None) -> Plan | None:
+        if raw is None:
+            return None
+        if (path, raw) not in self.built:
+            try:
+                self.built[(path, raw)] = plan_mod.load_text(raw.decode("utf-8"), path,
+                                                             self.valid)
+            except (UnicodeDecodeError, BadInput):
+                self.built[(path, raw)] = None
+        return self.built[(path, raw)]
+
+    def scope(self, plan: Plan, slice_id: str) -> Scope | None:
+        found = plan.slice(slice_id)
+        if found is None:
+            return None
+        key = (id(plan), slice_id)
+        if key not in self.scopes:
+            self.scopes[key] = compile_scope(
+                plan, [found], self.config.always_allow,
+                [(f"forbid in {self.config.source}", self.config.forbid)])
+        return self.scopes[key]
+
+
+def _incidental(root: Path) -> set[tuple[str, str]]:
+    """(commit, path) the verification pass judged incidental, the last verdict winning."""
+    out: set[tuple[str, str]] = set()
+    for record in state.read_log(root, state.VERDICT_LOG):
+        diff = str(record.get("diff", ""))
+        if ".." not in diff:
+            continue
+        sha = diff.rpartition("..")[2]
+        for v in record.get("verdicts") or ():
+            if isinstance(v, dict):
+                pair = (sha, str(v.get("path")))
+                if v.get("verdict") == "incidental":
+                    out.add(pair)
+                else:
+                    out.discard(pair)
+    return out
+
+
+def _claim(commit: Commit) -> tuple[str, str | None] | None:
+    if len(commit.plan_trailers) != 1:
+        return None
+    return resolve.parse_ref(commit.plan_trailers[0])
+
+
+def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
+    """What every commit of the range did, oldest first (a merge: counted, nothing changed)."""
+    history, authored = gitio.history(root, rev_args)
+    nobody = Authored("", "", (), ())
+    out = []
+    for c, changes in history:
+        a = authored.get(c.sha, nobody)
+        f = Fact(c, a, executors.executor(a.executors, a.co_authors, config.stats_executors),
+                 {p for ch in changes for p in ch.paths})
+        f.row.commits, f.row.changed = 1, len(f.paths)
+        f.row.unclaimed = 0 if c.plan_trailers else 1
+        out.append(f)
+    changes_of = {c.sha: changes for c, changes in history}
+    asks = [(f, ref) for f in out if (ref := _claim(f.commit)) is not None]
+    plans = _Plans(root, config)
+    judged = _incidental(root)
+    built = plans.plans_at([(f.commit, ref[0]) for f, ref in asks])
+    for (f, (path, slice_id)), plan in zip(asks, built, strict=True):
+        f.plan = path
+        if plan is not None and slice_id is None and len(plan.slices) == 1:
+            slice_id = plan.slices[0].id
+        f.slice = slice_id
+        scope = plans.scope(plan, slice_id) if plan is not None and slice_id else None
+        if scope is None:
+            f.row.unreadable = 1
+            continue
+        result = classify(changes_of[f.commit.sha], scope)
+        drifted = {t.path for t in result.drift}
+        incidental = {p for p in drifted if (f.commit.sha, p) in judged}
+        f.row.in_scope = len({t.path for t in result.in_scope})
+        f.row.forbidden = len({t.path for t in result.forbidden})
+        f.row.incidental = len(incidental)
+        f.row.drift = len(drifted - incidental)
+    return out
+
+
+def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:
+    """(commit, plan) for each edit of a plan after the plan's first claimed commit."""
+    first: set[str] = set()
+    out = []
+    for f in all_facts:
+        out += [(f, p) for p in sorted(f.paths & first)]
+        if f.plan is not None:
+            first.add(f.plan)
+    return out
+
+
+def _untouched(planned: Iterable[str], paths: set[str]) -> int:
+    return sum(1 for p in planned
+               if p not in paths and not any(x.startswith(p + "/") for x in paths))
+
+
+def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
+          plan_filter: str | None = None) -> tuple[list[Row], Row]:
+    """The rows of ``by`` (one of GROUPS), and their total."""
+    all_facts = facts(root, config, rev_args)
+    rows: dict[str, Row] = {}
+
+    def row(key: str) -> Row:
+        return rows.setdefault(key, Row(key))
+
+    for f in all_facts:
+        if plan_filter is None or f.plan == plan_filter:
+            row(_key(by, f)).add(f.row)
+    for f, plan_path in widened(all_facts):  # counted where the plan is, by plan or slice
+        if plan_filter is None or plan_path == plan_filter:
+            key = {"plan": plan_path, "slice": f"{plan_path}#(plan file)"}.get(by, _key(by, f))
+            row(key).plan_edits_after_claim += 1
+    if by in ("plan", "slice"):
+        _untouched_done(root, config, all_facts, row, by, plan_filter)
+    total = Row("total")
+    for r in rows.values():
+        total.add(r)
+    return sorted(rows.values(), key=lambda r: r.key), total
+
+
+def _untouched_done(root: Path, config: Config, all_facts: Sequence[Fact],
+                    row: Callable[[str], Row], by: str, plan_filter: str | None) -> None:
+    """Planned files of the slices the working tree's plans mark done that no commit of the
+    range claiming the slice touched."""
+    claimed: dict[tuple[str, str], set[str]] = {}
+    for f in all_facts:
+        if f.plan is not None and f.slice is not None:
+            claimed.setdefault((f.plan, f.slice), set()).update(f.paths)
+    for rel in plan_mod.plan_files(root, config.plans_dir):
+        if (plan_filter is not None and rel != plan_filter) or not any(
+                p == rel for p, _ in claimed):
+            continue
+        try:
+            plan = plan_mod.load(root, rel, state.Cache.of(root, "valid"))
+        except BadInput:
+            continue
+        for s in plan.slices:
+            if s.status == "done" and (rel, s.id) in claimed:
+                planned = {p for p in map(literal, s.planned) if p is not None}
+                key = rel if by == "plan" else f"{rel}#{s.id}"
+                row(key).untouched_done += _untouched(planned, claimed[(rel, s.id)])

@@ -1,0 +1,126 @@
+"""`planscope stats` (checker/stats.py, checker/commands/stats.py): scope discipline over a
+real history, counted exactly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from checker import executors
+from tests.conftest import AWARDS_PLAN, Repo
+
+TABLES, VIEWS = "plans/awards.yaml#tables", "plans/awards.yaml#views"
+
+
+def _commit(repo: Repo, files: dict[str, str], message: str, *trailers: str,
+            author: str = "Ann <ann@example.com>") -> str:
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.git("add", "-A")
+    body = "\n".join(trailers)
+    repo.git("commit", "-q", "--no-verify", f"--author={author}", "-m", message,
+             *(["-m", body] if body else []))
+    return repo.head()
+
+
+@pytest.fixture
+def history(awards: Repo) -> Repo:
+    """Two executors (a trailer, a Co-authored-by), drift, an incidental verdict, forbidden,
+    a rename, a commit with no claim, a plan widened after its first claimed commit, and a
+    merge."""
+    _commit(awards, {"db/migrations/0042_awards.sql": "t\n", "README.md": "drift\n"},
+            "tables", f"Plan: {TABLES}", "Executor: codex")
+    sha = _commit(awards, {"app/models/__init__.py": "m\n", "app/registry.py": "REG = 1\n"},
+                  "models", f"Plan: {TABLES}",
+                  "Co-authored-by: Claude <noreply@anthropic.com>")
+    log = awards.path / ".git/planscope/verdicts.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(json.dumps({"plan": "plans/awards.yaml", "diff": f"{sha}~1..{sha}",
+                               "verdicts": [{"path": "app/registry.py",
+                                             "verdict": "incidental"}]}) + "\n")
+    _commit(awards, {"notes.txt": "n\n"}, "a note", author="Bob <bob@example.com>")
+    _commit(awards, {"plans/awards.yaml": AWARDS_PLAN.replace(
+        "      create: [app/views/awards.py]",
+        "      create: [app/views/awards.py, app/views/extra.py]")},
+        "widen views", "Plan: none")
+    awards.git("checkout", "-q", "-b", "side")
+    _commit(awards, {"app/views/awards.py": "v\n", "app/views/extra.py": "x\n",
+                     "app/auth/session.py": "no\n"}, "views", f"Plan: {VIEWS}",
+            "Executor: codex")
+    awards.git("checkout", "-q", "main")
+    awards.git("mv", "app/models/__init__.py", "app/models/base.py")
+    _commit(awards, {}, "rename models", f"Plan: {TABLES}", "Executor: codex")
+    awards.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    return awards
+
+
+def _stats(repo: Repo, *args: str) -> dict[str, dict[str, object]]:
+    run = repo.planscope("stats", "--format", "json", *args)
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    return {g["key"]: g for g in [*doc["groups"], doc["total"]]}
+
+
+def _counts(group: dict[str, object]) -> tuple[object, ...]:
+    return tuple(group[k] for k in ("commits", "changed", "in_scope", "drift", "forbidden",
+                                    "incidental", "unclaimed", "plan_edits_after_claim"))
+
+
+def test_by_executor(history: Repo) -> None:
+    got = _stats(history, "--by", "executor")
+    # codex: tables (2 paths: 1 in, 1 drift), views (3: 2 in, 1 forbidden), rename (2: the
+    # old name in scope, the new one drift)
+    assert _counts(got["codex"]) == (3, 7, 4, 2, 1, 0, 0, 0)
+    # claude-code: models (2 paths: 1 in, 1 judged incidental)
+    assert _counts(got["claude-code"]) == (1, 2, 1, 0, 0, 1, 0, 0)
+    # unknown: Initial (Plan: none, 6 files), the note (no claim), the plan edit (after
+    # tables' first claimed commit: widened), the merge (no claim, nothing of its own)
+    assert _counts(got["unknown"]) == (4, 8, 0, 0, 0, 0, 2, 1)
+    assert got["codex"]["rates"] == {"in_scope": round(4 / 7, 4), "drift": round(2 / 7, 4),
+                                     "forbidden": round(1 / 7, 4), "incidental": 0.0}
+
+
+def test_by_plan_and_slice(history: Repo) -> None:
+    got = _stats(history, "--by", "plan")
+    assert _counts(got["plans/awards.yaml"]) == (4, 9, 5, 2, 1, 1, 0, 1)
+    assert _counts(got["(no claim)"]) == (2, 1, 0, 0, 0, 0, 2, 0)
+    assert _counts(got["(Plan: none)"]) == (2, 7, 0, 0, 0, 0, 0, 0)
+    assert _counts(got["total"]) == (8, 17, 5, 2, 1, 1, 2, 1)
+    slices = _stats(history, "--by", "slice")
+    assert _counts(slices["plans/awards.yaml#views"]) == (1, 3, 2, 0, 1, 0, 0, 0)
+    assert slices["plans/awards.yaml#(plan file)"]["plan_edits_after_claim"] == 1
+
+
+def test_by_author_week_csv_and_text(history: Repo) -> None:
+    authors = _stats(history, "--by", "author")
+    assert authors["Bob"]["commits"] == 1 and authors["Ann"]["commits"] == 5
+    weeks = _stats(history, "--by", "week")
+    assert sum(int(str(g["commits"])) for k, g in weeks.items() if k != "total") == 8
+    rows = list(csv.reader(io.StringIO(history.planscope(
+        "stats", "--by", "executor", "--format", "csv").out)))
+    assert rows[0][:3] == ["executor", "commits", "changed"]
+    assert rows[-1][:3] == ["total", "8", "17"]
+    text = history.planscope("stats", "--by", "executor").out.splitlines()
+    assert text[0].split()[:3] == ["executor", "commits", "changed"]
+    assert text[-1].split()[:3] == ["total", "8", "17"]
+
+
+def test_range_plan_filter_and_baseline(history: Repo) -> None:
+    assert _counts(_stats(history, "--range", "HEAD~2..HEAD~1", "--by", "plan")["total"])[:2] \
+        == (1, 2)
+    only = _stats(history, "--plan", "plans/awards.yaml", "--by", "executor")
+    assert "unknown" in only and _counts(only["total"])[0] == 4
+    history.write(".planscope.yaml", f"on_drift: block\nbaseline: "
+                  f"{history.git('rev-parse', 'HEAD~3').strip()}\n")
+    assert _counts(_stats(history)["total"])[0] == 4  # three after it, and the merge's side
+
+
+def test_executor_table() -> None:
+    assert executors.executor(["codex"], ["Claude <noreply@anthropic.com>"]) == "codex"
+    assert executors.executor([], ["GitHub Copilot <copilot@github.com>"]) == "copilot"
+    assert executors.executor([], ["Dana <dana@example.com>"]) == "unknown"
+    assert executors.executor([], ["Bot <bot@acme.dev>"], [("acme.dev", "acme-agent")]) == \
+        "acme-agent"
