@@ -47,6 +47,7 @@ class Row:
     plan_edits_after_claim: int = 0
     untouched_done: int = 0  # planned files of done slices no commit of the range touched
     unreadable: int = 0  # commits whose claimed plan could not be read at their parent
+    guard_refusals: int = 0  # edits the guard refused before they happened (guard.jsonl)
 
     def add(self, other: Row) -> None:
         for name, value in asdict(other).items():
@@ -233,10 +234,34 @@ def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
             row(key).plan_edits_after_claim += 1
     if by in ("plan", "slice"):
         _untouched_done(root, config, all_facts, row, by, plan_filter)
+    since = min((f.authored.date for f in all_facts if f.authored.date), default="")[:10]
+    for refused in state.read_log(root, GUARD_LOG):
+        ref = resolve.parse_ref(str(refused.get("slice") or "none"))
+        if str(refused.get("at", "")) < since or (
+                plan_filter is not None and (ref is None or ref[0] != plan_filter)):
+            continue
+        row(_refusal_key(by, refused, ref)).guard_refusals += 1
     total = Row("total")
     for r in rows.values():
         total.add(r)
     return sorted(rows.values(), key=lambda r: r.key), total
+
+
+GUARD_LOG = "guard.jsonl"  # written by checker.commands.guard
+
+
+def _refusal_key(by: str, refused: dict[str, object],
+                 ref: tuple[str, str | None] | None) -> str:
+    """The group of a refused edit: its active slice, the executor, or its week."""
+    if by == "plan":
+        return ref[0] if ref else NO_CLAIM
+    if by == "slice":
+        return f"{ref[0]}#{ref[1] or '?'}" if ref else NO_CLAIM
+    if by == "executor":
+        return str(refused.get("executor") or executors.UNKNOWN)
+    if by == "week":
+        return week(str(refused.get("at", "")))
+    return "(the guard)"
 
 
 def _untouched_done(root: Path, config: Config, all_facts: Sequence[Fact],

@@ -55,6 +55,7 @@ Policies, in one place:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -239,9 +240,34 @@ def _evaluate_path(call: HookCall, name: str, env: Mapping[str, str],
             continue  # outside this work tree: not its plan's business
         outcome = _evaluate_in(root, git_dir, call, paths, env, deny_with)
         if _refuses(outcome):
+            _log(root, git_dir, call, paths, outcome, env)
             return outcome
         said.append(outcome)
     return said[0] if said else Outcome(ALLOW)
+
+
+GUARD_LOG = "guard.jsonl"
+
+
+def _log(root: Path, git_dir: Path, call: HookCall, paths: Sequence[str], outcome: Outcome,
+         env: Mapping[str, str]) -> None:
+    """One line in ``.git/planscope/guard.jsonl`` per refused edit, for ``planscope stats``:
+    the tool, the paths, the reason, the active slice and the executor when known."""
+    try:
+        active = state.active_ref(git_dir, env)
+    except PlanscopeError:
+        active = None
+    executor = env.get("PLANSCOPE_EXECUTOR") or ("claude-code" if env.get("CLAUDECODE")
+                                                 else "")
+    said = outcome.stderr
+    if not said.strip():  # --deny-with json: the reason is in the decision
+        with contextlib.suppress(ValueError, AttributeError):
+            said = str(json.loads(outcome.stdout)["hookSpecificOutput"].get(
+                "permissionDecisionReason", ""))
+    reason = said.strip().splitlines()
+    state.append_log(root, GUARD_LOG, {
+        "tool": call.tool, "paths": list(paths), "slice": active[0] if active else None,
+        "reason": reason[0][:500] if reason else "", "executor": executor or None})
 
 
 def _evaluate_in(root: Path, git_dir: Path, call: HookCall, paths: tuple[str, ...],

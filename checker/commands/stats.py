@@ -15,7 +15,7 @@ from checker.errors import BadInput, Outcome
 from checker.stats import Row
 
 COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
-           "plan_edits_after_claim", "untouched_done", "unreadable")
+           "plan_edits_after_claim", "untouched_done", "unreadable", "guard_refusals")
 
 
 def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None,
@@ -35,13 +35,13 @@ def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None
 def _text(by: str, rows: Sequence[Row], total: Row) -> str:
     width = max([len(r.key) for r in rows] + [len(by), 5])
     head = (f"{by:<{width}}  commits  changed  in scope  drift  forbidden  incidental  "
-            f"unclaimed  plan edits  drift rate")
+            f"unclaimed  plan edits  refused  drift rate")
     lines = [head]
     for r in [*rows, total]:
         rate = r.rates()["drift"] + r.rates()["forbidden"]
         lines.append(f"{r.key:<{width}}  {r.commits:>7}  {r.changed:>7}  {r.in_scope:>8}  "
                      f"{r.drift:>5}  {r.forbidden:>9}  {r.incidental:>10}  {r.unclaimed:>9}  "
-                     f"{r.plan_edits_after_claim:>10}  {rate:>10.1%}")
+                     f"{r.plan_edits_after_claim:>10}  {r.guard_refusals:>7}  {rate:>10.1%}")
     if any(r.untouched_done for r in rows):
         lines += [f"planned files of done slices never touched: {r.key}: {r.untouched_done}"
                   for r in rows if r.untouched_done]

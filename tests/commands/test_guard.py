@@ -422,3 +422,27 @@ def test_an_unwritable_cache_does_not_stop_the_guard(active: Repo) -> None:
     assert allowed_silently(guard(active, "Write", active.path / "app/models/__init__.py"))
     assert cache.is_file()
     assert not [p for p in cache.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_refusals_are_logged_for_stats(active: Repo) -> None:
+    assert allowed_silently(guard(active, "Write", active.path / "app/models/__init__.py"))
+    assert guard(active, "Edit", active.path / "app/views/home.py").code == 2
+    assert guard(active, "Write", active.path / "app/auth/session.py", None,
+                 "--deny-with", "json").code == 0
+    lines = (active.path / ".git/planscope/guard.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [(r["tool"], r["paths"], r["slice"]) for r in records] == [
+        ("Edit", ["app/views/home.py"], TABLES), ("Write", ["app/auth/session.py"], TABLES)]
+    assert records[0]["reason"].startswith("planscope: Edit of app/views/home.py refused")
+    assert records[1]["reason"].startswith("planscope: Write of app/auth/session.py refused")
+    assert all(r["executor"] is None and r["at"] for r in records)
+    run = active.planscope("stats", "--by", "slice", "--format", "json")
+    groups = {g["key"]: g for g in json.loads(run.out)["groups"]}
+    assert groups[TABLES]["guard_refusals"] == 2
+    env_run = active.planscope("guard", stdin=json.dumps(payload(
+        "Edit", str(active.path / "README.md"), active.path)),
+        env={"PLANSCOPE_EXECUTOR": "codex"})
+    assert env_run.code == 2
+    by_executor = {g["key"]: g for g in json.loads(active.planscope(
+        "stats", "--by", "executor", "--format", "json").out)["groups"]}
+    assert by_executor["codex"]["guard_refusals"] == 1
