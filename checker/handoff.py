@@ -31,8 +31,9 @@ def refusal(plan: Plan, gate: Handoff) -> str | None:
                        f"(planscope plan-review {plan.path} --record)")
         elif low:
             scored = _scores([r.confidence for r in latest])
-            why.append(f"reviewer{'s' * (len(latest) != 1)} scored {scored}, below "
-                       f"{gate.min_confidence:.2f}")
+            each = "each " * (len(latest) > 1)
+            why.append(f"reviewer{'s' * (len(latest) != 1)} scored {scored}; the hand-off "
+                       f"needs {each}{gate.min_confidence:.2f} or above")
     if not why:
         return None
     return f"{plan.path} is not handed off: {'; '.join(why)}"

@@ -243,7 +243,7 @@ class Checker:
             return False
         refused = handoff.refusal(claim.plan, self.config.handoff)
         if refused is not None:
-            result.error, result.exit_code = refused, errors.DRIFT
+            result.error, result.exit_code = f"{result.unit.label}: {refused}", errors.DRIFT
             return True
         return self._out_of_order(result, claim)
 
@@ -264,7 +264,8 @@ class Checker:
         said = (f"slice '{'+'.join(s.id for s in claim.slices)}' of {claim.plan.path} depends "
                 f"on {names}, which no earlier commit claims yet")
         if self.config.order == "block":
-            result.error, result.exit_code = f"{said} (order: block)", errors.DRIFT
+            result.error = f"{unit.label}: {said}; land {names} first (order: block)"
+            result.exit_code = errors.DRIFT
             return True
         result.notes.append(f"out of order: {said}; land {names} first (order: warn)")
         return False

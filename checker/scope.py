@@ -94,7 +94,7 @@ def forbidden_only(changes: Sequence[Change], forbids: Forbids) -> ScopeResult:
     return ScopeResult(changed, (), (), hits, ())
 
 
-def _untouched(planned: Sequence[str], touched: Iterable[str]) -> tuple[str, ...]:
+def untouched_of(planned: Sequence[str], touched: Iterable[str]) -> tuple[str, ...]:
     """The planned literal paths no touched path is, or lies under: one set of every touched
     path and each folder above it, so the cost grows with plan plus diff, not their product."""
     if not planned:
@@ -118,5 +118,5 @@ def classify(changes: Sequence[Change], scope: Scope) -> ScopeResult:
             in_scope.append(t)
         else:
             drift.append(t)
-    untouched = _untouched(scope.planned, (t.path for t in changed))
+    untouched = untouched_of(scope.planned, (t.path for t in changed))
     return ScopeResult(tuple(changed), tuple(in_scope), tuple(drift), tuple(forbidden), untouched)

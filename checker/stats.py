@@ -15,7 +15,7 @@ incidental verdicts come from ``.git/planscope/verdicts.jsonl`` (no model is ask
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from checker.errors import BadInput
 from checker.gitformats import Authored, Commit
 from checker.globlint import literal
 from checker.plan import Plan
-from checker.scope import Scope, classify, compile_scope
+from checker.scope import Scope, classify, compile_scope, untouched_of
 
 GROUPS = ("plan", "slice", "executor", "author", "week")
 NO_CLAIM, NONE = "(no claim)", "(Plan: none)"
@@ -211,11 +211,6 @@ def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:
     return out
 
 
-def _untouched(planned: Iterable[str], paths: set[str]) -> int:
-    return sum(1 for p in planned
-               if p not in paths and not any(x.startswith(p + "/") for x in paths))
-
-
 def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
           plan_filter: str | None = None) -> tuple[list[Row], Row]:
     """The rows of ``by`` (one of GROUPS), and their total."""
@@ -282,6 +277,6 @@ def _untouched_done(root: Path, config: Config, all_facts: Sequence[Fact],
             continue
         for s in plan.slices:
             if s.status == "done" and (rel, s.id) in claimed:
-                planned = {p for p in map(literal, s.planned) if p is not None}
+                planned = tuple(p for p in map(literal, s.planned) if p is not None)
                 key = rel if by == "plan" else f"{rel}#{s.id}"
-                row(key).untouched_done += _untouched(planned, claimed[(rel, s.id)])
+                row(key).untouched_done += len(untouched_of(planned, claimed[(rel, s.id)]))

@@ -36,13 +36,13 @@ def test_the_default_gate_is_the_status() -> None:
 
 @pytest.mark.parametrize(("plan", "why"), [
     (_plan("review", 0.40, 0.55),
-     "it is 'review': the hand-off needs 'approved'; reviewers scored 0.40 and 0.55, "
-     "below 0.80"),
+     "it is 'review': the hand-off needs 'approved'; reviewers scored 0.40 and 0.55; "
+     "the hand-off needs each 0.80 or above"),
     (_plan("approved", 0.9),
      "it has 1 review, the hand-off needs 2 at 0.80 or above (planscope plan-review "
      "plans/x.yaml --record)"),
     (_plan("approved", 0.3, 0.9, 0.79),
-     "reviewers scored 0.90 and 0.79, below 0.80"),  # the latest two count
+     "reviewers scored 0.90 and 0.79; the hand-off needs each 0.80 or above"),  # the latest two
 ])
 def test_reviews_and_status(plan: Plan, why: str) -> None:
     gate = Handoff(statuses=("approved",), reviews=2, min_confidence=0.8)
@@ -66,7 +66,9 @@ def test_a_commit_claiming_a_plan_under_review_is_refused(awards: Repo, tmp_path
     run = awards.planscope("hook", "commit-msg", str(message))
     assert run.code == 1
     assert ("plans/awards.yaml is not handed off: it is 'review': the hand-off needs "
-            "'approved'; reviewers scored 0.40 and 0.55, below 0.80") in run.err
+            "'approved'; reviewers scored 0.40 and 0.55; the hand-off needs each 0.80 or "
+            "above") in run.err
+    assert run.err.startswith("planscope: error: staged changes: plans/awards.yaml is not")
     check = awards.planscope("check", "--staged", "--plan", TABLES, "--format", "json")
     assert check.code == 1 and "not handed off" in check.out
 

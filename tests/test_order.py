@@ -31,8 +31,8 @@ def test_order_block_refuses_it(awards: Repo) -> None:
     _views_staged(awards)
     run = awards.planscope("check", "--staged", "--plan", VIEWS)
     assert run.code == 1
-    assert ("slice 'views' of plans/awards.yaml depends on 'tables', which no earlier commit "
-            "claims yet (order: block)") in run.err
+    assert ("staged changes: slice 'views' of plans/awards.yaml depends on 'tables', which no "
+            "earlier commit claims yet; land 'tables' first (order: block)") in run.err
     awards.write(".planscope.yaml", "on_drift: block\norder: off\n")
     awards.git("add", ".planscope.yaml")
     assert "out of order" not in awards.planscope("check", "--staged", "--plan", VIEWS).out

@@ -189,11 +189,11 @@ _NAME = st.text(alphabet="ab/.\n é", min_size=1, max_size=8).filter(
 @given(st.lists(_NAME, max_size=12), st.lists(_NAME, max_size=12))
 def test_untouched_is_what_no_touched_path_is_or_lies_under(planned: list[str],
                                                              touched: list[str]) -> None:
-    from checker.scope import _untouched
+    from checker.scope import untouched_of
 
     slow = tuple(p for p in planned
                  if p not in touched and not any(t.startswith(p + "/") for t in touched))
-    assert _untouched(planned, touched) == slow
+    assert untouched_of(planned, touched) == slow
 
 
 def test_untouched_with_folders_files_and_renames() -> None:

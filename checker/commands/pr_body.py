@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from checker import errors, resolve
 from checker.config import Config
 from checker.errors import Outcome
+from checker.globlint import literal
 from checker.plan import Plan, Slice
 from checker.resolve import TRAILER
 
@@ -27,32 +28,43 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def did(out: BranchResult, base: str) -> list[str]:
-    """The "What this change did" section: touched, planned but untouched, incidental with
-    the verdict's reason, drift, forbidden, and the pull request check's result."""
+def did(out: BranchResult, base: str, plan: Plan, s: Slice) -> list[str]:
+    """The "What this change did" section, from the pull request check's own judgement (each
+    commit against its claim): its result word; for the commits claiming this slice, the
+    paths touched in scope, the planned files not touched, the paths judged incidental with
+    the verdict's reason, drift and forbidden paths; the other commits counted."""
     from checker.branch import result_word
+    from checker.scope import untouched_of
 
     lines = ["### What this change did", ""]
     if out.adopting:
         return [*lines, f"`{base}` has no planscope config yet: this change adopts it.", ""]
+    if not out.results:
+        return [*lines, f"No commits since the merge base with `{base}`.", ""]
     lines += [f"Against `{base}` (merge base `{(out.merge_base or '')[:9]}`): the pull request "
               f"check says **{result_word(out)}**.", ""]
-    for r in out.results:
-        if r.error:
-            lines += [f"- {_cell(r.error)}", ""]
-        if r.scope is None:
-            continue
-        incidental = {p: v for p, v in r.verdicts.items() if v.verdict == "incidental"}
-        drift = [t.path for t in r.scope.drift if t.path not in incidental]
-        lines += _code_list("Touched in scope", tuple(dict.fromkeys(
-            t.path for t in r.scope.in_scope)))
-        lines += _code_list("Planned, not touched", r.scope.untouched)
-        if incidental:
-            lines += ["**Incidental** (the verification pass)", "",
-                      *(f"- `{p}`: {_cell(v.reason)}" for p, v in incidental.items()), ""]
-        lines += _code_list("Drift", tuple(dict.fromkeys(drift)))
-        lines += _code_list("Forbidden", tuple(dict.fromkeys(
-            t.path for t in r.scope.forbidden)))
+    mine = [r for r in out.results if r.claim is not None and r.claim.plan is not None
+            and r.claim.plan.path == plan.path and s.id in {x.id for x in r.claim.slices}]
+    others = [r for r in out.results if r not in mine]
+    lines += [f"- {_cell(r.error)}" for r in out.results if r.error]
+    lines += [""] if any(r.error for r in out.results) else []
+    scoped = [r.scope for r in mine if r.scope is not None]
+    incidental = {p: v for r in mine for p, v in r.verdicts.items() if v.verdict == "incidental"}
+    touched = [t.path for sc in scoped for t in sc.changed]
+    planned = tuple(p for p in map(literal, s.planned) if p is not None)
+    lines += _code_list("Touched in scope", tuple(dict.fromkeys(
+        t.path for sc in scoped for t in sc.in_scope)))
+    lines += _code_list("Planned, not touched", untouched_of(planned, touched))
+    if incidental:
+        lines += ["**Incidental** (the verification pass)", "",
+                  *(f"- `{p}`: {_cell(v.reason)}" for p, v in incidental.items()), ""]
+    lines += _code_list("Drift", tuple(dict.fromkeys(
+        t.path for sc in scoped for t in sc.drift if t.path not in incidental)))
+    lines += _code_list("Forbidden", tuple(dict.fromkeys(
+        t.path for r in out.results if r.scope for t in r.scope.forbidden)))
+    if others:
+        claims = sorted({r.claim.ref if r.claim else "no plan" for r in others})
+        lines += [f"Other commits: {len(others)} ({', '.join(claims)}).", ""]
     return lines
 
 
@@ -81,8 +93,12 @@ def render(plan: Plan, s: Slice, done: list[str] | None = None) -> str:
             mark = "x" if d.status == "done" else " "
             lines.append(f"- [{mark}] `{dep}`: {d.title} ({d.status})")
         lines.append("")
-    if plan.assumptions:
-        lines += ["### Assumptions", "", *(f"- {a}" for a in plan.assumptions), ""]
+    if plan.assumed:
+        relied = {a.id for a in plan.relied_on(s)}
+        lines += ["### Assumptions", "", *(
+            f"- {f'`{a.id}` ' if a.id else ''}{a.text}"
+            + (" (this slice relies on it)" if a.id in relied else "")
+            for a in plan.assumed), ""]
     if plan.reviews:
         lines += [
             "### Plan reviews",
@@ -107,6 +123,5 @@ def pr_body(root: Path, config: Config, ref: str, base: str | None = None) -> Ou
     from checker import branch, event
     from checker.pipeline import Options, Target
 
-    out = branch.judge(root, Target("base", base), Options(plan_ref=f"{plan.path}#{slice_.id}"),
-                       event.Event())
-    return Outcome(errors.OK, render(plan, slice_, did(out, base)))
+    out = branch.judge(root, Target("base", base), Options(), event.Event())
+    return Outcome(errors.OK, render(plan, slice_, did(out, base, plan, slice_)))

@@ -42,6 +42,7 @@ class PathTrace:
     line: int | None = None  # the line's number in that commit, for FILE:LINE
     sections: list[str] = field(default_factory=list)  # e.g. "files.modify", "allow"
     assumptions: list[Assumed] = field(default_factory=list)
+    now: str | None = None  # FILE:LINE as asked, when the commit had the line elsewhere
 
 
 @dataclass
@@ -124,7 +125,11 @@ def trace_line(tracer: Tracer, path: str, line: int) -> list[CommitTrace]:
         raise BadInput(f"{path}:{line}: git blame gave no answer")
     if set(blamed.sha) == {"0"}:
         return [CommitTrace("", "", "not committed yet", paths=[PathTrace(path, line)])]
-    return [tracer.trace(_commit(tracer.root, blamed.sha), [(blamed.path, blamed.line)])]
+    out = tracer.trace(_commit(tracer.root, blamed.sha), [(blamed.path, blamed.line)])
+    if (blamed.path, blamed.line) != (path, line):
+        for p in out.paths:
+            p.now = f"{path}:{line}"
+    return [out]
 
 
 def trace_file(tracer: Tracer, path: str, limit: int, follow: bool) -> list[CommitTrace]:
@@ -156,7 +161,8 @@ def lines(traces: Sequence[CommitTrace]) -> list[str]:
         for p in t.paths:
             where = f" ({', '.join(p.sections)})" if p.sections else ""
             at = f":{p.line}" if p.line is not None else ""
-            out.append(f"    {p.path}{at}{where}")
+            moved = f", now {p.now}" if p.now else ""
+            out.append(f"    {p.path}{at}{where}{moved}")
             for a in p.assumptions:
                 out.append(f"        assumption {a.id or '(no id)'}: {a.text}  [{a.why}]")
                 out += [f"          found wrong by {r}" for r in a.reviews]
@@ -170,7 +176,10 @@ def _target(root: Path, target: str) -> tuple[str, int | None]:
         if int(number) < 1:
             raise BadInput(f"{target}: lines are numbered from 1")
         return resolve.repo_relative(root, name), int(number)
-    return resolve.repo_relative(root, target), None
+    rel = resolve.repo_relative(root, target)
+    if (root / rel).is_dir():
+        raise BadInput(f"{target}: a folder; trace takes a file, FILE:LINE or --commit REV")
+    return rel, None
 
 
 def trace(root: Path, config: Config, target: str | None, rev: str | None, *,

@@ -79,3 +79,31 @@ def test_incidental_paths_carry_the_reason(awards: Repo, api: fake_api.FakeAPI) 
     assert "- `app/registry.py`: registers the new table" in body
     assert "the pull request check says **pass**" in body
     assert "**Drift**" not in body
+
+
+def test_no_commits_and_other_slices(awards: Repo) -> None:
+    body = awards.planscope("pr-body", "plans/awards.yaml#tables", "--base", "main").out
+    assert "No commits since the merge base with `main`." in body
+    awards.git("checkout", "-q", "-b", "mixed")
+    awards.write("db/migrations/0042_awards.sql", "t\n")
+    awards.commit("the table", plan="plans/awards.yaml#tables")
+    awards.write("app/views/awards.py", "v\n")
+    awards.commit("a view", plan="plans/awards.yaml#views")
+    body = awards.planscope("pr-body", "plans/awards.yaml#tables", "--base", "main").out
+    assert "Other commits: 1 (plans/awards.yaml#views)." in body
+    assert "the pull request check says **pass**" in body
+    assert "**Drift**" not in body  # the view is the other slice's, as the check judges it
+
+
+def test_assumptions_show_their_ids(awards: Repo) -> None:
+    plan = (awards.path / "plans/awards.yaml").read_text().replace(
+        "assumptions:\n  - Members are stored in app/models/member.py\n",
+        "assumptions:\n  - id: members-file\n    text: Members are stored in "
+        "app/models/member.py\n  - Awards are never deleted\n").replace(
+        "    allow: [tests/**/test_awards*.py]\n",
+        "    allow: [tests/**/test_awards*.py]\n    relies_on: [members-file]\n")
+    awards.write("plans/awards.yaml", plan)
+    body = awards.planscope("pr-body", "plans/awards.yaml#tables").out
+    assert ("- `members-file` Members are stored in app/models/member.py (this slice relies "
+            "on it)") in body.splitlines()
+    assert "- Awards are never deleted" in body.splitlines()

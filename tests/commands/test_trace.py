@@ -63,7 +63,7 @@ def test_a_line_moved_by_a_rename_leads_to_the_commit_that_wrote_it(
         awards: Repo, history: dict[str, str]) -> None:
     first = awards.planscope("trace", "app/views/dashboard.py:1").out.splitlines()
     assert first[0].startswith(f"{history['view'][:9]} home view  [{VIEWS}")
-    assert first[1] == "    app/views/home.py:1 (allow)"
+    assert first[1] == "    app/views/home.py:1 (allow), now app/views/dashboard.py:1"
     assert first[2] == ("        assumption views-registry: Views register themselves in "
                         "app/views/__init__.py  [relied on]")
     assert "members-file" not in "\n".join(first)
@@ -124,6 +124,7 @@ def test_before_the_baseline(awards: Repo, history: dict[str, str]) -> None:
     ("app/models/awards.py:9", "app/models/awards.py:9: "),
     ("app/models/awards.py:0", "lines are numbered from 1"),
     ("nothing.py:1", "nothing.py:1: "),
+    ("app/views", "app/views: a folder; trace takes a file"),
 ])
 def test_bad_targets_are_one_line(awards: Repo, history: dict[str, str], target: str,
                                   message: str) -> None:
