@@ -232,15 +232,18 @@ def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None
 @click.option("--by", type=click.Choice(["plan", "slice", "executor", "author", "week"]),
               default="plan", show_default=True, help="One row per plan, slice, ...")
 @options.output_format("text", "json", "csv")
+@click.option("--html", "html_to", metavar="FILE", type=click.Path(dir_okay=False,
+              path_type=Path), help="Write one self-contained HTML report with charts.")
 @options.in_repo
 def stats(root: Path, cfg: Config, base: str | None, rev_range: str | None,
-          since: str | None, plan_path: str | None, by: str, fmt: str) -> None:
+          since: str | None, plan_path: str | None, by: str, fmt: str,
+          html_to: Path | None) -> None:
     """Scope discipline over history: per plan, slice, executor, author or week, the paths
     changed in scope, drifted, forbidden or judged incidental, commits with no claim and plan
     edits after the plan's first claimed commit. Recomputed from git; no model is asked."""
     from checker.commands.stats import run
 
-    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt))
+    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt, html_to))
 
 
 @main.command()

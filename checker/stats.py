@@ -70,6 +70,7 @@ class Fact:
     authored: Authored
     executor: str
     paths: set[str]  # every path it changed (a rename: both names)
+    drifted: set[str] = field(default_factory=set)  # drift (not judged incidental)
     plan: str | None = None  # the claimed plan's path
     slice: str | None = None
     row: Row = field(default_factory=lambda: Row(""))
@@ -196,7 +197,8 @@ def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
         f.row.in_scope = len({t.path for t in result.in_scope})
         f.row.forbidden = len({t.path for t in result.forbidden})
         f.row.incidental = len(incidental)
-        f.row.drift = len(drifted - incidental)
+        f.drifted = drifted - incidental
+        f.row.drift = len(f.drifted)
     return out
 
 
@@ -212,9 +214,12 @@ def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:
 
 
 def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
-          plan_filter: str | None = None) -> tuple[list[Row], Row]:
-    """The rows of ``by`` (one of GROUPS), and their total."""
-    all_facts = facts(root, config, rev_args)
+          plan_filter: str | None = None, all_facts: Sequence[Fact] | None = None
+          ) -> tuple[list[Row], Row]:
+    """The rows of ``by`` (one of GROUPS), and their total (``all_facts``: the range's facts
+    when already read)."""
+    if all_facts is None:
+        all_facts = facts(root, config, rev_args)
     rows: dict[str, Row] = {}
 
     def row(key: str) -> Row:
@@ -229,13 +234,7 @@ def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
             row(key).plan_edits_after_claim += 1
     if by in ("plan", "slice"):
         _untouched_done(root, config, all_facts, row, by, plan_filter)
-    since = min((f.authored.date for f in all_facts if f.authored.date), default="")[:10]
-    for refused in state.read_log(root, GUARD_LOG):
-        ref = resolve.parse_ref(str(refused.get("slice") or "none"))
-        if str(refused.get("at", "")) < since or (
-                plan_filter is not None and (ref is None or ref[0] != plan_filter)):
-            continue
-        row(_refusal_key(by, refused, ref)).guard_refusals += 1
+    _refusals(root, all_facts, row, by, plan_filter)
     total = Row("total")
     for r in rows.values():
         total.add(r)
@@ -243,6 +242,18 @@ def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
 
 
 GUARD_LOG = "guard.jsonl"  # written by checker.commands.guard
+
+
+def _refusals(root: Path, all_facts: Sequence[Fact], row: Callable[[str], Row], by: str,
+              plan_filter: str | None) -> None:
+    """The guard's refusals since the range's oldest commit, counted in their groups."""
+    since = min((f.authored.date for f in all_facts if f.authored.date), default="")[:10]
+    for refused in state.read_log(root, GUARD_LOG):
+        ref = resolve.parse_ref(str(refused.get("slice") or "none"))
+        if str(refused.get("at", "")) < since or (
+                plan_filter is not None and (ref is None or ref[0] != plan_filter)):
+            continue
+        row(_refusal_key(by, refused, ref)).guard_refusals += 1
 
 
 def _refusal_key(by: str, refused: dict[str, object],
@@ -280,3 +291,12 @@ def _untouched_done(root: Path, config: Config, all_facts: Sequence[Fact],
                 planned = tuple(p for p in map(literal, s.planned) if p is not None)
                 key = rel if by == "plan" else f"{rel}#{s.id}"
                 row(key).untouched_done += len(untouched_of(planned, claimed[(rel, s.id)]))
+
+
+def top_drifted(all_facts: Sequence[Fact], limit: int = 10) -> list[tuple[str, int]]:
+    """The paths that drifted in the most commits."""
+    counts: dict[str, int] = {}
+    for f in all_facts:
+        for p in f.drifted:
+            counts[p] = counts.get(p, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from checker import errors, gitio, resolve, stats
+from checker import errors, gitio, resolve, state, stats
 from checker.config import Config
 from checker.errors import BadInput, Outcome
 from checker.stats import Row
@@ -65,12 +65,34 @@ def _csv(by: str, rows: Sequence[Row], total: Row) -> str:
     return buf.getvalue()
 
 
+def html(root: Path, config: Config, args: Sequence[str], plan_filter: str | None,
+         out: Path) -> str:
+    """Write the HTML report to ``out``; the line that says so."""
+    from checker.render import stats_html
+
+    facts = stats.facts(root, config, args)
+    tables = {by: stats.table(root, config, args, by, plan_filter, facts)
+              for by in ("week", "executor", "plan", "slice")}
+    text = stats_html.page(f"Scope discipline: {root.name}", tables["week"][0],
+                           tables["executor"][0], tables["plan"][0], tables["slice"][0],
+                           tables["plan"][1], stats.top_drifted(
+                               [f for f in facts if plan_filter in (None, f.plan)]))
+    try:
+        state.atomic_write(out, text)
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot write the report: {exc.strerror}") from None
+    return f"planscope: wrote {out} ({tables['plan'][1].commits} commits)\n"
+
+
 def run(root: Path, config: Config, base: str | None, rev_range: str | None,
-        since: str | None, plan: str | None, by: str, fmt: str) -> Outcome:
+        since: str | None, plan: str | None, by: str, fmt: str,
+        html_to: Path | None = None) -> Outcome:
     if by not in stats.GROUPS:
         raise BadInput(f"--by {by}: one of {', '.join(stats.GROUPS)}")
     plan_filter = resolve.repo_relative(root, plan) if plan else None
-    rows, total = stats.table(root, config, rev_args(root, config, base, rev_range, since),
-                              by, plan_filter)
+    args = rev_args(root, config, base, rev_range, since)
+    if html_to is not None:
+        return Outcome(errors.OK, "", html(root, config, args, plan_filter, html_to))
+    rows, total = stats.table(root, config, args, by, plan_filter)
     render = {"json": _json, "csv": _csv}.get(fmt, _text)
     return Outcome(errors.OK, render(by, rows, total))

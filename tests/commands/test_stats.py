@@ -124,3 +124,31 @@ def test_executor_table() -> None:
     assert executors.executor([], ["Dana <dana@example.com>"]) == "unknown"
     assert executors.executor([], ["Bot <bot@acme.dev>"], [("acme.dev", "acme-agent")]) == \
         "acme-agent"
+
+
+def test_html_report_is_well_formed_with_one_bar_per_executor(history: Repo) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = history.path.parent / "report.html"
+    run = history.planscope("stats", "--html", str(out))
+    assert run.code == 0 and run.err == f"planscope: wrote {out} (8 commits)\n"
+    text = out.read_text()
+    assert text.startswith("<!DOCTYPE html>\n") and "<script" not in text
+    assert "http://" not in text.replace("http://www.w3.org/", "")  # nothing fetched
+    root = ET.fromstring(text.split("\n", 1)[1])
+    svg = "{http://www.w3.org/2000/svg}"
+    charts = root.findall(f".//{svg}svg")
+    assert len(charts) == 3  # per week (a line), per executor and per plan (bars)
+    bars = charts[1].findall(f"{svg}rect")
+    labels = [t.text for t in charts[1].findall(f"{svg}text")]
+    assert len(bars) == 3 and {"claude-code", "codex", "unknown"} <= set(labels)
+    codex = next(b for b in bars if (b.findtext(f"{svg}title") or "").startswith("codex"))
+    assert float(codex.get("width", "0")) == pytest.approx(360 * 3 / 7, abs=0.1)
+    assert "README.md" in text  # among the paths that drifted most
+
+
+def test_html_report_folders_and_a_place_it_cannot_be_written(history: Repo) -> None:
+    nested = history.path.parent / "new/dir/r.html"
+    assert history.planscope("stats", "--html", str(nested)).code == 0 and nested.is_file()
+    run = history.planscope("stats", "--html", "/proc/r.html")
+    assert run.code == 2 and "cannot write the report" in run.err
