@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 TICKET = "pre-commit-ticket.json"
 RULE_FILES = (".planscope.yaml", "pyproject.toml")  # adoption.CONFIG_FILES
 FORMAT = 1
-# the modules whose code the recorded answer rests on: an edited checkout decides again
-_CODE = ("quick.py", "scope.py", "pipeline.py", "resolve.py", "globs.py", "config.py",
-         "plan.py", "state.py", "commands/hooks.py")
 _FOLD = r"^core\.(ignorecase|precomposeunicode)$"
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-relative", "--ignore-submodules=none",
          "--name-status", "-z", "-M", "--cached", "--")
@@ -67,15 +64,19 @@ def _read(path: str) -> str | None:
 
 
 def _code() -> list[str]:
+    """Every module of planscope by name, size and time: an edited checkout decides again."""
     here = os.path.dirname(os.path.abspath(__file__))
     out = []
-    for name in _CODE:
+    for folder in (here, *(os.path.join(here, d) for d in ("commands", "model", "render"))):
         try:
-            st = os.stat(os.path.join(here, name))
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.name.endswith(".py"):
+                        st = e.stat()
+                        out.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             return []
-        out.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    return out
+    return sorted(out)
 
 
 def _listing(top: str, plans_dir: str) -> subprocess.Popen[bytes]:
@@ -84,14 +85,29 @@ def _listing(top: str, plans_dir: str) -> subprocess.Popen[bytes]:
                   *(f":(top,literal){f}" for f in RULE_FILES), f":(top){spec}")
 
 
-def _key(git_dir: str, listing: bytes, fold: bytes, env: Mapping[str, str]) -> list[str]:
-    """Everything the recorded answer rests on but the staged change."""
+def _state(path: str) -> str | None:
+    """A file the claim rests on: "" when absent, None when it cannot be read (the full
+    check says why)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("latin-1")
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return None
+
+
+def _key(git_dir: str, listing: bytes, fold: bytes, env: Mapping[str, str]) -> list[str] | None:
+    """Everything the recorded answer rests on but the staged change; None when some of it
+    cannot be told (the reftable format's HEAD placeholder, an unreadable active slice)."""
     from checker import __version__
 
+    head = _state(os.path.join(git_dir, "HEAD"))
+    active = _state(os.path.join(git_dir, "planscope", "active"))
+    if not head or ".invalid" in head or active is None:
+        return None
     return [str(FORMAT), __version__, *_code(), listing.decode("latin-1"),
-            fold.decode("latin-1"), _read(os.path.join(git_dir, "HEAD")) or "",
-            _read(os.path.join(git_dir, "planscope", "active")) or "",
-            env.get("PLANSCOPE_PLAN", "")]
+            fold.decode("latin-1"), head, active, env.get("PLANSCOPE_PLAN", "")]
 
 
 def touched(out: bytes) -> list[str]:
@@ -136,7 +152,8 @@ def passes(cwd: str, env: Mapping[str, str]) -> bool:
     diff, listing, fold = (_finish(procs[0]), _finish(procs[1]), _finish(procs[2], (0, 1)))
     if amending or diff is None or listing is None or fold is None:
         return False
-    if ticket.get("key") != _key(git_dir, listing, fold, env):
+    key = _key(git_dir, listing, fold, env)
+    if key is None or ticket.get("key") != key:
         return False
     return _inside(touched(diff), ticket, plans_dir)
 
@@ -168,9 +185,11 @@ def write(top: Path, git_dir: Path, plans_dir: str, env: Mapping[str, str],
     listing = _finish(_listing(str(top), plans_dir))
     fold_out = _finish(_start(str(top), "config", "-z", "--type=bool", "--get-regexp", _FOLD),
                        (0, 1))
-    if listing is None or fold_out is None:
+    key = _key(str(git_dir), listing, fold_out, env) if listing is not None and \
+        fold_out is not None else None
+    if key is None:
         return
-    ticket = {"key": _key(str(git_dir), listing, fold_out, env), "plans_dir": plans_dir,
+    ticket = {"key": key, "plans_dir": plans_dir,
               "allowed": list(allowed), "forbids": [list(g) for g in forbids],
               "fold": list(fold)}
     with contextlib.suppress(OSError):

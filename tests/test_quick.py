@@ -154,3 +154,33 @@ def test_touched_paths_are_the_ones_scope_counts(repo: Repo) -> None:
 
 def test_the_rule_files_are_the_adoption_files() -> None:
     assert set(quick.RULE_FILES) == set(adoption.CONFIG_FILES)
+
+
+def test_no_ticket_when_the_answer_rests_on_history(awards: Repo) -> None:
+    """views depends_on tables: whether tables has landed is history, which a ticket does
+    not hold (a reset or a rebuilt branch changes it)."""
+    awards.git("checkout", "-q", "-b", "plan/awards-dashboard/views")
+    awards.write("app/views/awards.py", "v\n")
+    awards.git("add", "-A")
+    assert awards.planscope("hook", "pre-commit").code == 0
+    assert not (awards.path / TICKET).exists()
+
+
+def test_what_the_key_cannot_tell_goes_to_the_full_check(ticketed: Repo) -> None:
+    ticketed.write("app/models/__init__.py", "# changed\n")
+    ticketed.git("add", "-A")
+    assert quick.passes(str(ticketed.path), {})
+    (ticketed.path / ".git/planscope/active").mkdir()  # unreadable, not absent
+    assert not quick.passes(str(ticketed.path), {})
+    (ticketed.path / ".git/planscope/active").rmdir()
+    head = ticketed.path / ".git/HEAD"
+    saved = head.read_text()
+    head.write_text("ref: refs/heads/.invalid\n")  # what the reftable format leaves there
+    assert not quick.passes(str(ticketed.path), {})
+    head.write_text(saved)
+    assert quick.passes(str(ticketed.path), {})
+
+
+def test_every_module_is_in_the_key() -> None:
+    names = {os.path.basename(entry.split(":")[0]) for entry in quick._code()}
+    assert {"handoff.py", "order.py", "gitio.py", "amend.py", "hooks.py", "text.py"} <= names

@@ -112,6 +112,8 @@ def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Opt
             or result.scope.drift or result.unit.diff_revs or result.unit.merge
             or not checker.plans.indexed(claim.plan.path)):
         return
+    if checker.config.order != "off" and any(s.depends_on for s in claim.slices):
+        return  # the rollout order rests on history, which the ticket does not hold
     scope = checker.scope(claim)
     facts = gitio.facts(root)
     quick.write(facts.top, facts.git_dir, checker.config.plans_dir, opts.env,
