@@ -56,6 +56,7 @@ class BranchResult:
     plan_changes: list[PlanChange] = field(default_factory=list)
     adopting: bool = False  # the base has no planscope config: there are no rules yet
     new_plans: dict[str, str] = field(default_factory=dict)  # allow-new: path → its text
+    root: Path | None = None  # the repository, for the summary's scope-discipline line
 
 
 def _short(sha: str | None) -> str:
@@ -160,7 +161,7 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
     code = pipeline.exit_code(results)
     if any(c.blocking for c in changes):
         code = max(code, errors.DRIFT)
-    return BranchResult(results, code, cfg, opts, event, base, mb, head, changes,
+    return BranchResult(results, code, cfg, opts, event, base, mb, head, changes, root=root,
                         new_plans=added)
 
 

@@ -231,7 +231,8 @@ def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None
 @click.option("--plan", "plan_path", metavar="PLAN", help="Only the commits claiming PLAN.")
 @click.option("--by", type=click.Choice(["plan", "slice", "executor", "author", "week"]),
               default="plan", show_default=True, help="One row per plan, slice, ...")
-@options.output_format("text", "json", "csv")
+@options.output_format("text", "json", "csv", "github",
+                       help="github: the table in the job summary too.")
 @click.option("--html", "html_to", metavar="FILE", type=click.Path(dir_okay=False,
               path_type=Path), help="Write one self-contained HTML report with charts.")
 @options.in_repo
@@ -243,7 +244,7 @@ def stats(root: Path, cfg: Config, base: str | None, rev_range: str | None,
     edits after the plan's first claimed commit. Recomputed from git; no model is asked."""
     from checker.commands.stats import run
 
-    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt, html_to))
+    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt, html_to, _env()))
 
 
 @main.command()

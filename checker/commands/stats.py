@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -86,7 +86,7 @@ def html(root: Path, config: Config, args: Sequence[str], plan_filter: str | Non
 
 def run(root: Path, config: Config, base: str | None, rev_range: str | None,
         since: str | None, plan: str | None, by: str, fmt: str,
-        html_to: Path | None = None) -> Outcome:
+        html_to: Path | None = None, env: Mapping[str, str] | None = None) -> Outcome:
     if by not in stats.GROUPS:
         raise BadInput(f"--by {by}: one of {', '.join(stats.GROUPS)}")
     plan_filter = resolve.repo_relative(root, plan) if plan else None
@@ -94,5 +94,24 @@ def run(root: Path, config: Config, base: str | None, rev_range: str | None,
     if html_to is not None:
         return Outcome(errors.OK, "", html(root, config, args, plan_filter, html_to))
     rows, total = stats.table(root, config, args, by, plan_filter)
+    if fmt == "github":
+        return Outcome(errors.OK, _github(by, rows, total, env or {}))
     render = {"json": _json, "csv": _csv}.get(fmt, _text)
     return Outcome(errors.OK, render(by, rows, total))
+
+
+def _github(by: str, rows: Sequence[Row], total: Row, env: Mapping[str, str]) -> str:
+    """The table as Markdown in the job summary, and as text in the log."""
+    from checker.render.github import append_env_file, discipline_line
+    from checker.render.markdown import md_text
+
+    head = ["planscope stats", by, "commits", "changed", "in scope", "drift", "forbidden",
+            "incidental", "no claim", "plan edits", "refused"]
+    lines = [f"## planscope stats by {by}", "", discipline_line(rows, total), "",
+             "| " + " | ".join(head[1:]) + " |", "|" + "---|" * (len(head) - 1)]
+    for r in [*rows, total]:
+        lines.append("| " + " | ".join([md_text(r.key), *(str(v) for v in (
+            r.commits, r.changed, r.in_scope, r.drift, r.forbidden, r.incidental, r.unclaimed,
+            r.plan_edits_after_claim, r.guard_refusals))]) + " |")
+    append_env_file(env, "GITHUB_STEP_SUMMARY", "\n".join(lines) + "\n")
+    return _text(by, rows, total)

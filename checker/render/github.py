@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checker import adoption, errors
 from checker.branch import BranchResult, drift_paths, result_word
@@ -23,6 +24,9 @@ from checker.render import text as render_text
 from checker.render.markdown import md_block, md_code, md_text
 from checker.render.sections import RANK, Row, Section, claimed_by, sections
 from checker.render.text import display, short
+
+if TYPE_CHECKING:
+    from checker import stats
 
 ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 errors and 10 warnings per step; the rest are lost
 MAX_TABLE_ROWS = 300
@@ -303,7 +307,8 @@ def summary(out: BranchResult, env: Mapping[str, str]) -> str:
     named = any(r.unit.sha for r in out.results)
     lines = [f"## planscope: {_HEADLINES[result_word(out)]}", "", _context(out), "",
              *(line for sec in sections(out) for line in _section_lines(sec, named)),
-             *_unclaimed_lines(out), *_plan_change_lines(out), *_verification_lines(out, env)]
+             *_unclaimed_lines(out), *_plan_change_lines(out), *_verification_lines(out, env),
+             *_discipline_lines(out)]
     text = "\n".join(lines).rstrip() + "\n"
     raw = text.encode("utf-8")
     if len(raw) > MAX_SUMMARY_BYTES:
@@ -376,6 +381,32 @@ def log_lines(out: BranchResult) -> list[str]:
         lines.append(f"plan-changed: {c.plan} ({'blocking' if c.blocking else 'allowed'})")
         lines += _clip(c.diff, MAX_DIFF_CHARS).rstrip().splitlines()
     return [*lines, f"::{token}::", "::endgroup::"]
+
+
+DISCIPLINE_FROM = 4  # commits on the branch before the summary gets its discipline line
+
+
+def _discipline_lines(out: BranchResult) -> list[str]:
+    """With enough commits, one line on the branch's scope discipline (``planscope stats``
+    of the pull request's commits, by executor); nothing when it cannot be read."""
+    if out.root is None or len(out.results) < DISCIPLINE_FROM or not out.merge_base:
+        return []
+    from checker import stats
+
+    try:
+        rows, total = stats.table(out.root, out.config, [f"{out.merge_base}..{out.head}"],
+                                  "executor")
+    except PlanscopeError:
+        return []
+    return ["", discipline_line(rows, total)]
+
+
+def discipline_line(rows: Sequence[stats.Row], total: stats.Row) -> str:
+    rate = total.rates()["drift"] + total.rates()["forbidden"]
+    who = ", ".join(f"{md_text(r.key)} {r.commits}" for r in rows)
+    return (f"**Scope discipline on this branch:** {total.commits} commits, {total.changed} "
+            f"paths changed, drift rate {rate:.1%} ({total.drift} drift, {total.forbidden} "
+            f"forbidden, {total.incidental} incidental); executors: {who}.")
 
 
 def write(out: BranchResult, env: Mapping[str, str]) -> str:

@@ -152,3 +152,14 @@ def test_html_report_folders_and_a_place_it_cannot_be_written(history: Repo) -> 
     assert history.planscope("stats", "--html", str(nested)).code == 0 and nested.is_file()
     run = history.planscope("stats", "--html", "/proc/r.html")
     assert run.code == 2 and "cannot write the report" in run.err
+
+
+def test_format_github_writes_the_table_to_the_summary(history: Repo) -> None:
+    summary = history.path.parent / "summary.md"
+    run = history.planscope("stats", "--by", "executor", "--format", "github",
+                            env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code == 0 and run.out.splitlines()[0].split()[:2] == ["executor", "commits"]
+    text = summary.read_text()
+    assert text.startswith("## planscope stats by executor\n")
+    assert "**Scope discipline on this branch:** 8 commits, 17 paths changed" in text
+    assert "| codex | 3 | 7 | 4 | 2 | 1 | 0 | 0 | 0 | 0 |" in text.splitlines()

@@ -47,3 +47,22 @@ def test_annotations_stop_at_ten_per_level(awards: Repo, gh: Gh) -> None:
     assert errs[-1].message == "6 more findings of this kind: the job summary lists them all."
     assert r.outputs["drift-count"] == "15"
     assert r.summary.count("| ❌ drift |") == 15
+
+
+def test_the_summary_says_how_the_branch_kept_to_its_plans(awards: Repo, gh: Gh) -> None:
+    base = open_pr(awards)
+    for i in range(3):
+        awards.write(f"db/migrations/004{i}_awards.sql", "t\n")
+        awards.git("add", "-A")
+        awards.git("commit", "-q", "-m", f"step {i}", "-m",
+                   f"Plan: {TABLES}\nExecutor: codex")
+    r = gh(awards, payload=pr_payload(awards, base))
+    assert "Scope discipline" not in r.summary  # three commits: too few to say
+    awards.write("README.md", "# drift\n")
+    awards.git("add", "-A")
+    awards.git("commit", "-q", "-m", "step 3", "-m",
+               f"Plan: {TABLES}\nCo-authored-by: Claude <noreply@anthropic.com>")
+    r = gh(awards, payload=pr_payload(awards, base))
+    assert ("**Scope discipline on this branch:** 4 commits, 4 paths changed, drift rate "
+            "25.0% (1 drift, 0 forbidden, 0 incidental); executors: claude-code 1, codex 3."
+            ) in r.summary
