@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 
 TRAILER = "Executor"
 UNKNOWN = "unknown"
+ENV = "PLANSCOPE_EXECUTOR"  # set by planscope run: the commit-msg hook writes the trailer
 AGENTS: dict[str, str] = {
     "claude": "claude-code",
     "noreply@anthropic.com": "claude-code",
@@ -32,3 +34,14 @@ def executor(named: Sequence[str], co_authors: Sequence[str],
             if fragment in low:
                 return name
     return UNKNOWN
+
+
+_COMMANDS = {"claude": "claude-code", "codex": "codex", "aider": "aider", "cursor": "cursor",
+             "cursor-agent": "cursor", "copilot": "copilot", "gemini": "gemini"}
+
+
+def named_by(argv: Sequence[str]) -> str:
+    """The executor ``planscope run`` starts, by its command's name (``claude`` →
+    ``claude-code``; any other command by its own name)."""
+    name = os.path.basename(argv[0]) if argv else UNKNOWN
+    return _COMMANDS.get(name, name) or UNKNOWN

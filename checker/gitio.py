@@ -623,6 +623,12 @@ def read_message(root: Path, path: Path, editor_used: bool) -> str:
     return clean_message(text, comment_prefix(root, text), mode)
 
 
+def add_trailer(root: Path, path: Path, key: str, value: str) -> None:
+    """Add ``KEY: VALUE`` to the message file at ``path`` (``git interpret-trailers``)."""
+    run(root, "interpret-trailers", "--in-place", "--if-exists", "doNothing", "--trailer",
+        f"{key}: {value}", str(path))
+
+
 def trailer_values(root: Path, message: str, key: str) -> tuple[str, ...]:
     """The values of every ``KEY:`` trailer of a message (key case-insensitive), in order."""
     return tuple(v for k, v in message_trailers(root, message) if k.lower() == key.lower())

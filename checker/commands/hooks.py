@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from checker import amend, errors, fixups, gitio, merges, pipeline, quick, resolve
+from checker import amend, errors, executors, fixups, gitio, merges, pipeline, quick, resolve
 from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -35,6 +35,13 @@ from checker.pipeline import Options, Unit, UnitResult
 from checker.render import text
 
 # --- pre-commit and commit-msg --------------------------------------------------------
+
+def _executor_trailer(root: Path, path: Path, message: str, env: Mapping[str, str]) -> None:
+    """Under ``planscope run`` (``PLANSCOPE_EXECUTOR``), the commit gets an ``Executor:``
+    trailer naming the executor, unless it has one; ``planscope stats`` counts by it."""
+    name = env.get(executors.ENV, "").strip()
+    if name and "\n" not in name and not gitio.trailer_values(root, message, executors.TRAILER):
+        gitio.add_trailer(root, path, executors.TRAILER, name)
 
 def _merge_unit(root: Path, parents: Sequence[str]) -> Unit:
     """The merge being committed: what the index holds that none of ``parents`` had."""
@@ -128,6 +135,7 @@ def commit_msg(root: Path, message_file: Path | None, opts: Options,
     message = gitio.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
     if not message.strip():
         return Outcome()  # git refuses an empty message itself
+    _executor_trailer(root, path, message, env)
     unit = staged_unit(root, amend.amending(root))
     unit = replace(unit, trailers=gitio.trailer_values(root, message, resolve.TRAILER))
     rules, opts = staged_rules(root, opts)

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import FrameType
 
 from checker import brief as brief_mod
-from checker import errors, explain, gitio, pipeline, relay, state, watchdog
+from checker import errors, executors, explain, gitio, pipeline, relay, state, watchdog
 from checker.commands import brief as brief_command
 from checker.config import Config
 from checker.errors import BadInput, Outcome
@@ -199,7 +199,8 @@ def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Ou
     rules = explain.Explainer(checker)  # the plan and config as they are now, kept
     checker.scope(rules.claim)
     watch = Watch(root)
-    child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path)}
+    child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path),
+                 executors.ENV: env.get(executors.ENV) or executors.named_by(opts.argv)}
     os.environ.update(gitio.watchful_config(os.environ))  # planscope's own git calls only
     adopts = relay.become_subreaper()
     try:

@@ -90,6 +90,7 @@ def test_a_run_inside_the_slice_checks_what_it_changed_and_committed(awards: Rep
     exe = script(awards, """
 test "$PLANSCOPE_PLAN" = plans/awards.yaml#tables
 grep -q 'Plan: plans/awards.yaml#tables' "$PLANSCOPE_BRIEF"
+case "$PLANSCOPE_EXECUTOR" in *.sh) ;; *) exit 9 ;; esac
 mkdir -p db/migrations tests
 echo "CREATE TABLE awards (id int);" > db/migrations/0042_awards.sql
 git add db/migrations/0042_awards.sql

@@ -163,3 +163,20 @@ def test_format_github_writes_the_table_to_the_summary(history: Repo) -> None:
     assert text.startswith("## planscope stats by executor\n")
     assert "**Scope discipline on this branch:** 8 commits, 17 paths changed" in text
     assert "| codex | 3 | 7 | 4 | 2 | 1 | 0 | 0 | 0 | 0 |" in text.splitlines()
+
+
+def test_planscope_run_names_the_executor_in_a_trailer(awards: Repo) -> None:
+    message = awards.path.parent / "MSG"
+    message.write_text("Add the table\n\nPlan: plans/awards.yaml#tables\n")
+    awards.write("db/migrations/0042_awards.sql", "t\n")
+    awards.git("add", "-A")
+    run = awards.planscope("hook", "commit-msg", str(message),
+                           env={"PLANSCOPE_EXECUTOR": "codex"})
+    assert run.code == 0, run.err
+    assert message.read_text() == ("Add the table\n\nPlan: plans/awards.yaml#tables\n"
+                                   "Executor: codex\n")
+    message.write_text("Add the table\n\nPlan: plans/awards.yaml#tables\nExecutor: human\n")
+    awards.planscope("hook", "commit-msg", str(message), env={"PLANSCOPE_EXECUTOR": "codex"})
+    assert message.read_text().endswith("Executor: human\n")  # one is kept, not added to
+    assert executors.named_by(["/usr/local/bin/claude", "-p", "x"]) == "claude-code"
+    assert executors.named_by(["./my-agent.sh"]) == "my-agent.sh"
