@@ -21,17 +21,18 @@ AGENTS: dict[str, str] = {
 
 
 def executor(named: Sequence[str], co_authors: Sequence[str],
-             extra: Iterable[tuple[str, str]] = ()) -> str:
-    """The executor of a commit from its ``Executor:`` values and ``Co-authored-by:`` lines;
-    ``extra``: (fragment, executor) pairs of config ``stats.executors``, tried first."""
+             extra: Iterable[tuple[str, str]] = (), author: str = "") -> str:
+    """The executor of a commit: its ``Executor:`` value, else the first agent whose name or
+    e-mail fragment a ``Co-authored-by:`` line (then the author, ``Name <email>``) holds;
+    ``extra``: config ``stats.executors`` pairs, tried before the built-in table."""
     for value in named:
         if value.strip():
             return value.strip()
-    table = {**{k.lower(): v for k, v in extra}, **AGENTS}
-    for line in co_authors:
+    table = [*((k.lower(), v) for k, v in extra), *AGENTS.items()]
+    for line in (*co_authors, author):
         low = line.lower()
-        for fragment, name in table.items():
-            if fragment in low:
+        for fragment, name in table:
+            if fragment and fragment in low:
                 return name
     return UNKNOWN
 

@@ -333,14 +333,14 @@ def parse_blame(out: bytes) -> Blamed | None:
     return Blamed(head[0].decode("ascii"), os.fsdecode(raw), int(head[1]))
 
 
-STATS_FORMAT = ("%H%x1f%an%x1f%aI%x1f%(trailers:key=Executor,valueonly,separator=%x1e)%x1f"
-                "%(trailers:key=Co-authored-by,valueonly,separator=%x1e)")
+STATS_FORMAT = ("%H%x1f%an <%ae>%x1f%aI%x1f%(trailers:key=Executor,valueonly,separator=%x1e)"
+                "%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1e)")
 
 
 class Authored(NamedTuple):
     """Who and when, from ``git log -z --format=STATS_FORMAT``."""
 
-    author: str
+    author: str  # Name <email>
     date: str  # ISO 8601, the author's
     executors: tuple[str, ...]  # Executor: values
     co_authors: tuple[str, ...]  # Co-authored-by: values

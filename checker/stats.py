@@ -54,9 +54,14 @@ class Row:
             if name != "key":
                 setattr(self, name, getattr(self, name) + value)
 
+    @property
+    def claimed(self) -> int:
+        """The changed paths of commits that claimed a slice (what a rate is a share of)."""
+        return self.in_scope + self.drift + self.forbidden + self.incidental
+
     def rates(self) -> dict[str, float]:
-        """Shares of the changed paths (0 when nothing changed)."""
-        n = self.changed or 1
+        """Shares of the claimed paths (0 when none was claimed)."""
+        n = self.claimed or 1
         return {"in_scope": round(self.in_scope / n, 4), "drift": round(self.drift / n, 4),
                 "forbidden": round(self.forbidden / n, 4),
                 "incidental": round(self.incidental / n, 4)}
@@ -95,7 +100,7 @@ def _key(by: str, fact: Fact) -> str:
     if by == "executor":
         return fact.executor
     if by == "author":
-        return fact.authored.author
+        return fact.authored.author.partition(" <")[0]
     return week(fact.authored.date)
 
 
@@ -172,7 +177,8 @@ def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
     out = []
     for c, changes in history:
         a = authored.get(c.sha, nobody)
-        f = Fact(c, a, executors.executor(a.executors, a.co_authors, config.stats_executors),
+        f = Fact(c, a, executors.executor(a.executors, a.co_authors, config.stats_executors,
+                                          a.author),
                  {p for ch in changes for p in ch.paths})
         f.row.commits, f.row.changed = 1, len(f.paths)
         f.row.unclaimed = 0 if c.plan_trailers else 1
@@ -233,7 +239,7 @@ def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
             key = {"plan": plan_path, "slice": f"{plan_path}#(plan file)"}.get(by, _key(by, f))
             row(key).plan_edits_after_claim += 1
     if by in ("plan", "slice"):
-        _untouched_done(root, config, all_facts, row, by, plan_filter)
+        _plan_rows(root, config, all_facts, row, by, plan_filter)
     _refusals(root, all_facts, row, by, plan_filter)
     total = Row("total")
     for r in rows.values():
@@ -270,22 +276,32 @@ def _refusal_key(by: str, refused: dict[str, object],
     return "(the guard)"
 
 
-def _untouched_done(root: Path, config: Config, all_facts: Sequence[Fact],
-                    row: Callable[[str], Row], by: str, plan_filter: str | None) -> None:
-    """Planned files of the slices the working tree's plans mark done that no commit of the
-    range claiming the slice touched."""
+def _current_plans(root: Path, config: Config, plan_filter: str | None
+                   ) -> list[tuple[str, Plan]]:
+    """The working tree's plans that load (one that does not is left out)."""
+    out = []
+    for rel in plan_mod.plan_files(root, config.plans_dir):
+        if plan_filter is not None and rel != plan_filter:
+            continue
+        try:
+            out.append((rel, plan_mod.load(root, rel, state.Cache.of(root, "valid"))))
+        except BadInput:
+            continue
+    return out
+
+
+def _plan_rows(root: Path, config: Config, all_facts: Sequence[Fact],
+               row: Callable[[str], Row], by: str, plan_filter: str | None) -> None:
+    """From the working tree's plans: a row (of zeros, maybe) for every plan or slice, so
+    that "no work yet" shows; and the planned files of the slices marked done that no
+    commit of the range claiming the slice touched."""
     claimed: dict[tuple[str, str], set[str]] = {}
     for f in all_facts:
         if f.plan is not None and f.slice is not None:
             claimed.setdefault((f.plan, f.slice), set()).update(f.paths)
-    for rel in plan_mod.plan_files(root, config.plans_dir):
-        if (plan_filter is not None and rel != plan_filter) or not any(
-                p == rel for p, _ in claimed):
-            continue
-        try:
-            plan = plan_mod.load(root, rel, state.Cache.of(root, "valid"))
-        except BadInput:
-            continue
+    for rel, plan in _current_plans(root, config, plan_filter):
+        for key in ([rel] if by == "plan" else [f"{rel}#{x.id}" for x in plan.slices]):
+            row(key)
         for s in plan.slices:
             if s.status == "done" and (rel, s.id) in claimed:
                 planned = tuple(p for p in map(literal, s.planned) if p is not None)

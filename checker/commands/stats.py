@@ -39,9 +39,10 @@ def _text(by: str, rows: Sequence[Row], total: Row) -> str:
     lines = [head]
     for r in [*rows, total]:
         rate = r.rates()["drift"] + r.rates()["forbidden"]
+        shown = f"{rate:.1%}" if r.claimed else "-"
         lines.append(f"{r.key:<{width}}  {r.commits:>7}  {r.changed:>7}  {r.in_scope:>8}  "
                      f"{r.drift:>5}  {r.forbidden:>9}  {r.incidental:>10}  {r.unclaimed:>9}  "
-                     f"{r.plan_edits_after_claim:>10}  {r.guard_refusals:>7}  {rate:>10.1%}")
+                     f"{r.plan_edits_after_claim:>10}  {r.guard_refusals:>7}  {shown:>10}")
     if any(r.untouched_done for r in rows):
         lines += [f"planned files of done slices never touched: {r.key}: {r.untouched_done}"
                   for r in rows if r.untouched_done]
@@ -78,7 +79,7 @@ def html(root: Path, config: Config, args: Sequence[str], plan_filter: str | Non
                            tables["plan"][1], stats.top_drifted(
                                [f for f in facts if plan_filter in (None, f.plan)]))
     try:
-        state.atomic_write(out, text)
+        state.atomic_write(out, text, mode=0o644)
     except OSError as exc:
         raise BadInput(f"{out}: cannot write the report: {exc.strerror}") from None
     return f"planscope: wrote {out} ({tables['plan'][1].commits} commits)\n"

@@ -31,11 +31,12 @@ def _hover(r: Row) -> str:
 
 def _table(rows: Sequence[Row], total: Row | None = None) -> str:
     head = ("group", "commits", "changed", "in scope", "drift", "forbidden", "incidental",
-            "no claim", "plan edits", "refused", "drift rate")
+            "unclaimed", "plan edits", "refused", "drift rate")
     out = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     for r in [*rows, *([total] if total else [])]:
         cells = (r.key, r.commits, r.changed, r.in_scope, r.drift, r.forbidden, r.incidental,
-                 r.unclaimed, r.plan_edits_after_claim, r.guard_refusals, f"{_rate(r):.1%}")
+                 r.unclaimed, r.plan_edits_after_claim, r.guard_refusals,
+                 f"{_rate(r):.1%}" if r.claimed else "-")
         out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "".join(out)
@@ -53,14 +54,14 @@ def page(title: str, weeks: Sequence[Row], by_executor: Sequence[Row],
         f"plan edits after the plan's first claimed commit; {total.guard_refusals} edits "
         f"refused by the guard.</p>",
         "<h2>Drift rate per week</h2>",
-        svg.line("drift and forbidden paths, share of the paths changed",
-                 [(r.key, _rate(r)) for r in weeks]),
+        svg.line("per week: drift and forbidden paths, share of the claimed paths",
+                 [(r.key, _rate(r)) for r in weeks if r.claimed]),
         "<h2>Drift rate per executor</h2>",
-        svg.bars("drift and forbidden paths, share of the paths changed",
-                 [(r.key, _rate(r), _hover(r)) for r in by_executor]),
+        svg.bars("per executor: drift and forbidden paths, share of the claimed paths",
+                 [(r.key, _rate(r), _hover(r)) for r in by_executor if r.claimed]),
         "<h2>Drift rate per plan</h2>",
-        svg.bars("drift and forbidden paths, share of the paths changed",
-                 [(r.key, _rate(r), _hover(r)) for r in by_plan]),
+        svg.bars("per plan: drift and forbidden paths, share of the claimed paths",
+                 [(r.key, _rate(r), _hover(r)) for r in by_plan if r.claimed]),
         "<h2>Plans and their slices</h2>",
         _table(by_slice, total),
         "<h2>Paths that drifted most often</h2>",

@@ -49,6 +49,7 @@ def line(title: str, points: Sequence[tuple[str, float]]) -> str:
         out += [f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3">'
                 f'<title>{escape(label)}: {v:.1%}</title></circle>',
                 f'<text x="{x:.1f}" y="{height - pad + 16}" text-anchor="middle" '
-                f'class="tick">{escape(label[-3:])}</text>']
+                f'class="tick">{escape(label[2:4] + "-" + label[-3:] if len(label) > 4 else label)}'
+                f'</text>']
     out.append("</svg>")
     return "".join(out)

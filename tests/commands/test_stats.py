@@ -141,9 +141,12 @@ def test_html_report_is_well_formed_with_one_bar_per_executor(history: Repo) -> 
     assert len(charts) == 3  # per week (a line), per executor and per plan (bars)
     bars = charts[1].findall(f"{svg}rect")
     labels = [t.text for t in charts[1].findall(f"{svg}text")]
-    assert len(bars) == 3 and {"claude-code", "codex", "unknown"} <= set(labels)
+    # one bar per executor that claimed work: 'unknown' made only unclaimed commits
+    assert len(bars) == 2 and {"claude-code", "codex"} <= set(labels)
+    assert "unknown" not in labels
     codex = next(b for b in bars if (b.findtext(f"{svg}title") or "").startswith("codex"))
     assert float(codex.get("width", "0")) == pytest.approx(360 * 3 / 7, abs=0.1)
+    assert oct(out.stat().st_mode & 0o777) == "0o644"  # a report to share
     assert "README.md" in text  # among the paths that drifted most
 
 
@@ -180,3 +183,25 @@ def test_planscope_run_names_the_executor_in_a_trailer(awards: Repo) -> None:
     assert message.read_text().endswith("Executor: human\n")  # one is kept, not added to
     assert executors.named_by(["/usr/local/bin/claude", "-p", "x"]) == "claude-code"
     assert executors.named_by(["./my-agent.sh"]) == "my-agent.sh"
+
+
+def test_config_names_win_and_authors_count(history: Repo) -> None:
+    assert executors.executor([], ["Claude <noreply@anthropic.com>"],
+                              [("noreply@anthropic.com", "claude-internal")]) == "claude-internal"
+    assert executors.executor([], [], (), "pre-commit-ci[bot] <66853113+pre-commit-ci@x.y>") == \
+        "unknown"
+    assert executors.executor([], [], [("pre-commit-ci", "pre-commit-ci")],
+                              "pre-commit-ci[bot] <66853113+pre-commit-ci@x.y>") == "pre-commit-ci"
+    history.write(".planscope.yaml", "on_drift: block\nstats:\n  executors:\n"
+                  "    bob@example.com: bob-bot\n")
+    got = _stats(history, "--by", "executor")
+    assert got["bob-bot"]["commits"] == 1 and got["unknown"]["commits"] == 3
+
+
+def test_slices_with_no_work_show_and_unclaimed_rows_have_no_rate(history: Repo) -> None:
+    history.write("plans/later.yaml", "version: 1\nid: later\ntitle: Later\nstatus: approved\n"
+                  "slices:\n  - {id: one, title: One, files: {create: [later.py]}}\n")
+    got = _stats(history, "--by", "slice")
+    assert _counts(got["plans/later.yaml#one"]) == (0, 0, 0, 0, 0, 0, 0, 0)
+    text = history.planscope("stats", "--by", "plan").out.splitlines()
+    assert next(line for line in text if line.startswith("(no claim)")).endswith(" -")

@@ -51,10 +51,11 @@ def test_annotations_stop_at_ten_per_level(awards: Repo, gh: Gh) -> None:
 
 def test_the_summary_says_how_the_branch_kept_to_its_plans(awards: Repo, gh: Gh) -> None:
     base = open_pr(awards)
-    for i in range(3):
-        awards.write(f"db/migrations/004{i}_awards.sql", "t\n")
+    for path in ("db/migrations/0042_awards.sql", "tests/unit/test_awards_a.py",
+                 "tests/unit/test_awards_b.py"):
+        awards.write(path, "t\n")
         awards.git("add", "-A")
-        awards.git("commit", "-q", "-m", f"step {i}", "-m",
+        awards.git("commit", "-q", "-m", f"step {path}", "-m",
                    f"Plan: {TABLES}\nExecutor: codex")
     r = gh(awards, payload=pr_payload(awards, base))
     assert "Scope discipline" not in r.summary  # three commits: too few to say
@@ -64,5 +65,5 @@ def test_the_summary_says_how_the_branch_kept_to_its_plans(awards: Repo, gh: Gh)
                f"Plan: {TABLES}\nCo-authored-by: Claude <noreply@anthropic.com>")
     r = gh(awards, payload=pr_payload(awards, base))
     assert ("**Scope discipline on this branch:** 4 commits, 4 paths changed, drift rate "
-            "25.0% (1 drift, 0 forbidden, 0 incidental); executors: claude-code 1, codex 3."
+            "25.0% (1 drift, 0 forbidden, 0 incidental); executors: claude\\-code 1, codex 3."
             ) in r.summary
