@@ -148,18 +148,25 @@ def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
     text = yamlfile.read(path, rel, root)
     new = insert_reviews(text, rel, entries)
     before = yamlfile.plain(yamlfile.parse(text, rel))
+    expected = dict(before)
+    expected["reviews"] = [*(before.get("reviews") or ()), *(dict(e) for e in entries)]
+    _write_checked(root, rel, new, expected, "reviews not recorded", "the reviews list",
+                   "add them by hand")
+
+
+def _write_checked(root: Path, rel: str, new: str, expected: Any, failed: str, what: str,
+                   instead: str) -> None:
+    """Write ``new`` over the plan ``rel`` only if it validates and reads back as
+    ``expected``; otherwise BadInput (``failed``: why) and the file is left alone."""
     try:
         plan_mod.load_text(new, rel)
         after = yamlfile.plain(yamlfile.parse(new, rel))
     except BadInput as exc:
-        first = str(exc).splitlines()[0]
-        raise BadInput(f"{rel}: reviews not recorded: the edited plan would not validate "
-                       f"({first})") from None
-    expected = dict(before)
-    expected["reviews"] = [*(before.get("reviews") or ()), *(dict(e) for e in entries)]
+        raise BadInput(f"{rel}: {failed}: the edited plan would not validate "
+                       f"({str(exc).splitlines()[0]})") from None
     if after != expected:
-        raise BadInput(f"{rel}: reviews not recorded: the edit would change more than the "
-                       f"reviews list (add them by hand)")
+        raise BadInput(f"{rel}: {failed}: the edit would change more than {what} ({instead})")
+    path = root / rel
     try:
         state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
     except OSError as exc:
@@ -186,16 +193,5 @@ def set_status(root: Path, rel: str, status: str) -> None:
             raise BadInput(f"{rel}: status not set: no top-level 'title:' line to put it after")
         new = text[:title.end()] + f"status: {status}{title.group(1)}" + text[title.end():]
     before = yamlfile.plain(yamlfile.parse(text, rel))
-    try:
-        plan_mod.load_text(new, rel)
-        after = yamlfile.plain(yamlfile.parse(new, rel))
-    except BadInput as exc:
-        raise BadInput(f"{rel}: status not set: the edited plan would not validate "
-                       f"({str(exc).splitlines()[0]})") from None
-    if after != {**before, "status": status}:
-        raise BadInput(f"{rel}: status not set: the edit would change more than the status "
-                       f"(set it by hand)")
-    try:
-        state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
-    except OSError as exc:
-        raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None
+    _write_checked(root, rel, new, {**before, "status": status}, "status not set",
+                   "the status", "set it by hand")
