@@ -13,6 +13,11 @@ from checker import executors
 from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES, VIEWS = "plans/awards.yaml#tables", "plans/awards.yaml#views"
+BILLING = ("version: 1\nid: billing\ntitle: Billing\nstatus: approved\nslices:\n"
+           "  - {id: invoices, title: Invoices, files: {create: [billing/invoice.py]}}\n")
+SEARCH = ("version: 1\nid: search\ntitle: Search\nstatus: approved\nslices:\n"
+          "  - {id: index, title: Index, files: {create: [search/index.py]}}\n"
+          "  - {id: ui, title: UI, files: {create: [search/ui.py]}}\n")
 
 
 def _commit(repo: Repo, files: dict[str, str], message: str, *trailers: str,
@@ -28,9 +33,9 @@ def _commit(repo: Repo, files: dict[str, str], message: str, *trailers: str,
 
 @pytest.fixture
 def history(awards: Repo) -> Repo:
-    """Two executors (a trailer, a Co-authored-by), drift, an incidental verdict, forbidden,
-    a rename, a commit with no claim, a plan widened after its first claimed commit, and a
-    merge."""
+    """Three plans, two executors (a trailer, a Co-authored-by), drift, an incidental
+    verdict, forbidden, a rename, a commit with no claim, a plan widened after its first
+    claimed commit, and a merge."""
     _commit(awards, {"db/migrations/0042_awards.sql": "t\n", "README.md": "drift\n"},
             "tables", f"Plan: {TABLES}", "Executor: codex")
     sha = _commit(awards, {"app/models/__init__.py": "m\n", "app/registry.py": "REG = 1\n"},
@@ -41,6 +46,11 @@ def history(awards: Repo) -> Repo:
     log.write_text(json.dumps({"plan": "plans/awards.yaml", "diff": f"{sha}~1..{sha}",
                                "verdicts": [{"path": "app/registry.py",
                                              "verdict": "incidental"}]}) + "\n")
+    _commit(awards, {"plans/billing.yaml": BILLING, "plans/search.yaml": SEARCH},
+            "two more plans", "Plan: none")
+    _commit(awards, {"billing/invoice.py": "i\n"}, "invoice", "Plan: plans/billing.yaml")
+    _commit(awards, {"search/index.py": "s\n", "docs/search.md": "d\n"}, "index",
+            "Plan: plans/search.yaml#index")
     _commit(awards, {"notes.txt": "n\n"}, "a note", author="Bob <bob@example.com>")
     _commit(awards, {"plans/awards.yaml": AWARDS_PLAN.replace(
         "      create: [app/views/awards.py]",
@@ -76,9 +86,10 @@ def test_by_executor(history: Repo) -> None:
     assert _counts(got["codex"]) == (3, 7, 4, 2, 1, 0, 0, 0)
     # claude-code: models (2 paths: 1 in, 1 judged incidental)
     assert _counts(got["claude-code"]) == (1, 2, 1, 0, 0, 1, 0, 0)
-    # unknown: Initial (Plan: none, 6 files), the note (no claim), the plan edit (after
-    # tables' first claimed commit: widened), the merge (no claim, nothing of its own)
-    assert _counts(got["unknown"]) == (4, 8, 0, 0, 0, 0, 2, 1)
+    # unknown: Initial (Plan: none, 6 files), the two plans added (Plan: none, before any
+    # claim of them), invoice (1 in scope), index (1 in, 1 drift), the note (no claim), the
+    # plan edit (after tables' first claimed commit: widened), the merge (nothing of its own)
+    assert _counts(got["unknown"]) == (7, 13, 2, 1, 0, 0, 2, 1)
     assert got["codex"]["rates"] == {"in_scope": round(4 / 7, 4), "drift": round(2 / 7, 4),
                                      "forbidden": round(1 / 7, 4), "incidental": 0.0}
 
@@ -86,26 +97,29 @@ def test_by_executor(history: Repo) -> None:
 def test_by_plan_and_slice(history: Repo) -> None:
     got = _stats(history, "--by", "plan")
     assert _counts(got["plans/awards.yaml"]) == (4, 9, 5, 2, 1, 1, 0, 1)
+    assert _counts(got["plans/billing.yaml"]) == (1, 1, 1, 0, 0, 0, 0, 0)
+    assert _counts(got["plans/search.yaml"]) == (1, 2, 1, 1, 0, 0, 0, 0)
     assert _counts(got["(no claim)"]) == (2, 1, 0, 0, 0, 0, 2, 0)
-    assert _counts(got["(Plan: none)"]) == (2, 7, 0, 0, 0, 0, 0, 0)
-    assert _counts(got["total"]) == (8, 17, 5, 2, 1, 1, 2, 1)
+    assert _counts(got["(Plan: none)"]) == (3, 9, 0, 0, 0, 0, 0, 0)
+    assert _counts(got["total"]) == (11, 22, 7, 3, 1, 1, 2, 1)
     slices = _stats(history, "--by", "slice")
     assert _counts(slices["plans/awards.yaml#views"]) == (1, 3, 2, 0, 1, 0, 0, 0)
     assert slices["plans/awards.yaml#(plan file)"]["plan_edits_after_claim"] == 1
+    assert _counts(slices["plans/search.yaml#ui"]) == (0, 0, 0, 0, 0, 0, 0, 0)  # no work yet
 
 
 def test_by_author_week_csv_and_text(history: Repo) -> None:
     authors = _stats(history, "--by", "author")
-    assert authors["Bob"]["commits"] == 1 and authors["Ann"]["commits"] == 5
+    assert authors["Bob"]["commits"] == 1 and authors["Ann"]["commits"] == 8
     weeks = _stats(history, "--by", "week")
-    assert sum(int(str(g["commits"])) for k, g in weeks.items() if k != "total") == 8
+    assert sum(int(str(g["commits"])) for k, g in weeks.items() if k != "total") == 11
     rows = list(csv.reader(io.StringIO(history.planscope(
         "stats", "--by", "executor", "--format", "csv").out)))
     assert rows[0][:3] == ["executor", "commits", "changed"]
-    assert rows[-1][:3] == ["total", "8", "17"]
+    assert rows[-1][:3] == ["total", "11", "22"]
     text = history.planscope("stats", "--by", "executor").out.splitlines()
     assert text[0].split()[:3] == ["executor", "commits", "changed"]
-    assert text[-1].split()[:3] == ["total", "8", "17"]
+    assert text[-1].split()[:3] == ["total", "11", "22"]
 
 
 def test_range_plan_filter_and_baseline(history: Repo) -> None:
@@ -131,7 +145,7 @@ def test_html_report_is_well_formed_with_one_bar_per_executor(history: Repo) -> 
 
     out = history.path.parent / "report.html"
     run = history.planscope("stats", "--html", str(out))
-    assert run.code == 0 and run.err == f"planscope: wrote {out} (8 commits)\n"
+    assert run.code == 0 and run.err == f"planscope: wrote {out} (11 commits)\n"
     text = out.read_text()
     assert text.startswith("<!DOCTYPE html>\n") and "<script" not in text
     assert "http://" not in text.replace("http://www.w3.org/", "")  # nothing fetched
@@ -141,9 +155,7 @@ def test_html_report_is_well_formed_with_one_bar_per_executor(history: Repo) -> 
     assert len(charts) == 3  # per week (a line), per executor and per plan (bars)
     bars = charts[1].findall(f"{svg}rect")
     labels = [t.text for t in charts[1].findall(f"{svg}text")]
-    # one bar per executor that claimed work: 'unknown' made only unclaimed commits
-    assert len(bars) == 2 and {"claude-code", "codex"} <= set(labels)
-    assert "unknown" not in labels
+    assert len(bars) == 3 and {"claude-code", "codex", "unknown"} <= set(labels)
     codex = next(b for b in bars if (b.findtext(f"{svg}title") or "").startswith("codex"))
     assert float(codex.get("width", "0")) == pytest.approx(360 * 3 / 7, abs=0.1)
     assert oct(out.stat().st_mode & 0o777) == "0o644"  # a report to share
@@ -164,7 +176,7 @@ def test_format_github_writes_the_table_to_the_summary(history: Repo) -> None:
     assert run.code == 0 and run.out.splitlines()[0].split()[:2] == ["executor", "commits"]
     text = summary.read_text()
     assert text.startswith("## planscope stats by executor\n")
-    assert "**Scope discipline on this branch:** 8 commits, 17 paths changed" in text
+    assert "**Scope discipline on this branch:** 11 commits, 22 paths changed" in text
     assert "| codex | 3 | 7 | 4 | 2 | 1 | 0 | 0 | 0 | 0 |" in text.splitlines()
 
 
@@ -195,7 +207,7 @@ def test_config_names_win_and_authors_count(history: Repo) -> None:
     history.write(".planscope.yaml", "on_drift: block\nstats:\n  executors:\n"
                   "    bob@example.com: bob-bot\n")
     got = _stats(history, "--by", "executor")
-    assert got["bob-bot"]["commits"] == 1 and got["unknown"]["commits"] == 3
+    assert got["bob-bot"]["commits"] == 1 and got["unknown"]["commits"] == 6
 
 
 def test_slices_with_no_work_show_and_unclaimed_rows_have_no_rate(history: Repo) -> None:
