@@ -146,9 +146,11 @@ class _Plans:
         return self.scopes[key]
 
 
-def _incidental(root: Path) -> set[tuple[str, str]]:
-    """(commit, path) the verification pass judged incidental, the last verdict winning."""
-    out: set[tuple[str, str]] = set()
+def incidental_verdicts(root: Path) -> dict[tuple[str, str], str]:
+    """(commit, path) -> reason, for each path of a commit the verification pass judged
+    incidental, the last verdict winning (``.git/planscope/verdicts.jsonl``; a staged check
+    is not there by commit)."""
+    out: dict[tuple[str, str], str] = {}
     for record in state.read_log(root, state.VERDICT_LOG):
         diff = str(record.get("diff", ""))
         if ".." not in diff:
@@ -158,9 +160,9 @@ def _incidental(root: Path) -> set[tuple[str, str]]:
             if isinstance(v, dict):
                 pair = (sha, str(v.get("path")))
                 if v.get("verdict") == "incidental":
-                    out.add(pair)
+                    out[pair] = str(v.get("reason", ""))
                 else:
-                    out.discard(pair)
+                    out.pop(pair, None)
     return out
 
 
@@ -186,7 +188,7 @@ def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
     changes_of = {c.sha: changes for c, changes in history}
     asks = [(f, ref) for f in out if (ref := _claim(f.commit)) is not None]
     plans = _Plans(root, config)
-    judged = _incidental(root)
+    judged = incidental_verdicts(root)
     built = plans.plans_at([(f.commit, ref[0]) for f, ref in asks])
     for (f, (path, slice_id)), plan in zip(asks, built, strict=True):
         f.plan = path

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker import errors, gitio, order, resolve, state
+from checker import errors, gitio, order, resolve, stats
 from checker import plan as plan_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -45,24 +45,6 @@ class SliceStatus:
         return "in progress" if self.commits else "not started"
 
 
-def incidental_verdicts(root: Path, plan: Plan) -> dict[tuple[str, str], str]:
-    """(commit, path) -> reason, for each path of a commit of ``plan`` that the verification
-    pass judged incidental (``.git/planscope/verdicts.jsonl``; staged checks are not there
-    by commit)."""
-    out: dict[tuple[str, str], str] = {}
-    for record in state.read_log(root, state.VERDICT_LOG):
-        diff = str(record.get("diff", ""))
-        if record.get("plan") != plan.path or ".." not in diff:
-            continue
-        sha = diff.rpartition("..")[2]
-        for v in record.get("verdicts") or ():
-            if isinstance(v, dict) and v.get("verdict") == "incidental":
-                out[(sha, str(v.get("path")))] = str(v.get("reason", ""))
-            elif isinstance(v, dict):
-                out.pop((sha, str(v.get("path"))), None)
-    return out
-
-
 def claimed_slice(commit: Commit, by_branch: tuple[str, str] | None = None
                   ) -> tuple[str, str | None] | None:
     """(plan path, slice id or None) a commit claims: its trailer, else ``by_branch`` (the
@@ -81,7 +63,7 @@ def plan_status(
 ) -> list[SliceStatus]:
     """Each slice of ``plan`` with the commits (of ``commits``) that claim it."""
     only = plan.slices[0].id if len(plan.slices) == 1 else None
-    judged = incidental_verdicts(root, plan)
+    judged = stats.incidental_verdicts(root)
     out = []
     for s in order.sorted_slices(plan):
         mine = [
