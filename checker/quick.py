@@ -55,14 +55,6 @@ def _facts(cwd: str) -> tuple[str, str] | None:
     return (lines[0], lines[1]) if len(lines) == 3 and lines[0] and lines[1] else None
 
 
-def _read(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("latin-1")
-    except OSError:
-        return None
-
-
 def _code() -> list[str]:
     """Every module of planscope by name, size and time: an edited checkout decides again."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -136,8 +128,8 @@ def passes(cwd: str, env: Mapping[str, str]) -> bool:
     if found is None:
         return False
     top, git_dir = found
-    ticket_text = _read(os.path.join(git_dir, "planscope", TICKET))
-    if ticket_text is None or os.path.exists(os.path.join(git_dir, "MERGE_HEAD")):
+    ticket_text = _state(os.path.join(git_dir, "planscope", TICKET))
+    if not ticket_text or os.path.exists(os.path.join(git_dir, "MERGE_HEAD")):
         return False
     try:
         ticket = json.loads(ticket_text)
