@@ -23,17 +23,22 @@ def claimed(root: Path, plan: Plan, rev: str) -> set[str]:
     return out
 
 
-def missing(root: Path, plan: Plan, slices: Sequence[Slice], rev: str | None) -> list[str]:
-    """The slices ``slices`` depend on (outside themselves) that are neither done nor claimed
-    by a commit before ``rev`` (None: there is no history yet)."""
+def needed(plan: Plan, slices: Sequence[Slice]) -> list[str]:
+    """The slices ``slices`` depend on, outside themselves, that are not marked done: what
+    must have landed before them (no git call: most claims need nothing)."""
     mine = {s.id for s in slices}
-    needed = [d for s in slices for d in s.depends_on if d not in mine]
-    needed = [d for d in dict.fromkeys(needed)
-              if (dep := plan.slice(d)) is not None and dep.status != "done"]
-    if not needed:
+    wanted = [d for s in slices for d in s.depends_on if d not in mine]
+    return [d for d in dict.fromkeys(wanted)
+            if (dep := plan.slice(d)) is not None and dep.status != "done"]
+
+
+def missing(root: Path, plan: Plan, slices: Sequence[Slice], rev: str | None) -> list[str]:
+    """Of ``needed``, the slices no commit before ``rev`` claims (None: no history yet)."""
+    wanted = needed(plan, slices)
+    if not wanted:
         return []
     landed = claimed(root, plan, rev) if rev is not None else set()
-    return [d for d in needed if d not in landed]
+    return [d for d in wanted if d not in landed]
 
 
 def sorted_slices(plan: Plan) -> list[Slice]:

@@ -251,8 +251,9 @@ class Checker:
         """``order``: a note (warn) or a refusal (block) when the claimed slices depend on
         slices no earlier commit claimed; True when refused."""
         unit = result.unit
-        if self.config.order == "off" or unit.merge or claim.plan is None:
-            return False
+        if (self.config.order == "off" or unit.merge or claim.plan is None
+                or not order.needed(claim.plan, claim.slices)):
+            return False  # no git call when the claim depends on nothing still open
         before: str | None = unit.diff_revs[0] if unit.diff_revs else "HEAD"
         if before == gitio.empty_tree(self.root) or (
                 before == "HEAD" and not gitio.has_commits(self.root)):

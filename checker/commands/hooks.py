@@ -27,7 +27,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from checker import amend, errors, executors, fixups, gitio, merges, pipeline, quick, resolve
+from checker import (
+    amend,
+    errors,
+    executors,
+    fixups,
+    gitio,
+    merges,
+    order,
+    pipeline,
+    quick,
+    resolve,
+)
 from checker import config as config_mod
 from checker.config import Config
 from checker.errors import Outcome
@@ -119,7 +130,7 @@ def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Opt
             or result.scope.drift or result.unit.diff_revs or result.unit.merge
             or not checker.plans.indexed(claim.plan.path)):
         return
-    if checker.config.order != "off" and any(s.depends_on for s in claim.slices):
+    if checker.config.order != "off" and order.needed(claim.plan, claim.slices):
         return  # the rollout order rests on history, which the ticket does not hold
     scope = checker.scope(claim)
     facts = gitio.facts(root)
