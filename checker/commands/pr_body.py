@@ -1,6 +1,6 @@
 """``planscope pr-body PLAN#SLICE [--base REF]``: a slice as a pull request description
-(Markdown); with ``--base``, what the change did against the slice, from the same result
-as ``check --base REF --plan PLAN#SLICE``."""
+(Markdown); with ``--base``, what the change did against the slice, from the same judgement
+as ``check --base REF`` (each commit against its own claim)."""
 
 from __future__ import annotations
 
@@ -107,8 +107,7 @@ def render(plan: Plan, s: Slice, done: list[str] | None = None) -> str:
             "|---|---|---|---|",
         ]
         for r in plan.reviews:
-            notes = " ".join(r.notes.split()).replace("|", "\\|")
-            lines.append(f"| {r.reviewer} | {r.confidence:.2f} | {r.at} | {notes} |")
+            lines.append(f"| {r.reviewer} | {r.confidence:.2f} | {r.at} | {_cell(r.notes)} |")
         lines.append("")
     lines += done or []
     lines += ["---", "", f"{TRAILER}: {plan.path}#{s.id}"]
