@@ -55,22 +55,6 @@ def _facts(cwd: str) -> tuple[str, str] | None:
     return (lines[0], lines[1]) if len(lines) == 3 and lines[0] and lines[1] else None
 
 
-def _code() -> list[str]:
-    """Every module of planscope by name, size and time: an edited checkout decides again."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = []
-    for folder in (here, *(os.path.join(here, d) for d in ("commands", "model", "render"))):
-        try:
-            with os.scandir(folder) as entries:
-                for e in entries:
-                    if e.name.endswith(".py"):
-                        st = e.stat()
-                        out.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            return []
-    return sorted(out)
-
-
 def _listing(top: str, plans_dir: str) -> subprocess.Popen[bytes]:
     spec = "." if plans_dir in ("", ".") else plans_dir
     return _start(top, "ls-files", "-s", "-z", "--full-name", "--",
@@ -92,13 +76,13 @@ def _state(path: str) -> str | None:
 def _key(git_dir: str, listing: bytes, fold: bytes, env: Mapping[str, str]) -> list[str] | None:
     """Everything the recorded answer rests on but the staged change; None when some of it
     cannot be told (the reftable format's HEAD placeholder, an unreadable active slice)."""
-    from checker import __version__
+    from checker import __version__, stamp
 
     head = _state(os.path.join(git_dir, "HEAD"))
     active = _state(os.path.join(git_dir, "planscope", "active"))
     if not head or ".invalid" in head or active is None:
         return None
-    return [str(FORMAT), __version__, *_code(), listing.decode("latin-1"),
+    return [str(FORMAT), __version__, *stamp.modules(), listing.decode("latin-1"),
             fold.decode("latin-1"), head, active, env.get("PLANSCOPE_PLAN", "")]
 
 
