@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import machine
 
-from checker.globs import Matcher
+from checker.rules.globs import Matcher
 
 FOLDERS, PER_FOLDER = 2000, 10
 

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import machine
 
-from checker.gitformats import Change
-from checker.globs import Fold
-from checker.scope import Forbids, Scope, classify
+from checker.git.formats import Change
+from checker.rules.globs import Fold
+from checker.rules.scope import Forbids, Scope, classify
 
 FILES = 20_000
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import click
 
-from checker import __version__, options, pipeline
-from checker.config import Config
+from checker import __version__, options
 from checker.errors import BAD_INPUT, Outcome, PlanscopeError, error_text
+from checker.judge import pipeline
 from checker.output import emit, internal_error
+from checker.rules.config import Config
 
 
 class Planscope(click.Group):
@@ -74,14 +75,14 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
 
     Exit 0 in scope, 1 drift or forbidden path, 2 bad input, 3 verification unavailable.
     """
-    from checker import gitio
     from checker.commands import check as command
+    from checker.git import repository
 
     target = options.target(staged, commit, rev_range, base)
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify, no_cache=no_cache)
     if fmt == "github":  # the Action: base from the event, plans from the base commit
         emit(command.check_github(target, opts, _env()))
-    emit(command.check(gitio.repo_root(), target or pipeline.Target("staged"), opts, fmt,
+    emit(command.check(repository.repo_root(), target or pipeline.Target("staged"), opts, fmt,
                        rules_from, every))
 
 
@@ -138,10 +139,10 @@ def use(root: Path, cfg: Config, ref: str | None, clear: bool) -> None:
 @options.codex
 def init(force: bool, claude_code: bool, codex: bool) -> None:
     """Write .planscope.yaml, an example plan and the plan schema; print the hook snippets."""
-    from checker import gitio
     from checker.commands.init import init as run
+    from checker.git import repository
 
-    emit(run(gitio.repo_root(), force, claude_code, codex))
+    emit(run(repository.repo_root(), force, claude_code, codex))
 
 
 @main.command()
@@ -331,19 +332,19 @@ def install(hooks_path: bool) -> None:
 
     A hook planscope did not write is never overwritten: install refuses and says why.
     """
-    from checker import gitio
     from checker.commands import install as command
+    from checker.git import repository
 
-    emit(command.install(gitio.repo_root(), hooks_path))
+    emit(command.install(repository.repo_root(), hooks_path))
 
 
 @main.command()
 def uninstall() -> None:
     """Remove the hooks planscope installed (and core.hooksPath if it set it)."""
-    from checker import gitio
     from checker.commands import install as command
+    from checker.git import repository
 
-    emit(command.uninstall(gitio.repo_root()))
+    emit(command.uninstall(repository.repo_root()))
 
 
 @main.command()
@@ -362,10 +363,10 @@ def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cac
     Without --base or --range: the last commit. Exit 0 matches the plan, 1 a blocker or does
     not match, 2 bad input, 3 the model could not be asked (verify.on_error: fail).
     """
-    from checker import gitio
     from checker.commands.review import review as run
+    from checker.git import repository
 
-    emit(run(gitio.repo_root(), base, rev_range, plan_ref, no_cache, fmt, _env(), record_it))
+    emit(run(repository.repo_root(), base, rev_range, plan_ref, no_cache, fmt, _env(), record_it))
 
 
 @main.command("plan-review")
@@ -387,7 +388,7 @@ def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[s
     could not be asked (verify.on_error: fail).
     """
     from checker.commands.plan_review import plan_review as run
-    from checker.resolve import repo_relative
+    from checker.judge.claims import repo_relative
 
     emit(run(root, cfg, repo_relative(root, plan_path), reviewer_specs, record, no_cache, fmt,
              approve))

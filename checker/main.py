@@ -56,12 +56,13 @@ def _hook(args: Sequence[str]) -> Call | None:
     no_verify = bool(found.get("--no-verify"))
 
     def call() -> Outcome:
-        from checker import gitio, resolve
         from checker.commands import hooks
-        from checker.pipeline import Options
+        from checker.git import repository
+        from checker.judge import claims
+        from checker.judge.pipeline import Options
 
-        root = gitio.repo_root()
-        opts = Options(plan_ref=resolve.command_line_ref(root, plan_ref if isinstance(
+        root = repository.repo_root()
+        opts = Options(plan_ref=claims.command_line_ref(root, plan_ref if isinstance(
             plan_ref, str) else None), verify=not no_verify)
         if args[0] == "pre-commit":
             return hooks.pre_commit(root, opts)
@@ -85,14 +86,14 @@ def _check(args: Sequence[str]) -> Call | None:
     found = parsed[0]
 
     def call() -> Outcome:
-        from checker import gitio
         from checker.commands import check
-        from checker.pipeline import Options, Target
+        from checker.git import repository
+        from checker.judge.pipeline import Options, Target
 
         plan_ref = found.get("--plan")
         opts = Options(plan_ref=plan_ref if isinstance(plan_ref, str) else None,
                        verify=not found.get("--no-verify"), no_cache=bool(found.get("--no-cache")))
-        return check.check(gitio.repo_root(), Target("staged"), opts,
+        return check.check(repository.repo_root(), Target("staged"), opts,
                            str(found.get("--format", "text")), every=bool(found.get("--all")))
 
     return call
@@ -113,7 +114,7 @@ def quick_pass(argv: Sequence[str]) -> bool:
     (``checker.quick``), before anything else is imported."""
     if list(argv) != ["hook", "pre-commit"]:
         return False
-    from checker import quick
+    from checker.judge import quick
 
     try:
         return quick.passes(os.getcwd(), os.environ)

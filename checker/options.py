@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 import click
 
-from checker import config, gitio, resolve
 from checker.errors import BadInput
-from checker.pipeline import Options, Target
+from checker.git import repository
+from checker.judge import claims
+from checker.judge.pipeline import Options, Target
+from checker.rules import config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +74,7 @@ def in_repo(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        root = gitio.repo_root()
+        root = repository.repo_root()
         return func(*args, root=root, cfg=config.load(root), **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -121,7 +123,7 @@ def with_root(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, root=gitio.repo_root(), **kwargs)
+        return func(*args, root=repository.repo_root(), **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -135,4 +137,4 @@ def hook(func: F) -> F:
 
 
 def hook_options(root: Path, plan_ref: str | None, no_verify: bool) -> Options:
-    return Options(plan_ref=resolve.command_line_ref(root, plan_ref), verify=not no_verify)
+    return Options(plan_ref=claims.command_line_ref(root, plan_ref), verify=not no_verify)

@@ -14,13 +14,16 @@ def modules() -> tuple[str, ...]:
     read (then nothing matches what was remembered)."""
     here = os.path.dirname(os.path.abspath(__file__))
     out = []
-    for folder in (here, *(os.path.join(here, d) for d in ("commands", "model", "render"))):
-        try:
-            with os.scandir(folder) as entries:
+    folders = [here]
+    try:
+        while folders:
+            with os.scandir(folders.pop()) as entries:
                 for e in entries:
                     if e.name.endswith(".py"):
                         st = e.stat()
                         out.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            return ()
+                    elif e.is_dir() and not e.name.startswith((".", "_")):
+                        folders.append(e.path)
+    except OSError:
+        return ()
     return tuple(sorted(out))

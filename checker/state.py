@@ -29,8 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from checker import gitio
 from checker.errors import BadInput
+from checker.git import process, repository
 
 DIR = "planscope"
 ACTIVE = "active"
@@ -41,7 +41,7 @@ CACHE_ENTRIES = 512  # per kind; the oldest go first
 
 def shared_dir(root: Path) -> Path:
     """``.git/planscope`` of the repository at ``root`` (shared by its worktrees)."""
-    return gitio.common_dir(root) / DIR
+    return repository.common_dir(root) / DIR
 
 
 def worktree_dir(git_dir: Path) -> Path:
@@ -91,7 +91,7 @@ class Cache:
     def of(cls, root: Path, kind: str) -> Cache:
         try:
             return cls(shared_dir(root) / "cache" / kind)
-        except gitio.GitError:
+        except process.GitError:
             return cls(None)
 
     def get(self, key: str) -> Any | None:
@@ -160,7 +160,7 @@ def now() -> str:
 def append_log(root: Path, name: str, record: dict[str, Any]) -> None:
     """Append one JSON line to ``.git/planscope/NAME``; a log that cannot be written loses
     the line, never the check."""
-    with contextlib.suppress(OSError, gitio.GitError):
+    with contextlib.suppress(OSError, process.GitError):
         path = shared_dir(root) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:
@@ -173,7 +173,7 @@ def read_log(root: Path, name: str) -> list[dict[str, Any]]:
     try:
         with (shared_dir(root) / name).open(encoding="utf-8", errors="replace") as fh:
             lines = fh.readlines()
-    except (OSError, gitio.GitError):
+    except (OSError, process.GitError):
         return []
     out = []
     for line in lines:

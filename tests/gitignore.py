@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.globs import Matcher
+from checker.rules.globs import Matcher
 
 
 class Git:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker import plan as plan_mod
 from checker.errors import BadInput
+from checker.rules import plan as plan_mod
 from tests import fake_api
 from tests.actions import Gh, open_pr, pr_payload
 from tests.conftest import Repo, Run
@@ -212,8 +212,8 @@ def test_any_depth_forbid_matches_odd_bytes_in_folders(awards: Repo, folder: str
 
 @pytest.mark.parametrize("folder", ODD_FOLDERS)
 def test_a_secret_in_an_odd_folder_is_never_shown(repo: Repo, folder: str) -> None:
-    from checker import hunks
-    from checker.scope import Touched
+    from checker.model import hunks
+    from checker.rules.scope import Touched
 
     repo.write(f"conf/{folder}/prod.env", "TOKEN=s3cret\n")
     repo.git("add", "-A")
@@ -394,11 +394,11 @@ def test_crafted_rename_names_do_not_fool_the_line_count(awards: Repo) -> None:
     awards.git("mv", "--", "-100\t0\tz", "5\t-200\tw")
     awards.write("5\t-200\tw", "".join(f"line {i}\n" for i in range(101)))
     awards.git("add", "-A")
-    from checker import gitio
-    assert gitio.changed_lines(awards.path, cached=True) == 1
+    from checker.git import diffs
+    assert diffs.changed_lines(awards.path, cached=True) == 1
     awards.write("5\t-200\tw", "".join(f"other {i}\n" for i in range(101)))
     awards.git("add", "-A")
-    assert gitio.changed_lines(awards.path, cached=True) == 201
+    assert diffs.changed_lines(awards.path, cached=True) == 201
     r = awards.planscope("check")
     assert r.code == 2 and "no plan claims this change" in r.err
 
@@ -416,8 +416,8 @@ def test_log_output_encoding_is_pinned(awards: Repo) -> None:
 
 
 def test_a_forbidden_file_renamed_to_a_drifted_path_keeps_its_content(awards: Repo) -> None:
-    from checker import hunks
-    from checker.scope import Touched
+    from checker.model import hunks
+    from checker.rules.scope import Touched
 
     awards.write("app/auth/keys.py", "SIGNING_KEY = 'forbidden-body'\n" * 3)
     awards.commit("keys", plan="none")

@@ -6,7 +6,7 @@ import pytest
 
 from checker import options
 from checker.errors import BadInput
-from checker.pipeline import Target
+from checker.judge.pipeline import Target
 
 
 def test_one_target_at_most() -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from checker import brief, errors, files, resolve, state
-from checker.config import Config
+from checker import errors, files, state
+from checker.agents import brief
 from checker.errors import BadInput, Outcome
+from checker.judge import claims
+from checker.rules.config import Config
 
 
 def build(root: Path, config: Config, ref: str) -> brief.Brief:
-    plan, slice_ = resolve.named_slice(root, config, ref)
+    plan, slice_ = claims.named_slice(root, config, ref)
     own = [(f"forbid in {config.source}", config.forbid)] if config.forbid else []
     return brief.build(plan, slice_, [*own, *((f"forbid of {rel}", patterns) for rel, patterns
-                                               in resolve.Plans(root, config).forbids())])
+                                               in claims.Plans(root, config).forbids())])
 
 
 def _target(target: Path, name: str) -> tuple[Path, str]:

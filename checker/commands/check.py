@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from checker import config, gitio, pipeline, resolve
 from checker.errors import Outcome, PlanscopeError, error_text
-from checker.pipeline import Options, Target
+from checker.git import repository
+from checker.judge import claims, pipeline
+from checker.judge.pipeline import Options, Target
 from checker.render import text
+from checker.rules import config
 
 # The pull request's modules (branch, event, the GitHub and JSON renderers) are imported
 # where they are used: ``check --staged`` runs on every commit and needs none of them.
@@ -20,12 +22,13 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
     """``--format text`` or ``json``. ``--base REF`` gives the pull request check's decision
     (rules and plans from REF, the same result words) unless ``rules_from`` is
     ``worktree``; everything else reads the rules from the working tree."""
-    opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))
+    opts = replace(opts, plan_ref=claims.command_line_ref(root, opts.plan_ref))
     if target.kind == "base" and rules_from == "base":
-        from checker import branch, event
+        from checker import event
+        from checker.judge import pull_request
         from checker.render import json as as_json
 
-        judged = branch.judge(root, target, opts, event.Event())
+        judged = pull_request.judge(root, target, opts, event.Event())
         if fmt == "json":
             return Outcome(judged.code, as_json.branch_json(judged) + "\n")
         return Outcome(judged.code, *text.branch_text(judged, every))
@@ -39,9 +42,11 @@ def check(root: Path, target: Target, opts: Options, fmt: str,
         return Outcome(code, as_json.to_json(results, code, per_commit) + "\n")
     out, err = text.to_text(results, every)
     if target.kind == "base":  # the same result word, for the rules of the working tree
-        from checker import branch, event
+        from checker import event
+        from checker.judge import pull_request
 
-        word = branch.result_word(branch.BranchResult(results, code, cfg, opts, event.Event()))
+        judged = pull_request.BranchResult(results, code, cfg, opts, event.Event())
+        word = pull_request.result_word(judged)
         out += f"planscope: result: {word} (rules from the working tree)\n"
     return Outcome(code, out, err)
 
@@ -50,13 +55,14 @@ def check_github(target: Target | None, opts: Options, env: Mapping[str, str]) -
     """``--format github``: the GitHub Action's check. Without a target, the base comes from
     the pull_request or merge_group event. Bad input is reported to GitHub too (annotation,
     summary, ``result=error``)."""
-    from checker import branch, event
+    from checker import event
+    from checker.judge import pull_request
     from checker.render import github
 
     try:
-        root = gitio.repo_root()
-        opts = replace(opts, plan_ref=resolve.command_line_ref(root, opts.plan_ref))
-        out = branch.judge(root, target, opts, event.read_event(env))
+        root = repository.repo_root()
+        opts = replace(opts, plan_ref=claims.command_line_ref(root, opts.plan_ref))
+        out = pull_request.judge(root, target, opts, event.read_event(env))
     except PlanscopeError as exc:
         said = github.write_error(exc, env, {"result": "error", "drift-count": "0"})
         return Outcome(exc.exit_code, said, error_text(str(exc), exc.hint))

@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import agents, config, errors, gitio
+from checker import errors
+from checker.agents import hookconfig
 from checker.errors import Outcome, PlanscopeError
+from checker.git import process, repository
 from checker.model import ask
-from checker.validation import validate
+from checker.rules import config
+from checker.rules.validation import validate
 
 API_TIMEOUT_S = 5.0
 DEFAULT_API = "https://api.anthropic.com"
@@ -33,14 +36,14 @@ class Line:
 
 def _git_version() -> Line:
     try:
-        out = gitio.run(None, "--version").decode().strip()
+        out = process.run(None, "--version").decode().strip()
     except PlanscopeError as exc:
         return Line("FAIL", str(exc), "install git")
     return Line("OK", out)
 
 
 def _hooks(root: Path) -> list[Line]:
-    hooks_dir = Path(os.fsdecode(gitio.run(root, "rev-parse", "--git-path", "hooks").strip()))
+    hooks_dir = Path(os.fsdecode(process.run(root, "rev-parse", "--git-path", "hooks").strip()))
     hooks_dir = hooks_dir if hooks_dir.is_absolute() else root / hooks_dir
     framework_config = root / ".pre-commit-config.yaml"
     uses_framework = framework_config.is_file() and "planscope" in framework_config.read_text(
@@ -71,17 +74,17 @@ def _hooks(root: Path) -> list[Line]:
 def _agent_hooks(root: Path) -> list[Line]:
     """The edit-time guard in each agent's settings: installed, absent, or unreadable."""
     lines = []
-    for agent, name in agents.AGENT_HOOKS.items():
+    for agent, name in hookconfig.AGENT_HOOKS.items():
         flag = "--codex" if agent == "Codex" else "--claude-code"
         if not (root / name).exists():
             lines.append(Line("OK", f"{agent} guard: not installed ({name} does not exist; "
                                     f"planscope init {flag} adds it)"))
-        elif agents.guard_installed(root, name):
+        elif hookconfig.guard_installed(root, name):
             trust = "; Codex runs it only once trusted (/hooks)" if agent == "Codex" else ""
             lines.append(Line("OK", f"{agent} guard: installed in {name}{trust}"))
         else:
             lines.append(Line("WARN", f"{agent} guard: {name} does not run "
-                                      f"'{agents.GUARD_COMMAND}'", f"planscope init {flag}"))
+                                      f"'{hookconfig.GUARD_COMMAND}'", f"planscope init {flag}"))
     return lines
 
 
@@ -140,7 +143,7 @@ def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Itera
     yield _git_version()
     yield Line("OK", f"python {sys.version.split()[0]}")
     try:
-        root = gitio.repo_root(cwd)
+        root = repository.repo_root(cwd)
     except PlanscopeError as exc:
         yield Line("FAIL", str(exc), "run planscope inside a git repository")
         return

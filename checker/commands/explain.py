@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from checker import explain as explaining
-from checker import resolve
-from checker.config import Config
 from checker.errors import BadInput, Outcome
-from checker.explain import Explained, Explanation
-from checker.pipeline import Options
+from checker.judge import claims
+from checker.judge import explain as explaining
+from checker.judge.explain import Explained, Explanation
+from checker.judge.pipeline import Options
 from checker.render.text import display
+from checker.rules.config import Config
 
 _WORDS = {explaining.FORBIDDEN: "forbidden", explaining.IN_SCOPE: "in scope",
           explaining.DRIFT: "drift", explaining.EXEMPT: "exempt",
@@ -77,7 +77,7 @@ def _repo_path(root: Path, name: str) -> str:
 
 def explain(root: Path, cfg: Config, paths: Sequence[str], plan_ref: str | None,
             fmt: str) -> Outcome:
-    opts = Options(plan_ref=resolve.command_line_ref(root, plan_ref))
+    opts = Options(plan_ref=claims.command_line_ref(root, plan_ref))
     cleaned = [_repo_path(root, p) for p in paths]
     result = explaining.explain(root, cfg, cleaned, replace(opts, verify=False))
     return Outcome(result.exit_code, _json(result) if fmt == "json" else _text(result))

@@ -62,15 +62,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import enclosing, guardrules, state
+from checker import state
+from checker.agents import guardrules
+from checker.agents.guardrules import Active, Settings
+from checker.agents.hookinput import HookCall, HookInputError, parse_input, repo_paths
 from checker.errors import Outcome, PlanscopeError, error_text
-from checker.gitformats import Change
-from checker.guardrules import Active, Settings
-from checker.hookinput import HookCall, HookInputError, parse_input, repo_paths
+from checker.git import worktrees
+from checker.git.formats import Change
 
 if TYPE_CHECKING:  # imported where used: a Bash call or an outside path needs none of them
-    from checker.plan import Plan, Slice
-    from checker.scope import Scope
+    from checker.rules.plan import Plan, Slice
+    from checker.rules.scope import Scope
 
 ALLOW = 0
 ERROR = 1  # a non-blocking hook error: Claude Code shows it and the edit goes ahead
@@ -97,8 +99,8 @@ def _slice_name(plan: Plan, slices: Sequence[Slice], active: Active) -> str:
 
 def _scope_list(slices: Sequence[Slice], always_allow: Sequence[str], scope: Scope) -> str:
     """The slice's patterns, for the agent; literal paths that forbid overrules left out."""
-    from checker.globlint import literal
-    from checker.scope import classify
+    from checker.rules.globlint import literal
+    from checker.rules.scope import classify
 
     patterns: list[str] = []
     for p in (*(q for s in slices for q in (*s.planned, *s.allow)), *always_allow):
@@ -132,7 +134,7 @@ def _warn(message: str) -> Outcome:
 def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Slice],
            active: Active, settings: Settings, deny_with: str,
            forbids: Sequence[tuple[str, Sequence[str]]]) -> Outcome:
-    from checker.scope import classify, compile_scope
+    from checker.rules.scope import classify, compile_scope
 
     mine = f"forbid of {plan.path}"
     scope = compile_scope(plan, slices, settings.always_allow,
@@ -167,7 +169,7 @@ def _judge(call: HookCall, paths: Sequence[str], plan: Plan, slices: Sequence[Sl
 
 def _no_slice(call: HookCall, paths: Sequence[str], settings: Settings, deny_with: str,
               forbids: Sequence[tuple[str, Sequence[str]]]) -> Outcome:
-    from checker.scope import Forbids
+    from checker.rules.scope import Forbids
 
     rules = Forbids(forbids, settings.fold)
     hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.match(p)))
@@ -229,7 +231,7 @@ def _evaluate_name(call: HookCall, name: str, env: Mapping[str, str],
 
 def _evaluate_path(call: HookCall, name: str, env: Mapping[str, str],
                    deny_with: str) -> Outcome:
-    trees = enclosing.work_trees(call.cwd, name, env.get("CLAUDE_PROJECT_DIR"))
+    trees = worktrees.work_trees(call.cwd, name, env.get("CLAUDE_PROJECT_DIR"))
     if not trees:
         return Outcome(ALLOW, stderr=f"planscope: {name} is not in a git work tree "
                                      f"(from {call.cwd}); not checked\n")

@@ -27,23 +27,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from checker import (
-    amend,
-    errors,
-    executors,
-    fixups,
-    gitio,
-    merges,
-    order,
-    pipeline,
-    quick,
-    resolve,
-)
-from checker import config as config_mod
-from checker.config import Config
+from checker import errors
+from checker.agents import executors
 from checker.errors import Outcome
-from checker.pipeline import Options, Unit, UnitResult
+from checker.git import amend, blobs, diffs, merges, messages, repository, revs
+from checker.judge import claims, fixups, order, pipeline, quick
+from checker.judge.pipeline import Options, Unit, UnitResult
 from checker.render import text
+from checker.rules import config as config_mod
+from checker.rules.config import Config
 
 # --- pre-commit and commit-msg --------------------------------------------------------
 
@@ -51,12 +43,12 @@ def _executor_trailer(root: Path, path: Path, message: str, env: Mapping[str, st
     """Under ``planscope run`` (``PLANSCOPE_EXECUTOR``), the commit gets an ``Executor:``
     trailer naming the executor, unless it has one; ``planscope stats`` counts by it."""
     name = env.get(executors.ENV, "").strip()
-    if name and "\n" not in name and not gitio.trailer_values(root, message, executors.TRAILER):
-        gitio.add_trailer(root, path, executors.TRAILER, name)
+    if name and "\n" not in name and not messages.trailer_values(root, message, executors.TRAILER):
+        messages.add_trailer(root, path, executors.TRAILER, name)
 
 def _merge_unit(root: Path, parents: Sequence[str]) -> Unit:
     """The merge being committed: what the index holds that none of ``parents`` had."""
-    tree = gitio.write_tree(root)
+    tree = diffs.write_tree(root)
     base, changes = merges.own_changes(root, parents, tree)
     return Unit("merge being committed", None, tuple(changes), diff_revs=(base, tree),
                 trailer_source="the commit message", merge=True)
@@ -64,17 +56,17 @@ def _merge_unit(root: Path, parents: Sequence[str]) -> Unit:
 
 def staged_unit(root: Path, amending: bool) -> Unit:
     """The change the commit being made will record."""
-    merging = gitio.merge_heads(root)
+    merging = repository.merge_heads(root)
     if merging:
-        return _merge_unit(root, [gitio.rev_parse(root, "HEAD"), *merging])
-    head = gitio.head_commit(root) if amending else None
+        return _merge_unit(root, [revs.rev_parse(root, "HEAD"), *merging])
+    head = revs.head_commit(root) if amending else None
     if head is None:
         return pipeline.staged_unit(root)
     if len(head.parents) > 1:
         return _merge_unit(root, head.parents)
-    base = gitio.commit_base(root, head)
+    base = revs.commit_base(root, head)
     return Unit(f"staged changes (amending {head.short})", None,
-                tuple(gitio.diff(root, base, cached=True)), diff_revs=(base,), cached=True,
+                tuple(diffs.diff(root, base, cached=True)), diff_revs=(base,), cached=True,
                 trailer_source="the commit message")
 
 
@@ -89,7 +81,7 @@ def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome
 
 def staged_rules(root: Path, opts: Options) -> tuple[Config, Options]:
     """The config and plans as staged: what the commit will hold, not unstaged edits."""
-    return config_mod.load(root, gitio.INDEX), replace(opts, plans_rev=gitio.INDEX)
+    return config_mod.load(root, blobs.INDEX), replace(opts, plans_rev=blobs.INDEX)
 
 
 def unstaged_note(root: Path, rules: Config) -> list[str]:
@@ -97,7 +89,7 @@ def unstaged_note(root: Path, rules: Config) -> list[str]:
     files = [rules.plans_dir, config_mod.CONFIG_FILE]
     if rules.source == config_mod.PYPROJECT_SOURCE:
         files.append("pyproject.toml")
-    unstaged = gitio.unstaged(root, files)
+    unstaged = diffs.unstaged(root, files)
     return [f"note: {', '.join(unstaged)} differ{'s' * (len(unstaged) == 1)} from what is "
             f"staged; the commit is checked with the staged version (git add to use yours)"
             ] if unstaged else []
@@ -108,7 +100,7 @@ def pre_commit(root: Path, opts: Options) -> Outcome:
     branch; it speaks only to refuse. What passes, what names no slice yet, a merge and the
     adoption are left to the commit-msg hook, which reads the message's ``Plan:`` trailer
     and reports: one report per commit, not two."""
-    if gitio.merge_heads(root):
+    if repository.merge_heads(root):
         return Outcome()
     unit = staged_unit(root, amend.amending(root))
     rules, opts = staged_rules(root, opts)
@@ -133,7 +125,7 @@ def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Opt
     if checker.config.order != "off" and order.needed(claim.plan, claim.slices):
         return  # the rollout order rests on history, which the ticket does not hold
     scope = checker.scope(claim)
-    facts = gitio.facts(root)
+    facts = repository.facts(root)
     quick.write(facts.top, facts.git_dir, checker.config.plans_dir, opts.env,
                 scope.allowed.patterns, [m.patterns for _, m in scope.forbidden.groups],
                 (checker.fold.ignore_case, checker.fold.nfc))
@@ -142,13 +134,13 @@ def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Opt
 def commit_msg(root: Path, message_file: Path | None, opts: Options,
                env: Mapping[str, str]) -> Outcome:
     """The staged diff against the slice the message's ``Plan:`` trailer names."""
-    path = message_file if message_file is not None else gitio.git_path(root, "COMMIT_EDITMSG")
-    message = gitio.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
+    path = message_file if message_file is not None else repository.git_path(root, "COMMIT_EDITMSG")
+    message = messages.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
     if not message.strip():
         return Outcome()  # git refuses an empty message itself
     _executor_trailer(root, path, message, env)
     unit = staged_unit(root, amend.amending(root))
-    unit = replace(unit, trailers=gitio.trailer_values(root, message, resolve.TRAILER))
+    unit = replace(unit, trailers=messages.trailer_values(root, message, claims.TRAILER))
     rules, opts = staged_rules(root, opts)
     notes = unstaged_note(root, rules)
     unit = fixups.adopt_target(root, unit, message.partition("\n")[0], "HEAD", notes)

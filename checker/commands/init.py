@@ -5,25 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from checker import agents, errors, gitio, templates
-from checker.config import Config
+from checker import errors
+from checker.agents import hookconfig
 from checker.errors import Outcome
+from checker.git import revs
+from checker.rules import templates
+from checker.rules.config import Config
 
 
 def _agent_hook(root: Path, install: Callable[[Path], tuple[Path, bool]]) -> str:
     path, changed = install(root)
     rel = path.relative_to(root).as_posix()
-    return (f"added the PreToolUse hook '{agents.GUARD_COMMAND}' to {rel}" if changed
-            else f"{rel} already runs '{agents.GUARD_COMMAND}'; nothing changed")
+    return (f"added the PreToolUse hook '{hookconfig.GUARD_COMMAND}' to {rel}" if changed
+            else f"{rel} already runs '{hookconfig.GUARD_COMMAND}'; nothing changed")
 
 
 def init(root: Path, force: bool, claude_code: bool, codex: bool = False) -> Outcome:
     if claude_code or codex:  # only the agents' hooks: the rest was written before
-        lines = [_agent_hook(root, agents.install_claude_hook)] if claude_code else []
+        lines = [_agent_hook(root, hookconfig.install_claude_hook)] if claude_code else []
         if codex:
-            lines += [_agent_hook(root, agents.install_codex_hook), agents.CODEX_TRUST]
+            lines += [_agent_hook(root, hookconfig.install_codex_hook), hookconfig.CODEX_TRUST]
         return Outcome.of(errors.OK, lines)
-    head = gitio.head_commit(root)
+    head = revs.head_commit(root)
     baseline = head.sha if head is not None else None
     written = [f"wrote {rel}" for rel in templates.init(root, Config(), force, baseline)]
     if baseline is not None:

@@ -25,8 +25,9 @@ import stat
 import sys
 from pathlib import Path
 
-from checker import errors, gitio, state
+from checker import errors, state
 from checker.errors import Outcome
+from checker.git import repository
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# planscope-hook:"
@@ -105,10 +106,10 @@ def _same(a: str | Path, b: Path) -> bool:
 
 
 def install(root: Path, hooks_path: bool = False) -> Outcome:
-    current = gitio.config_get(root, HOOKS_PATH_KEY)
+    current = repository.config_get(root, HOOKS_PATH_KEY)
     own = state.hooks_dir(root)
     if not hooks_path:
-        folder = gitio.git_path(root, "hooks")
+        folder = repository.git_path(root, "hooks")
         found = _foreign(folder, HOOK_NAMES)
         if found:
             raise errors.BadInput(_refusal(found))
@@ -120,7 +121,7 @@ def install(root: Path, hooks_path: bool = False) -> Outcome:
         raise errors.BadInput(
             f"not setting core.hooksPath: it is already {current!r}; git runs the hooks there. "
             f"Add planscope to those hooks, or run planscope install without --hooks-path")
-    default = gitio.common_dir(root) / "hooks"
+    default = repository.common_dir(root) / "hooks"
     names = tuple(sorted(os.listdir(default))) if default.is_dir() else ()
     found = [p for p in _foreign(default, names) if not p.name.endswith(".sample") and _active(p)]
     if found:
@@ -129,7 +130,7 @@ def install(root: Path, hooks_path: bool = False) -> Outcome:
             f"{', '.join(str(p) for p in found)}. Run planscope install without --hooks-path "
             f"(it adds to {default} and leaves those hooks alone)")
     _write(own, HOOK_NAMES)
-    gitio.config_set_local(root, HOOKS_PATH_KEY, str(own))
+    repository.config_set_local(root, HOOKS_PATH_KEY, str(own))
     return Outcome.of(errors.OK, [f"planscope: installed {', '.join(HOOK_NAMES)} into {own} "
                                   f"and set core.hooksPath to it"])
 
@@ -137,7 +138,7 @@ def install(root: Path, hooks_path: bool = False) -> Outcome:
 def uninstall(root: Path) -> Outcome:
     removed: list[str] = []
     own = state.hooks_dir(root)
-    folders = [gitio.git_path(root, "hooks"), gitio.common_dir(root) / "hooks", own]
+    folders = [repository.git_path(root, "hooks"), repository.common_dir(root) / "hooks", own]
     seen: set[Path] = set()
     for folder in folders:
         if folder.resolve() in seen:
@@ -148,9 +149,9 @@ def uninstall(root: Path) -> Outcome:
             if path.is_file() and is_ours(path):
                 path.unlink()
                 removed.append(str(path))
-    current = gitio.config_get(root, HOOKS_PATH_KEY)
+    current = repository.config_get(root, HOOKS_PATH_KEY)
     if current and _same(current if os.path.isabs(current) else root / current, own):
-        gitio.config_unset_local(root, HOOKS_PATH_KEY)
+        repository.config_unset_local(root, HOOKS_PATH_KEY)
         removed.append("core.hooksPath")
     if own.is_dir() and not any(own.iterdir()):
         own.rmdir()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker import errors, templates
-from checker.config import Config
+from checker import errors
 from checker.errors import Outcome
+from checker.rules import templates
+from checker.rules.config import Config
 
 
 def new(root: Path, config: Config, title: str, plan_id: str | None, slices: int) -> Outcome:

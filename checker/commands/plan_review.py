@@ -32,13 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from checker import errors, gitio, planrecord, validation
-from checker.config import Config, Reviewer
+from checker import errors
 from checker.errors import BadInput, Outcome, VerifyUnavailable
+from checker.git import blobs, revs
+from checker.history import planrecord
 from checker.model import reply as mreply
 from checker.model.ask import Answer, Question, ask
-from checker.plan import Plan
-from checker.plan_prompt import (
+from checker.model.plan_prompt import (
     PROMPT_VERSION,
     build_prompt,
     command_request,
@@ -47,6 +47,9 @@ from checker.plan_prompt import (
     parse_reply,
 )
 from checker.render.text import plural
+from checker.rules import validation
+from checker.rules.config import Config, Reviewer
+from checker.rules.plan import Plan
 
 READY, NOT_READY, DISAGREE, UNAVAILABLE = "ready", "not ready", "disagree", "could not run"
 
@@ -197,8 +200,8 @@ def run(root: Path, config: Config, rel: str, reviewers: Sequence[Reviewer] = ()
         out.lint = checked.findings
         return out
     v = config.verify
-    head = gitio.rev_parse(root, "HEAD")
-    tracked = gitio.tracked_files(root, head)
+    head = revs.rev_parse(root, "HEAD")
+    tracked = blobs.tracked_files(root, head)
     listing, listed = file_list(tracked, max(v.max_diff_bytes // 4, 1))
     used = len(listing.encode("utf-8"))
     files = modify_files(root, plan, head, v.secret_paths, max(v.max_diff_bytes - used, 1))

@@ -7,15 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import errors, resolve
-from checker.config import Config
+from checker import errors
 from checker.errors import Outcome
-from checker.globlint import literal
-from checker.plan import Plan, Slice
-from checker.resolve import TRAILER
+from checker.judge import claims
+from checker.judge.claims import TRAILER
+from checker.rules.config import Config
+from checker.rules.globlint import literal
+from checker.rules.plan import Plan, Slice
 
 if TYPE_CHECKING:
-    from checker.branch import BranchResult
+    from checker.judge.pull_request import BranchResult
 
 
 def _code_list(title: str, paths: tuple[str, ...]) -> list[str]:
@@ -33,8 +34,8 @@ def did(out: BranchResult, base: str, plan: Plan, s: Slice) -> list[str]:
     commit against its claim): its result word; for the commits claiming this slice, the
     paths touched in scope, the planned files not touched, the paths judged incidental with
     the verdict's reason, drift and forbidden paths; the other commits counted."""
-    from checker.branch import result_word
-    from checker.scope import untouched_of
+    from checker.judge.pull_request import result_word
+    from checker.rules.scope import untouched_of
 
     lines = ["### What this change did", ""]
     if out.adopting:
@@ -116,11 +117,12 @@ def render(plan: Plan, s: Slice, done: list[str] | None = None) -> str:
 
 def pr_body(root: Path, config: Config, ref: str, base: str | None = None) -> Outcome:
     """Markdown for a pull request description (pipe to ``gh pr create --body-file -``)."""
-    plan, slice_ = resolve.named_slice(root, config, ref)
+    plan, slice_ = claims.named_slice(root, config, ref)
     if base is None:
         return Outcome(errors.OK, render(plan, slice_))
-    from checker import branch, event
-    from checker.pipeline import Options, Target
+    from checker import event
+    from checker.judge import pull_request
+    from checker.judge.pipeline import Options, Target
 
-    out = branch.judge(root, Target("base", base), Options(), event.Event())
+    out = pull_request.judge(root, Target("base", base), Options(), event.Event())
     return Outcome(errors.OK, render(plan, slice_, did(out, base, plan, slice_)))

@@ -17,13 +17,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from checker import adoption, errors, fixups, gitio, pipeline, resolve
-from checker import config as config_mod
-from checker.config import Config
+from checker import errors
 from checker.errors import Outcome
-from checker.gitformats import Commit, RefUpdate, parse_push_lines
-from checker.pipeline import Options, UnitResult
+from checker.git import blobs, repository, revs
+from checker.git.formats import Commit, RefUpdate, parse_push_lines
+from checker.judge import adoption, claims, fixups, pipeline
+from checker.judge.pipeline import Options, UnitResult
 from checker.render import text
+from checker.rules import config as config_mod
+from checker.rules.config import Config
 
 # --- pre-push -------------------------------------------------------------------------
 
@@ -54,11 +56,11 @@ def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> 
     for u in updates:
         if u.deletes:
             continue  # a deletion pushes no commits
-        if not u.creates and gitio.commit_exists(root, u.remote_sha):
-            revs = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
+        if not u.creates and revs.commit_exists(root, u.remote_sha):
+            args = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
         else:  # a new branch, or the remote moved to commits we have never fetched
-            revs = (u.local_sha, "--not", *_remotes(remote))
-        out.append(Push(_branch_of(u.local_ref), u.local_sha, revs, _branch_of(u.remote_ref)))
+            args = (u.local_sha, "--not", *_remotes(remote))
+        out.append(Push(_branch_of(u.local_ref), u.local_sha, args, _branch_of(u.remote_ref)))
     return out
 
 
@@ -80,15 +82,15 @@ def pushes(root: Path, remote: str | None, stdin: BinaryIO | None,
     local = env.get("PRE_COMMIT_LOCAL_BRANCH")
     target = _branch_of(env.get("PRE_COMMIT_REMOTE_BRANCH"))
     if from_ref and to_ref:  # the pre-commit framework: its first pushed ref
-        tip = gitio.rev_parse(root, to_ref)
-        revs = (tip, "--not", gitio.rev_parse(root, from_ref), *_remotes(remote))
-        return [Push(_branch_of(local), tip, revs, target)]
+        tip = revs.rev_parse(root, to_ref)
+        args = (tip, "--not", revs.rev_parse(root, from_ref), *_remotes(remote))
+        return [Push(_branch_of(local), tip, args, target)]
     if env.get("PRE_COMMIT") == "1":
         # the framework sets no range when the push holds the root commit (or on a manual
         # run): the commits of the pushed branch that no remote-tracking branch has
-        tip = gitio.rev_parse(root, local or "HEAD")
-        revs = (tip, "--not", *(_remotes(remote) or ["--remotes"]))
-        return [Push(_branch_of(local), tip, revs, target)]
+        tip = revs.rev_parse(root, local or "HEAD")
+        args = (tip, "--not", *(_remotes(remote) or ["--remotes"]))
+        return [Push(_branch_of(local), tip, args, target)]
     return pushes_for(root, _stdin_updates(stdin), remote)
 
 
@@ -125,12 +127,12 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
     """The new commits of one pushed ref, each against its own claim: the rules and plans
     as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
     rules = config_mod.load(root, push.tip)
-    revs = (*adoption.commits_after(root, rules), *push.revs)
-    commits = [c for c in gitio.log(root, *revs) if c.sha not in seen]
+    args = (*adoption.commits_after(root, rules), *push.revs)
+    commits = [c for c in revs.log(root, *args) if c.sha not in seen]
     seen.update(c.sha for c in commits)
     checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
                                                     branch=push.branch or ""))
-    known = gitio.log_changes(root, [c.sha for c in commits])
+    known = revs.log_changes(root, [c.sha for c in commits])
     out = []
     for c in commits:
         unit = fixups.adopt_target(root, pipeline.commit_unit(root, c, known), c.subject,
@@ -144,7 +146,7 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
     commits is judged by that branch's plans, so it would fail. Nothing to say when the push
     goes to the default branch itself, or the remote's default branch is unknown, or it
     allows new plans in pull requests."""
-    default = gitio.remote_default(root, remote) if remote else None
+    default = repository.remote_default(root, remote) if remote else None
     if default is None or checked.push.target == default.partition("/")[2]:
         return []
     if config_mod.load(root, default).plans_in_pr == "allow-new":
@@ -152,7 +154,7 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
     plans = dict.fromkeys(r.claim.plan.path for _, r in checked.results
                           if r.claim is not None and r.claim.plan is not None)
     return [f"this will fail the pull request check: {p} is not on {default}; open a pull "
-            f"request with the plan first" for p in plans if gitio.show(root, default, p) is None]
+            f"request with the plan first" for p in plans if blobs.show(root, default, p) is None]
 
 
 def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
@@ -184,7 +186,7 @@ def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
             + ("; plans are missing on the remote (prepush.require_plans_on_remote)"
                if refused else "")
             + f". Add the paths to the slice and commit the plan, or rewrite the commits "
-              f"(git rebase -i: fix the '{resolve.TRAILER}:' trailer, split the commit)")
+              f"(git rebase -i: fix the '{claims.TRAILER}:' trailer, split the commit)")
     else:
         out.append(f"planscope: ok: {len(checked)} commit(s) inside their plan slices")
     return Outcome.of(code, out, err)

@@ -27,16 +27,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker import config as config_mod
-from checker import errors, event, gitio, hunks, pipeline, resolve
-from checker.config import Config
+from checker import errors, event
 from checker.errors import BadInput, Outcome, VerifyUnavailable
-from checker.gitio import Span
-from checker.globlint import literal
+from checker.git import blobs, diffs, repository, revs
+from checker.git.revs import Span
+from checker.judge import claims, pipeline
+from checker.judge.claims import Claim, Plans
+from checker.model import hunks
 from checker.model.ask import Answer, Question, ask
-from checker.plan import Plan, Slice
-from checker.resolve import Claim, Plans
-from checker.review_prompt import (
+from checker.model.review_prompt import (
     BLOCKER,
     MAJOR,
     PROMPT_VERSION,
@@ -48,7 +47,11 @@ from checker.review_prompt import (
     model_review,
     parse_reply,
 )
-from checker.scope import ScopeResult, Touched, classify
+from checker.rules import config as config_mod
+from checker.rules.config import Config
+from checker.rules.globlint import literal
+from checker.rules.plan import Plan, Slice
+from checker.rules.scope import ScopeResult, Touched, classify
 
 
 @dataclass
@@ -83,23 +86,23 @@ def claim(plans: Plans, span_: Span, plan_ref: str | None) -> Claim:
     """The slice to review against: ``--plan``, else the one slice the commits' ``Plan:``
     trailers name (commits with ``Plan: none`` or none at all are left out), else the branch."""
     if plan_ref is not None:
-        found: Claim | None = resolve.from_ref(plan_ref, plans, "--plan")
+        found: Claim | None = claims.from_ref(plan_ref, plans, "--plan")
     else:
-        claims: dict[str, Claim] = {}
+        named: dict[str, Claim] = {}
         for c in (c for c in span_.commits if len(c.parents) <= 1):
-            got = resolve.from_trailers(c.plan_trailers, plans, f"commit {c.short}")
+            got = claims.from_trailers(c.plan_trailers, plans, f"commit {c.short}")
             if got is not None and got.plan is not None:
-                claims.setdefault(got.ref, got)
-        if len(claims) > 1:
-            raise BadInput(f"{span_.label}: its commits claim {len(claims)} slices "
-                           f"({', '.join(claims)}); review one at a time with --plan PLAN#SLICE")
-        found = next(iter(claims.values()), None)
+                named.setdefault(got.ref, got)
+        if len(named) > 1:
+            raise BadInput(f"{span_.label}: its commits claim {len(named)} slices "
+                           f"({', '.join(named)}); review one at a time with --plan PLAN#SLICE")
+        found = next(iter(named.values()), None)
         if found is not None:
             many = len(span_.commits) > 1
             found = Claim(found.plan, found.slices,
                           "'Plan:' trailers of its commits" if many else found.source)
         else:
-            found = resolve.from_branch(gitio.current_branch(plans.root), plans)
+            found = claims.from_branch(repository.current_branch(plans.root), plans)
     if found is None or found.plan is None:
         raise BadInput(f"{span_.label}: no slice to review against (no 'Plan:' trailer names "
                        f"one, nor does the branch); pass --plan PLAN#SLICE")
@@ -155,7 +158,7 @@ def setup(root: Path, base: str | None, rev_range: str | None,
     if base and rev_range:
         raise BadInput("use only one of --base, --range")
     if base and github_env is not None:  # the Action: rules from the base, like check does
-        sha = gitio.rev_parse(root, base)
+        sha = revs.rev_parse(root, base)
         return Setup(config_mod.load(root, sha), "base", sha, sha)
     if base:
         return Setup(config_mod.load(root), "base", base)
@@ -173,11 +176,11 @@ def run(root: Path, config: Config, span_: Span, plan_ref: str | None, *,
     claimed = claim(Plans(root, config, rev=plans_rev), span_, plan_ref)
     assert claimed.plan is not None
     plan, slices = claimed.plan, claimed.slices
-    changes = gitio.diff(root, span_.base, span_.head)
+    changes = diffs.diff(root, span_.base, span_.head)
     rules = pipeline.Checker(root, config, pipeline.Options(plans_rev=plans_rev))
     scope = classify(changes, rules.scope(claimed))  # every forbid: the config's, all plans'
 
-    missing = missing_test_files(slices, gitio.tracked_files(root, span_.head))
+    missing = missing_test_files(slices, blobs.tracked_files(root, span_.head))
     result = Result(span_, claimed, scope, missing, local_findings(plan, slices, scope, missing))
     if any(f.severity == BLOCKER for f in result.local):
         result.exit_code = errors.DRIFT
@@ -236,7 +239,7 @@ def _judge(result: Result, min_confidence: float) -> None:
 def record(root: Path, result: Result, today: datetime.date | None = None) -> None:
     """``--record``: the model's review appended to the plan's ``reviews:`` (as
     ``plan-review --record`` does: checker.planrecord), its notes saying what was reviewed."""
-    from checker import planrecord
+    from checker.history import planrecord
     from checker.model import reply as mreply
 
     m, answer = result.model, result.answer
@@ -263,7 +266,7 @@ def review(root: Path, base: str | None, rev_range: str | None, plan_ref: str | 
 
     if fmt != "github":
         how = setup(root, base, rev_range, None)
-        result = run(root, how.config, gitio.span(root, how.kind, how.rev), plan_ref,
+        result = run(root, how.config, revs.span(root, how.kind, how.rev), plan_ref,
                      no_cache=no_cache)
         if record_it:
             record(root, result)
@@ -272,7 +275,7 @@ def review(root: Path, base: str | None, rev_range: str | None, plan_ref: str | 
         raise BadInput("--record writes the plan file of the work tree: not with --format github")
     try:
         how = setup(root, base, rev_range, env)
-        result = run(root, how.config, gitio.span(root, how.kind, how.rev), plan_ref,
+        result = run(root, how.config, revs.span(root, how.kind, how.rev), plan_ref,
                      no_cache=no_cache, plans_rev=how.plans_rev)
     except errors.PlanscopeError as exc:
         return show.github_error(exc, env)

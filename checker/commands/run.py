@@ -28,15 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from checker import brief as brief_mod
-from checker import errors, executors, explain, gitio, pipeline, relay, state, watchdog
+from checker import errors, state
+from checker.agents import brief as brief_mod
+from checker.agents import executors, relay, watchdog
+from checker.agents.relay import Child, exit_status, say
+from checker.agents.watch import Watch
 from checker.commands import brief as brief_command
-from checker.config import Config
 from checker.errors import BadInput, Outcome
-from checker.gitformats import Change
-from checker.relay import Child, exit_status, say
+from checker.git import diffs, process, revs
+from checker.git.formats import Change
+from checker.judge import explain, pipeline
 from checker.render import text
-from checker.watch import Watch
+from checker.rules.config import Config
 
 STOP_ON = ("forbidden", "drift", "never")
 ENV_BRIEF = "PLANSCOPE_BRIEF"
@@ -136,13 +139,13 @@ def _final_check(checker: pipeline.Checker, watch: Watch) -> list[pipeline.UnitR
     git was told to stop looking at), checked against the slice by the rules read when the
     run started. A commit undone by a later one is still a commit the branch carries."""
     root = checker.root
-    commits = gitio.log(root, f"{watch.start}..HEAD") if watch.start_is_commit else (
-        gitio.log(root, "HEAD") if gitio.head_commit(root) is not None else [])
+    commits = revs.log(root, f"{watch.start}..HEAD") if watch.start_is_commit else (
+        revs.log(root, "HEAD") if revs.head_commit(root) is not None else [])
     results = [checker.check(pipeline.commit_unit(root, c)) for c in commits]
     touched = set(watch.seen)
-    head = gitio.head_commit(root)
+    head = revs.head_commit(root)
     base = head.sha if head is not None else watch.start
-    changes = [c for c in gitio.worktree_changes(root, base) if any(p in touched for p in c.paths)]
+    changes = [c for c in diffs.worktree_changes(root, base) if any(p in touched for p in c.paths)]
     known = {p for c in changes for p in c.paths}
     changes += [Change("M", p) for p in watch.newly_hidden() if p not in known]
     if changes or not results:
@@ -201,7 +204,7 @@ def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Ou
     watch = Watch(root)
     child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path),
                  executors.ENV: env.get(executors.ENV) or executors.named_by(opts.argv)}
-    os.environ.update(gitio.watchful_config(os.environ))  # planscope's own git calls only
+    os.environ.update(process.watchful_config(os.environ))  # planscope's own git calls only
     adopts = relay.become_subreaper()
     try:
         child = Child(opts.argv, env=child_env, cwd=Path(os.getcwd()))

@@ -9,10 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from checker import errors, gitio, resolve, state, stats
-from checker.config import Config
+from checker import errors, state
 from checker.errors import BadInput, Outcome
-from checker.stats import Row
+from checker.git import revs
+from checker.history import stats
+from checker.history.stats import Row
+from checker.judge import claims
+from checker.rules.config import Config
 
 COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
            "plan_edits_after_claim", "untouched_done", "unreadable", "guard_refusals")
@@ -24,10 +27,10 @@ def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None
     (from DATE with --since); never those before planscope's baseline."""
     if base is not None and rev_range is not None:
         raise BadInput("use one of --base and --range")
-    args = [f"{gitio.merge_base(root, base, 'HEAD')}..HEAD"] if base else [rev_range or "HEAD"]
+    args = [f"{revs.merge_base(root, base, 'HEAD')}..HEAD"] if base else [rev_range or "HEAD"]
     if since:
         args.append(f"--since={since}")
-    if config.baseline and gitio.commit_exists(root, config.baseline):
+    if config.baseline and revs.commit_exists(root, config.baseline):
         args.append(f"^{config.baseline}")
     return args
 
@@ -90,7 +93,7 @@ def run(root: Path, config: Config, base: str | None, rev_range: str | None,
         html_to: Path | None = None, env: Mapping[str, str] | None = None) -> Outcome:
     if by not in stats.GROUPS:
         raise BadInput(f"--by {by}: one of {', '.join(stats.GROUPS)}")
-    plan_filter = resolve.repo_relative(root, plan) if plan else None
+    plan_filter = claims.repo_relative(root, plan) if plan else None
     args = rev_args(root, config, base, rev_range, since)
     if html_to is not None:
         return Outcome(errors.OK, "", html(root, config, args, plan_filter, html_to))

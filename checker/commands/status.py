@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker import errors, gitio, order, resolve, stats
-from checker import plan as plan_mod
-from checker.config import Config
+from checker import errors
 from checker.errors import Outcome
-from checker.gitformats import Change, Commit
-from checker.plan import Plan, Slice
-from checker.scope import ScopeResult, classify, compile_scope
+from checker.git import diffs, repository, revs
+from checker.git.formats import Change, Commit
+from checker.history import stats
+from checker.judge import claims, order
+from checker.rules import plan as plan_mod
+from checker.rules.config import Config
+from checker.rules.plan import Plan, Slice
+from checker.rules.scope import ScopeResult, classify, compile_scope
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def claimed_slice(commit: Commit, by_branch: tuple[str, str] | None = None
         return by_branch
     if len(commit.plan_trailers) != 1:
         return None
-    return resolve.parse_ref(commit.plan_trailers[0])
+    return claims.parse_ref(commit.plan_trailers[0])
 
 
 def plan_status(
@@ -75,7 +78,7 @@ def plan_status(
         ]
         changes: dict[tuple[str, str | None], Change] = {}
         for c in mine:
-            for ch in gitio.diff(root, gitio.commit_base(root, c), c.sha):
+            for ch in diffs.diff(root, revs.commit_base(root, c), c.sha):
                 changes.setdefault((ch.path, ch.old_path), ch)
         scope = compile_scope(plan, [s], always_allow)
         result = classify(list(changes.values()), scope)
@@ -150,12 +153,12 @@ def status(root: Path, config: Config, plan_path: str | None, rev_range: str | N
            fmt: str) -> Outcome:
     """Per slice of one plan (or a line per plan): planned files touched and untouched,
     drift, and the commits that claim it."""
-    plans = resolve.Plans(root, config)
-    rels = ([resolve.repo_relative(root, plan_path)] if plan_path
+    plans = claims.Plans(root, config)
+    rels = ([claims.repo_relative(root, plan_path)] if plan_path
             else plan_mod.plan_files(root, config.plans_dir))
-    commits = gitio.log(root, rev_range or "HEAD") if gitio.has_commits(root) or rev_range \
+    commits = revs.log(root, rev_range or "HEAD") if repository.has_commits(root) or rev_range \
         else []
-    branch = resolve.from_branch(gitio.current_branch(root), plans)
+    branch = claims.from_branch(repository.current_branch(root), plans)
     by_branch = (branch.plan.path, branch.slices[0].id) if branch and branch.plan else None
     report = []
     for rel in rels:

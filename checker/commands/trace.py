@@ -17,13 +17,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from checker import adoption, errors, event, gitio, resolve
-from checker.config import Config
+from checker import errors, event
 from checker.errors import BadInput, Outcome, PlanscopeError
-from checker.gitformats import Commit
-from checker.globs import Matcher
-from checker.plan import Plan, Slice
-from checker.resolve import Plans
+from checker.git import diffs, repository, revs
+from checker.git.formats import Commit
+from checker.judge import adoption, claims
+from checker.judge.claims import Plans
+from checker.rules.config import Config
+from checker.rules.globs import Matcher
+from checker.rules.plan import Plan, Slice
 
 
 @dataclass
@@ -95,11 +97,11 @@ class Tracer:
             return out
         plans = Plans(self.root, self.config, rev=commit.sha)
         try:
-            claim = resolve.from_trailers(commit.plan_trailers, plans, f"commit {commit.short}")
+            claim = claims.from_trailers(commit.plan_trailers, plans, f"commit {commit.short}")
             if claim is None and self.pr_ref is not None:
-                claim = resolve.from_ref(self.pr_ref, plans, "the pull request body")
+                claim = claims.from_ref(self.pr_ref, plans, "the pull request body")
             if claim is None:  # like status: the checked-out branch claims what it holds
-                claim = resolve.from_branch(gitio.current_branch(self.root), plans)
+                claim = claims.from_branch(repository.current_branch(self.root), plans)
         except PlanscopeError as exc:
             out.claim, out.paths = f"unresolved: {exc}", bare
             return out
@@ -116,11 +118,11 @@ class Tracer:
 
 
 def _commit(root: Path, sha: str) -> Commit:
-    return gitio.log(root, "-1", sha)[0]
+    return revs.log(root, "-1", sha)[0]
 
 
 def trace_line(tracer: Tracer, path: str, line: int) -> list[CommitTrace]:
-    blamed = gitio.blame_line(tracer.root, path, line)
+    blamed = revs.blame_line(tracer.root, path, line)
     if blamed is None:
         raise BadInput(f"{path}:{line}: git blame gave no answer")
     if set(blamed.sha) == {"0"}:
@@ -135,8 +137,8 @@ def trace_line(tracer: Tracer, path: str, line: int) -> list[CommitTrace]:
 def trace_file(tracer: Tracer, path: str, limit: int, follow: bool) -> list[CommitTrace]:
     """The newest ``limit`` commits that touched ``path``, each with the file's name there."""
     args = ["-n", str(limit), *(["--follow"] if follow else []), "HEAD"]
-    commits = gitio.log(tracer.root, *args, paths=[path])
-    changes = gitio.log_changes(tracer.root, [c.sha for c in commits])
+    commits = revs.log(tracer.root, *args, paths=[path])
+    changes = revs.log_changes(tracer.root, [c.sha for c in commits])
     name, out = path, []
     for commit in reversed(commits):  # newest first: a rename hands the old name on
         mine = next((c for c in changes.get(commit.sha, ()) if c.path == name), None)
@@ -147,8 +149,8 @@ def trace_file(tracer: Tracer, path: str, limit: int, follow: bool) -> list[Comm
 
 
 def trace_commit(tracer: Tracer, rev: str) -> CommitTrace:
-    commit = _commit(tracer.root, gitio.rev_parse(tracer.root, rev))
-    changes = gitio.diff(tracer.root, gitio.commit_base(tracer.root, commit), commit.sha)
+    commit = _commit(tracer.root, revs.rev_parse(tracer.root, rev))
+    changes = diffs.diff(tracer.root, revs.commit_base(tracer.root, commit), commit.sha)
     return tracer.trace(commit, [(p, None) for c in changes for p in c.paths])
 
 
@@ -175,8 +177,8 @@ def _target(root: Path, target: str) -> tuple[str, int | None]:
     if colon and number.isdigit() and not (root / target).exists():
         if int(number) < 1:
             raise BadInput(f"{target}: lines are numbered from 1")
-        return resolve.repo_relative(root, name), int(number)
-    rel = resolve.repo_relative(root, target)
+        return claims.repo_relative(root, name), int(number)
+    rel = claims.repo_relative(root, target)
     if (root / rel).is_dir():
         raise BadInput(f"{target}: a folder; trace takes a file, FILE:LINE or --commit REV")
     return rel, None

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from checker import errors, gitio, resolve, state
-from checker.config import Config
+from checker import errors, state
 from checker.errors import BadInput, Outcome
+from checker.git import repository
+from checker.judge import claims
+from checker.rules.config import Config
 
 
 def _git_dir(root: Path) -> Path:
-    located = gitio.locate(root)
+    located = repository.locate(root)
     if located is None:
         raise BadInput(f"not inside a git work tree: {root}")
     return located[1]
@@ -32,7 +34,7 @@ def use(root: Path, config: Config, ref: str | None, clear: bool,
     if ref is None:
         said = state.read_active(git_dir) or "no active slice"
     else:
-        plan, slice_ = resolve.named_slice(root, config, ref)
+        plan, slice_ = claims.named_slice(root, config, ref)
         state.write_active(git_dir, f"{plan.path}#{slice_.id}")
         said = f"active slice: {plan.path}#{slice_.id} ({slice_.title})"
     note = []

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker import errors, resolve, validation
-from checker.config import Config
+from checker import errors
 from checker.errors import Outcome
+from checker.judge import claims
+from checker.rules import validation
+from checker.rules.config import Config
 
 
 def validate(root: Path, config: Config, plans: Sequence[str], against: str | None) -> Outcome:
-    rels = [resolve.repo_relative(root, p) for p in plans]
+    rels = [claims.repo_relative(root, p) for p in plans]
     result = validation.validate(root, config, rels, against)
     out = [f"{p.path}: ok ({len(p.slices)} slice{'s' * (len(p.slices) != 1)})"
            for p in result.valid]

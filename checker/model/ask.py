@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from checker import state
-from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
 from checker.model.prompt import Prompt
+from checker.rules.config import VerifyConfig
 
 OFFLINE_ENV = "PLANSCOPE_OFFLINE"
 Parse = Callable[[Any, str], dict[str, Any]]  # (reply data, who sent it) -> the clean answer

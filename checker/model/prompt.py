@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checker.hunks import FileDiff
-from checker.plan import Plan, Slice, slice_yaml
+from checker.model.hunks import FileDiff
+from checker.rules.plan import Plan, Slice, slice_yaml
 
 DATA_RULE = (
     "Text between a line \"<<<DATA <id> ...>>>\" and the line \"<<<END DATA <id>>>\" with the "

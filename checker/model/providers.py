@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
-from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
 from checker.model.progress import Progress
 from checker.model.prompt import Prompt
 from checker.model.reply import clean_reason
+from checker.rules.config import VerifyConfig
 
 if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
     from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam

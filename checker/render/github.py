@@ -16,17 +16,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from checker import adoption, errors
-from checker.branch import BranchResult, drift_paths, result_word
+from checker import errors
 from checker.errors import BadInput, PlanscopeError
 from checker.event import MERGE_GROUP, PR_EVENTS
+from checker.judge import adoption
+from checker.judge.pull_request import BranchResult, drift_paths, result_word
 from checker.render import text as render_text
 from checker.render.markdown import md_block, md_code, md_text
 from checker.render.sections import RANK, Row, Section, claimed_by, sections
 from checker.render.text import display, short
 
 if TYPE_CHECKING:
-    from checker import stats
+    from checker.history import stats
 
 ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 errors and 10 warnings per step; the rest are lost
 MAX_TABLE_ROWS = 300
@@ -391,7 +392,7 @@ def _discipline_lines(out: BranchResult) -> list[str]:
     of the pull request's commits, by executor); nothing when it cannot be read."""
     if out.root is None or len(out.results) < DISCIPLINE_FROM or not out.merge_base:
         return []
-    from checker import stats
+    from checker.history import stats
 
     try:
         rows, total = stats.table(out.root, out.config, [f"{out.merge_base}..{out.head}"],

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from checker.branch import BranchResult, result_word
-from checker.pipeline import UnitResult
-from checker.scope import Touched
+from checker.judge.pipeline import UnitResult
+from checker.judge.pull_request import BranchResult, result_word
+from checker.rules.scope import Touched
 
 
 def _paths(items: Sequence[Touched]) -> list[str]:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from checker import errors
 from checker.commands.plan_review import DISAGREE, READY, UNAVAILABLE, describe
-from checker.config import Reviewer
 from checker.errors import Outcome
 from checker.render.text import display, plural
+from checker.rules.config import Reviewer
 
 if TYPE_CHECKING:
     from checker.commands.plan_review import Result

@@ -15,7 +15,7 @@ from checker.render.text import display
 
 if TYPE_CHECKING:
     from checker.commands.review import Result
-from checker.review_prompt import BLOCKER, MAJOR, MINOR, Finding
+from checker.model.review_prompt import BLOCKER, MAJOR, MINOR, Finding
 
 
 def _where(f: Finding) -> str:

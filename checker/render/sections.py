@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from checker.branch import BranchResult
-from checker.config import Config
-from checker.pipeline import Options, UnitResult
+from checker.judge.pipeline import Options, UnitResult
+from checker.judge.pull_request import BranchResult
 from checker.render.text import short
+from checker.rules.config import Config
 
 RANK = {"forbidden": 4, "plan-changed": 3, "drift": 2, "incidental": 1, "in scope": 0}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from checker import adoption, errors
-from checker.pipeline import UnitResult
+from checker import errors
+from checker.judge import adoption
+from checker.judge.pipeline import UnitResult
 
 if TYPE_CHECKING:
-    from checker.branch import BranchResult
+    from checker.judge.pull_request import BranchResult
 
 
 def short(sha: str | None) -> str:
@@ -119,7 +120,7 @@ def to_text(results: Sequence[UnitResult], every: bool = False) -> tuple[str, st
 def branch_text(out: BranchResult, every: bool = False) -> tuple[str, str]:
     """``check --base``: the report of every commit, the plan changes, and the result word
     the pull request check would give."""
-    from checker.branch import result_word
+    from checker.judge.pull_request import result_word
 
     if out.adopting:
         return f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\nplanscope: result: pass\n", ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from checker import brief
+from checker.agents import brief
 from tests.conftest import Repo
 
 TABLES = "plans/awards.yaml#tables"

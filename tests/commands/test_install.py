@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checker import gitio
+from checker.git import repository
 from tests.conftest import TABLES, Repo, Run
 
 HOOKS = ("pre-commit", "commit-msg", "pre-push")
@@ -70,7 +70,7 @@ def test_hooks_path_install_and_uninstall(awards: Repo) -> None:
     assert r.code == 0, r.err
     own = (awards.path / ".git/planscope/hooks").resolve()
     assert Path(awards.git("config", "core.hooksPath").strip()) == own
-    assert gitio.git_path(awards.path, "hooks").resolve() == own  # where git now looks
+    assert repository.git_path(awards.path, "hooks").resolve() == own  # where git now looks
     awards.write("app/views/home.py", "x\n")
     awards.git("add", "-A")
     blocked = git(awards, "commit", "-m", "Sneak", "-m", f"Plan: {TABLES}")

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from checker import plan as plan_mod
 from checker.commands import plan_review as planreview
-from checker.config import Reviewer
 from checker.model.ask import Answer
+from checker.rules import plan as plan_mod
+from checker.rules.config import Reviewer
 from tests import fake_api
 from tests.conftest import KEY, Repo
 from tests.fake_api import data_blocks, user_message

@@ -329,7 +329,7 @@ def test_review_api_down_exits_3_or_warns_and_keeps_local_facts(
 
 def test_review_record_keeps_the_review_in_the_plan(planned: Repo, api: fake_api.FakeAPI,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from checker import plan as plan_mod
+    from checker.rules import plan as plan_mod
 
     sha = commit_slice(planned, GOOD)
     before = (planned.path / "plans/awards.yaml").read_text()

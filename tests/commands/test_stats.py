@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from checker import executors
+from checker.agents import executors
 from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES, VIEWS = "plans/awards.yaml#tables", "plans/awards.yaml#views"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from checker.config import VerifyConfig
 from checker.errors import VerifyUnavailable
 from checker.model import ask, prompt
+from checker.rules.config import VerifyConfig
 from tests.conftest import Repo
 
 TOOL = {"name": "t", "description": "d", "input_schema": {"type": "object"}}

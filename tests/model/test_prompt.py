@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checker.hunks import FileDiff
 from checker.model import prompt
+from checker.model.hunks import FileDiff
 from tests.fake_api import data_blocks
 
 TOOL = {"name": "t", "description": "d", "input_schema": {"type": "object"}, "strict": True}

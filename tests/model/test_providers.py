@@ -6,10 +6,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from checker import verify
 from checker.errors import VerifyUnavailable
 from checker.model import prompt as vprompt
-from checker.model import providers
+from checker.model import providers, verify
 
 
 class _StuckProvider:
@@ -51,7 +50,7 @@ def test_the_deadline_is_hard_even_when_the_provider_hangs() -> None:
 def test_a_command_that_writes_without_end_is_stopped_at_the_cap(tmp_path: Any) -> None:
     import sys
 
-    from checker.config import VerifyConfig
+    from checker.rules.config import VerifyConfig
 
     endless = ("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n"
                "    sys.stdout.flush()\n")

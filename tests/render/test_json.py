@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from checker import pipeline
-from checker.config import Config
-from checker.pipeline import Options, Target
+from checker.judge import pipeline
+from checker.judge.pipeline import Options, Target
 from checker.render import json as as_json
+from checker.rules.config import Config
 from tests.conftest import TABLES, Repo
 
 

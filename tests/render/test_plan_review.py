@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from checker.commands.plan_review import READY, UNAVAILABLE, Opinion, Result
-from checker.config import Reviewer
 from checker.model.ask import Answer
-from checker.plan import Plan, Slice
 from checker.render import plan_review as show
+from checker.rules.config import Reviewer
+from checker.rules.plan import Plan, Slice
 
 PLAN = Plan("plans/p.yaml", "p", "P", "review", (Slice("s", "S", "review"),))
 A, B = Reviewer("a", "anthropic", "claude-a"), Reviewer("b", "command", "b", ("./judge",))

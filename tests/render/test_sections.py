@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from checker import branch, event
-from checker.pipeline import Options, Target
+from checker import event
+from checker.judge import pull_request
+from checker.judge.pipeline import Options, Target
 from checker.render import sections
 from tests.conftest import TABLES, Repo
 
@@ -17,7 +18,7 @@ def test_rows_merge_over_commits_and_keep_the_worst_verdict(awards: Repo) -> Non
     awards.write("app/views/home.py", "2\n")
     awards.write("app/auth/session.py", "changed\n")
     awards.commit("two", plan=TABLES)
-    out = branch.judge(awards.path, Target("base", base), Options(), event.Event())
+    out = pull_request.judge(awards.path, Target("base", base), Options(), event.Event())
     (sec,) = sections.sections(out)
     assert sec.ref == TABLES and sec.plan == "plans/awards.yaml"
     assert sec.title == "Community awards dashboard: New database tables"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from checker import pipeline
-from checker.config import Config
-from checker.pipeline import Options, Target
+from checker.judge import pipeline
+from checker.judge.pipeline import Options, Target
 from checker.render import text
+from checker.rules.config import Config
 from tests.conftest import TABLES, Repo
 
 

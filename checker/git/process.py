@@ -1,0 +1,57 @@
+"""Running git: the one runner (GitError with git's first error line), and the config overrides
+planscope run's own git calls carry."""
+
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from checker.errors import BadInput
+
+
+class GitError(BadInput):
+    """git failed or the repository is not in a state we can read."""
+
+
+def run(root: Path | None, *args: str, stdin: bytes | None = None,
+        ok: Sequence[int] = (0,)) -> bytes:
+    """Run ``git args`` in ``root``; an exit code not in ``ok`` raises GitError with git's
+    first error line."""
+    try:
+        proc = subprocess.run(
+            ("git", *args),
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if proc.returncode not in ok:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[0] if lines else f"exit code {proc.returncode}"
+        raise GitError(f"git {args[0]}: {reason.removeprefix('fatal: ')}")
+    return proc.stdout
+
+
+# What an executor could set in the repository's config to make git overlook its changes
+# (a file restored to its size and time, an fsmonitor hook that runs its own code and
+# answers "nothing changed"): planscope run's own git calls override it.
+WATCHFUL = (("core.fsmonitor", "false"), ("core.checkStat", "default"),
+            ("core.trustctime", "true"), ("core.untrackedCache", "false"),
+            ("core.ignoreStat", "false"))
+
+
+def watchful_config(env: Mapping[str, str]) -> dict[str, str]:
+    """Environment entries (``GIT_CONFIG_COUNT``/``KEY``/``VALUE``, git 2.31 and later) that
+    add ``WATCHFUL`` after any the caller already has."""
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    out = {"GIT_CONFIG_COUNT": str(count + len(WATCHFUL))}
+    for i, (key, value) in enumerate(WATCHFUL, start=count):
+        out[f"GIT_CONFIG_KEY_{i}"], out[f"GIT_CONFIG_VALUE_{i}"] = key, value
+    return out

@@ -1,0 +1,172 @@
+"""Where a work tree's repository lives and what it says of itself: top folder, git directories,
+HEAD's branch, MERGE_HEAD, config, shallow clones, remotes."""
+
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from checker.git import process, revs
+from checker.rules.globs import Fold
+
+
+class Facts(NamedTuple):
+    """Where a work tree's repository lives, all absolute."""
+
+    top: Path  # the top folder of the work tree
+    git_dir: Path  # this work tree's git directory (.git/worktrees/NAME in a linked one)
+    common_dir: Path  # the directory every work tree shares (.git of the main one)
+
+
+@functools.cache
+def facts(cwd: Path) -> Facts:
+    """One ``git rev-parse`` for the facts every command needs, remembered for the run;
+    GitError outside a work tree."""
+    try:
+        out = process.run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir",
+                          "--git-common-dir")
+    except process.GitError:
+        raise process.GitError(f"not inside a git repository: {cwd}") from None
+    lines = os.fsdecode(out).rstrip("\n").split("\n")
+    if len(lines) != 3:
+        raise process.GitError(f"not inside a git repository: {cwd}")
+    common = Path(lines[2])
+    return Facts(Path(lines[0]), Path(lines[1]),
+                 common if common.is_absolute() else (cwd / common).resolve())
+
+
+def repo_root(cwd: Path | None = None) -> Path:
+    return facts(cwd or Path.cwd()).top
+
+
+@functools.cache
+def empty_tree(root: Path) -> str:
+    """The id of the empty tree (what a root commit is diffed against)."""
+    return process.run(root, "hash-object", "-t", "tree", "--stdin", stdin=b"").decode().strip()
+
+
+def merge_heads(root: Path) -> list[str]:
+    """The commits being merged in (MERGE_HEAD), while a merge is being concluded."""
+    try:
+        text = (facts(root).git_dir / "MERGE_HEAD").read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def has_commits(root: Path) -> bool:
+    """False on an unborn branch (a new repository before its first commit)."""
+    try:
+        process.run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except process.GitError:
+        return False
+    return True
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch's name; None when HEAD is detached. HEAD is read the way git
+    writes it (``ref: refs/heads/NAME``); anything else (the reftable format's placeholder)
+    is asked of git."""
+    try:
+        head = (facts(root).git_dir / "HEAD").read_bytes().decode("utf-8", "replace").strip()
+    except OSError:
+        head = ""
+    name = head.removeprefix("ref: refs/heads/")
+    if name != head and name and name != ".invalid":
+        return name
+    if len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):
+        return None  # detached
+    try:
+        out = process.run(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    except process.GitError:
+        return None
+    return out.decode("utf-8", "replace").strip() or None
+
+
+def common_dir(root: Path) -> Path:
+    """The repository's shared git directory (``.git`` of the main worktree), absolute."""
+    return facts(root).common_dir
+
+
+def locate(cwd: Path) -> tuple[Path, Path] | None:
+    """(top of the work tree, this work tree's own git directory), both absolute; None when
+    ``cwd`` is not inside a work tree. In a linked worktree the git directory is
+    ``.git/worktrees/NAME``, so what is kept there is per worktree."""
+    if not cwd.is_dir():
+        return None
+    try:
+        found = facts(cwd)
+    except process.GitError:
+        return None
+    return found.top, found.git_dir
+
+
+def git_path(root: Path, name: str) -> Path:
+    """``git rev-parse --git-path NAME``, absolute: worktree-aware, and ``hooks`` follows
+    ``core.hooksPath`` the way git itself does when it looks for a hook."""
+    out = os.fsdecode(process.run(root, "rev-parse", "--git-path", name).rstrip(b"\n"))
+    path = Path(out)
+    return path if path.is_absolute() else root / path
+
+
+def config_get(root: Path, key: str) -> str | None:
+    """The value of a git config key (the last one when set several times); None when unset."""
+    try:
+        out = process.run(root, "config", "--get", key)
+    except process.GitError:
+        return None
+    return out.decode("utf-8", "replace").rstrip("\n")
+
+
+def fold(root: Path) -> Fold:
+    """Whether git compares names in this repository ignoring case (``core.ignorecase``) or
+    in NFC (``core.precomposeUnicode``): set by ``git init`` on such a file system."""
+    try:
+        out = process.run(root, "config", "-z", "--type=bool", "--get-regexp",
+                  r"^core\.(ignorecase|precomposeunicode)$")
+    except process.GitError:  # neither is set
+        return Fold()
+    values = dict(item.split(b"\n", 1) for item in out.split(b"\0") if b"\n" in item)
+    return Fold(values.get(b"core.ignorecase") == b"true",
+                values.get(b"core.precomposeunicode") == b"true")
+
+
+def config_set_local(root: Path, key: str, value: str) -> None:
+    process.run(root, "config", "--local", key, value)
+
+
+def config_unset_local(root: Path, key: str) -> None:
+    process.run(root, "config", "--local", "--unset-all", key)
+
+
+def remote_default(root: Path, remote: str) -> str | None:
+    """The remote's default branch as a remote-tracking name (``origin/main``): its HEAD when
+    known (set by clone or ``git remote set-head``), else ``main`` or ``master`` when that
+    exists; None when nothing tells."""
+    try:
+        ref = process.run(root, "symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD")
+        return ref.decode().strip().removeprefix("refs/remotes/")
+    except process.GitError:
+        pass
+    for name in ("main", "master"):
+        if revs.commit_exists(root, f"refs/remotes/{remote}/{name}"):
+            return f"{remote}/{name}"
+    return None
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether this clone is shallow (``git clone --depth N``, ``actions/checkout``'s default)."""
+    out = process.run(root, "rev-parse", "--is-shallow-repository")
+    return out.strip() == b"true"
+
+
+def shallow_boundary(root: Path) -> set[str]:
+    """The commits whose parents a shallow clone does not have (empty when not shallow)."""
+    try:
+        text = git_path(root, "shallow").read_text(encoding="ascii")
+    except OSError:
+        return set()
+    return {line.strip() for line in text.splitlines() if line.strip()}

@@ -1,0 +1,198 @@
+"""``plan-review --record``: append reviews to a plan file's ``reviews:`` list, as text.
+
+The file is not loaded and dumped again: new lines are inserted into the text where the list
+continues, so comments, key order, quoting and blank lines everywhere else stay as written.
+Where the entries go:
+
+- a block list (``reviews:`` then ``- reviewer: …`` lines): after the last line of its last
+  entry, at the same indentation as that entry (comments that follow the list stay after it);
+- a flow list (``reviews: []``, ``reviews: [{…}]``): as flow mappings before its ``]``;
+- ``reviews:`` with no value (or ``~``/``null``): a block list on the lines after the key;
+- no ``reviews`` key: a new one after the last line of the plan's last top-level value
+  (before any trailing comments).
+
+Limits: a plan whose top level is a flow mapping (``{version: 1, …}``) is refused, and so is
+a file that is not UTF-8 or not a single YAML document. CRLF line ends are kept. The result is
+parsed again before it is written: it must validate as a plan and load as exactly the old
+plan plus the new reviews, or the file is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker import state
+from checker.errors import BadInput
+from checker.rules import plan as plan_mod
+from checker.rules import yamlfile
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "none"}
+
+
+def _scalar(text: str) -> str:
+    """A string as a YAML scalar: plain when that reads back as the same string."""
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _number(value: float) -> str:
+    return repr(round(float(value), 2))
+
+
+def _value(name: str, value: Any) -> str:
+    """A review's value as YAML: the confidence rounded, the date bare, a list in flow
+    style, any other text as a scalar."""
+    if name == "confidence":
+        return _number(value)
+    if name == "at":
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(str(v)) for v in value) + "]"
+    return _scalar(str(value))
+
+
+def _block_entry(entry: Mapping[str, Any], dash: int, key: int, nl: str) -> str:
+    first = True
+    out = []
+    for name, value in entry.items():
+        text = _value(name, value)
+        lead = " " * dash + "- " + " " * max(key - dash - 2, 0) if first else " " * key
+        out.append(f"{lead}{name}: {text}{nl}")
+        first = False
+    return "".join(out)
+
+
+def _flow_entry(entry: Mapping[str, Any]) -> str:
+    parts = []
+    for name, value in entry.items():
+        parts.append(f"{name}: {_value(name, value)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _last_end(node: yaml.Node) -> int:
+    """Where the node's last piece of content ends (block collections' own end marks run on
+    over the comments and blank lines that follow them)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _last_end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _last_end(node.value[-1])
+    return int(node.end_mark.index)
+
+
+def _after_line(text: str, index: int, nl: str) -> tuple[int, str]:
+    """(offset of the next line's start after ``index``, text to put first when the file
+    ends without a line break there)."""
+    if index > 0 and text[index - 1] == "\n":
+        return index, ""
+    end = text.find("\n", index)
+    if end < 0:
+        return len(text), nl
+    return end + 1, ""
+
+
+def insert_reviews(text: str, name: str, entries: Sequence[Mapping[str, Any]]) -> str:
+    """``text`` with ``entries`` appended to its ``reviews:`` list (see the module doc)."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{name}: cannot record reviews: not a single YAML document "
+                       f"({' '.join(str(exc).split())[:120]})") from None
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        raise BadInput(f"{name}: cannot record reviews: the plan's top level is not a block "
+                       f"mapping (add the reviews by hand)")
+    found = [(k, v) for k, v in root.value
+             if isinstance(k, yaml.ScalarNode) and k.value == "reviews"]
+    if not found:
+        at, pre = _after_line(text, _last_end(root), nl)
+        col = root.start_mark.column
+        block = f"{pre}{' ' * col}reviews:{nl}" + "".join(
+            _block_entry(e, col + 2, col + 4, nl) for e in entries)
+        return text[:at] + block + text[at:]
+    key, value = found[0]
+    if isinstance(value, yaml.SequenceNode) and value.flow_style:
+        close = value.end_mark.index - 1
+        if text[close] != "]":
+            raise BadInput(f"{name}: cannot record reviews: cannot find the ']' of reviews")
+        sep = ", " if value.value else ""
+        return text[:close] + sep + ", ".join(_flow_entry(e) for e in entries) + text[close:]
+    if isinstance(value, yaml.SequenceNode) and value.value:
+        last = value.value[-1]
+        dash = value.start_mark.column
+        col = last.start_mark.column if isinstance(last, yaml.MappingNode) else dash + 2
+        at, pre = _after_line(text, _last_end(last), nl)
+        return text[:at] + pre + "".join(_block_entry(e, dash, col, nl)
+                                         for e in entries) + text[at:]
+    if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
+        start, end = value.start_mark.index, value.end_mark.index
+        text = text[:start] + text[end:]  # drop "~" or "null", if written
+        at, pre = _after_line(text, start, nl)
+        dash = key.start_mark.column + 2
+        return text[:at] + pre + "".join(_block_entry(e, dash, dash + 2, nl)
+                                         for e in entries) + text[at:]
+    raise BadInput(f"{name}: cannot record reviews: 'reviews' is not a list")
+
+
+def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Append ``entries`` to the plan file ``rel`` (repo-relative) in place. The new text must
+    validate as a plan and load as the old plan plus ``entries``; otherwise BadInput and the
+    file is not touched."""
+    path = root / rel
+    text = yamlfile.read(path, rel, root)
+    new = insert_reviews(text, rel, entries)
+    before = yamlfile.plain(yamlfile.parse(text, rel))
+    expected = dict(before)
+    expected["reviews"] = [*(before.get("reviews") or ()), *(dict(e) for e in entries)]
+    _write_checked(root, rel, new, expected, "reviews not recorded", "the reviews list",
+                   "add them by hand")
+
+
+def _write_checked(root: Path, rel: str, new: str, expected: Any, failed: str, what: str,
+                   instead: str) -> None:
+    """Write ``new`` over the plan ``rel`` only if it validates and reads back as
+    ``expected``; otherwise BadInput (``failed``: why) and the file is left alone."""
+    try:
+        plan_mod.load_text(new, rel)
+        after = yamlfile.plain(yamlfile.parse(new, rel))
+    except BadInput as exc:
+        raise BadInput(f"{rel}: {failed}: the edited plan would not validate "
+                       f"({str(exc).splitlines()[0]})") from None
+    if after != expected:
+        raise BadInput(f"{rel}: {failed}: the edit would change more than {what} ({instead})")
+    path = root / rel
+    try:
+        state.atomic_write(path, new.encode("utf-8"), mode=path.stat().st_mode & 0o777)
+    except OSError as exc:
+        raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None
+
+
+_STATUS = re.compile(r"^status:[ \t]*(?P<value>[^#\r\n]*?)[ \t]*(?P<rest>(?:[ \t]#[^\r\n]*)?)$",
+                     re.MULTILINE)
+_TITLE = re.compile(r"^title:[^\r\n]*(\r?\n)", re.MULTILINE)
+
+
+def set_status(root: Path, rel: str, status: str) -> None:
+    """Set the plan's top-level ``status`` in place (a comment after it kept; the key added
+    after ``title:`` when missing). The new text must load as the old plan with only the
+    status changed; otherwise BadInput and the file is not touched."""
+    path = root / rel
+    text = yamlfile.read(path, rel, root)
+    found = _STATUS.search(text)
+    if found is not None:
+        new = text[:found.start("value")] + status + text[found.end("value"):]
+    else:
+        title = _TITLE.search(text)
+        if title is None:
+            raise BadInput(f"{rel}: status not set: no top-level 'title:' line to put it after")
+        new = text[:title.end()] + f"status: {status}{title.group(1)}" + text[title.end():]
+    before = yamlfile.plain(yamlfile.parse(text, rel))
+    _write_checked(root, rel, new, {**before, "status": status}, "status not set",
+                   "the status", "set it by hand")

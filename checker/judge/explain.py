@@ -1,0 +1,134 @@
+"""Why a path is in scope, drift, forbidden or exempt: the pattern that decides it and where
+it is written (``planscope explain``, like ``git check-ignore -v``). Decided from the same
+rules, in the same order, as ``check``: forbidden first (any forbid list), then the claimed
+slice's patterns and ``always_allow``; with no slice claimed, ``exempt.paths`` and the plan
+files, else the path needs a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker import errors
+from checker.judge.claims import Claim
+from checker.judge.pipeline import Checker, Options, Unit
+from checker.rules.config import Config
+from checker.rules.globs import Fold
+from checker.rules.plan import Plan, Slice
+
+FORBIDDEN, IN_SCOPE, DRIFT, EXEMPT, UNCLAIMED = (
+    "forbidden", "in-scope", "drift", "exempt", "unclaimed")
+BLOCKING = (FORBIDDEN, DRIFT, UNCLAIMED)
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    where: str  # FILE:LINE:COL where the pattern is written (the file alone for pyproject)
+    list: str  # which list holds it: "files.modify of slice 'tables'", "forbid of plans/x.yaml"
+
+
+@dataclass(frozen=True)
+class Explained:
+    path: str
+    verdict: str  # one of FORBIDDEN, IN_SCOPE, DRIFT, EXEMPT, UNCLAIMED
+    rule: Rule | None  # None: no pattern decides (drift, unclaimed)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    claim: Claim | None
+    paths: tuple[Explained, ...]
+    require_plan: bool = True  # an unclaimed path blocks only then
+
+    @property
+    def exit_code(self) -> int:
+        blocking = BLOCKING if self.require_plan else (FORBIDDEN, DRIFT)
+        return errors.DRIFT if any(p.verdict in blocking for p in self.paths) else errors.OK
+
+
+def _decide(path: str, rules: Sequence[Rule], fold: Fold) -> Rule | None:
+    index = fold.matcher([r.pattern for r in rules]).which(path)
+    return None if index is None else rules[index]
+
+
+def _config_rules(cfg: Config, keys: tuple[str, ...], patterns: Sequence[str]) -> list[Rule]:
+    return [Rule(p, cfg.where(*keys, i), ".".join(keys)) for i, p in enumerate(patterns)]
+
+
+def _plans_dir_where(cfg: Config) -> str:
+    has_key = isinstance(cfg.data, dict) and "plans_dir" in cfg.data
+    return cfg.where("plans_dir") if has_key else "the default plans_dir"
+
+
+def _slice_rules(plan: Plan, s: Slice) -> list[Rule]:
+    """The slice's scope, in the order ``scope.compile_scope`` reads it."""
+    si = plan.slices.index(s)
+    out = [Rule(p, plan.where("slices", si, "files", key, i), f"files.{key} of slice '{s.id}'")
+           for key in ("create", "modify", "delete")
+           for i, p in enumerate(getattr(s, key))]
+    out += [Rule(t.path, plan.where("slices", si, "tests", i, "path"), f"tests of slice '{s.id}'")
+            for i, t in enumerate(s.tests)]
+    return out + [Rule(p, plan.where("slices", si, "allow", i), f"allow of slice '{s.id}'")
+                  for i, p in enumerate(s.allow)]
+
+
+def _forbid_groups(checker: Checker, claim: Claim | None) -> list[list[Rule]]:
+    """Each forbid list on its own (a negation never crosses lists): the config's, every
+    plan's that is not done (the claimed plan's even when it is), each claimed slice's."""
+    cfg = checker.config
+    groups = [_config_rules(cfg, ("forbid",), cfg.forbid)]
+    plans = [checker.plans.get(rel, cfg.plans_dir) for rel, _ in checker.plans.forbids()]
+    if claim is not None and claim.plan is not None and claim.plan not in plans:
+        plans.append(claim.plan)
+    groups += [[Rule(p, plan.where("forbid", i), f"forbid of {plan.path}")
+                for i, p in enumerate(plan.forbid)] for plan in plans]
+    if claim is not None and claim.plan is not None:
+        plan = claim.plan
+        groups += [[Rule(p, plan.where("slices", plan.slices.index(s), "forbid", i),
+                         f"forbid of slice '{s.id}'") for i, p in enumerate(s.forbid)]
+                   for s in claim.slices]
+    return [g for g in groups if g]
+
+
+class Explainer:
+    """The rules that decide a path's class, read once: every later ``explain`` answers from
+    the rules as they were when this was made (``planscope run`` judges an executor by the
+    plan it started with, not by one it edited)."""
+
+    def __init__(self, checker: Checker) -> None:
+        cfg = checker.config
+        self.claim = checker.claim(Unit("explain", None, (), cached=True))
+        self.forbids = _forbid_groups(checker, self.claim)
+        self.fold = checker.fold
+        self.require_plan = cfg.require_plan
+        if self.claim is not None and self.claim.plan is not None:
+            self.allowed = [*_config_rules(cfg, ("always_allow",), cfg.always_allow),
+                            *(r for s in self.claim.slices
+                              for r in _slice_rules(self.claim.plan, s))]
+        else:
+            self.allowed = [*_config_rules(cfg, ("exempt", "paths"), cfg.exempt_paths),
+                            Rule(f"/{cfg.plans_dir}/**", _plans_dir_where(cfg),
+                                 "plans_dir: plan files")]
+
+    def explain(self, paths: Sequence[str]) -> Explanation:
+        claimed = self.claim is not None and self.claim.plan is not None
+        found = []
+        for path in paths:
+            forbidden = next((r for g in self.forbids if (r := _decide(path, g, self.fold))),
+                             None)
+            rule = forbidden or _decide(path, self.allowed, self.fold)
+            if forbidden is not None:
+                verdict = FORBIDDEN
+            elif claimed:
+                verdict = DRIFT if rule is None else IN_SCOPE
+            else:
+                verdict = UNCLAIMED if rule is None else EXEMPT
+            found.append(Explained(path, verdict, rule))
+        return Explanation(self.claim, tuple(found), self.require_plan)
+
+
+def explain(root: Path, cfg: Config, paths: Sequence[str], opts: Options) -> Explanation:
+    """Each path judged as a staged change to it would be, claimed as ``check`` claims."""
+    return Explainer(Checker(root, cfg, opts)).explain(paths)

@@ -1,0 +1,172 @@
+"""The pre-commit hook's quick answer: a commit that stays inside the slice it claimed last
+time passes without loading a plan.
+
+After the full check passes a claimed slice, ``hooks.pre_commit`` writes a ticket: what
+the answer rested on (the staged config and plan files by blob id, the branch, the active
+slice, how git compares names, planscope's own code) and the slice's patterns. The next
+``planscope hook pre-commit`` reads the ticket; when every one of those is unchanged and
+every staged path lies inside the slice and outside every forbid (the same matcher as
+``scope.classify``), the commit passes and nothing more is imported. Anything else (no
+ticket, a merge, an amend, a staged plan or config file, a path outside the slice or a
+forbidden one, any git error) goes to the full check, which decides and says why.
+
+git is asked once for where the repository is, then three questions at once: the staged
+change, the rule files' blob ids, the name-comparison settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TICKET = "pre-commit-ticket.json"
+RULE_FILES = (".planscope.yaml", "pyproject.toml")  # adoption.CONFIG_FILES
+FORMAT = 1
+_FOLD = r"^core\.(ignorecase|precomposeunicode)$"
+_DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-relative", "--ignore-submodules=none",
+         "--name-status", "-z", "-M", "--cached", "--")
+
+
+def _start(top: str, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(("git", *args), cwd=top, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+
+def _finish(proc: subprocess.Popen[bytes], ok: Sequence[int] = (0,)) -> bytes | None:
+    out, _ = proc.communicate()
+    return out if proc.returncode in ok else None
+
+
+def _facts(cwd: str) -> tuple[str, str] | None:
+    """(top folder, this work tree's git directory), or None outside a work tree."""
+    try:
+        out = subprocess.run(("git", "rev-parse", "--show-toplevel", "--absolute-git-dir"),
+                             cwd=cwd, capture_output=True, check=False).stdout
+    except OSError:
+        return None
+    lines = os.fsdecode(out).split("\n")
+    return (lines[0], lines[1]) if len(lines) == 3 and lines[0] and lines[1] else None
+
+
+def _listing(top: str, plans_dir: str) -> subprocess.Popen[bytes]:
+    spec = "." if plans_dir in ("", ".") else plans_dir
+    return _start(top, "ls-files", "-s", "-z", "--full-name", "--",
+                  *(f":(top,literal){f}" for f in RULE_FILES), f":(top){spec}")
+
+
+def _state(path: str) -> str | None:
+    """A file the claim rests on: "" when absent, None when it cannot be read (the full
+    check says why)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("latin-1")
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return None
+
+
+def _key(git_dir: str, listing: bytes, fold: bytes, env: Mapping[str, str]) -> list[str] | None:
+    """Everything the recorded answer rests on but the staged change; None when some of it
+    cannot be told (the reftable format's HEAD placeholder, an unreadable active slice)."""
+    from checker import __version__, stamp
+
+    head = _state(os.path.join(git_dir, "HEAD"))
+    active = _state(os.path.join(git_dir, "planscope", "active"))
+    if not head or ".invalid" in head or active is None:
+        return None
+    return [str(FORMAT), __version__, *stamp.modules(), listing.decode("latin-1"),
+            fold.decode("latin-1"), head, active, env.get("PLANSCOPE_PLAN", "")]
+
+
+def touched(out: bytes) -> list[str]:
+    """The paths ``git diff --name-status -z`` names as ``scope.Touched`` counts them: both
+    names of a rename, the new one of a copy (decoded like ``os.fsdecode``)."""
+    fields = os.fsdecode(out).split("\0")
+    paths: list[str] = []
+    i = 0
+    while i + 1 < len(fields):
+        letter = fields[i][:1]
+        if letter == "R":
+            paths += fields[i + 1:i + 3]
+            i += 3
+        elif letter == "C":
+            paths.append(fields[i + 2])
+            i += 3
+        else:
+            paths.append(fields[i + 1])
+            i += 2
+    return paths
+
+
+def passes(cwd: str, env: Mapping[str, str]) -> bool:
+    """Whether the staged change passes by the ticket; False means: run the full check."""
+    found = _facts(cwd)
+    if found is None:
+        return False
+    top, git_dir = found
+    ticket_text = _state(os.path.join(git_dir, "planscope", TICKET))
+    if not ticket_text or os.path.exists(os.path.join(git_dir, "MERGE_HEAD")):
+        return False
+    try:
+        ticket = json.loads(ticket_text)
+        plans_dir = str(ticket["plans_dir"])
+    except (ValueError, KeyError, TypeError):
+        return False
+    procs = (_start(top, *_DIFF), _listing(top, plans_dir),
+             _start(top, "config", "-z", "--type=bool", "--get-regexp", _FOLD))
+    from checker.git import amend
+
+    amending = amend.amending(top)
+    diff, listing, fold = (_finish(procs[0]), _finish(procs[1]), _finish(procs[2], (0, 1)))
+    if amending or diff is None or listing is None or fold is None:
+        return False
+    key = _key(git_dir, listing, fold, env)
+    if key is None or ticket.get("key") != key:
+        return False
+    return _inside(touched(diff), ticket, plans_dir)
+
+
+def _inside(paths: Sequence[str], ticket: dict[str, object], plans_dir: str) -> bool:
+    from checker.rules.globs import Matcher
+
+    prefix = plans_dir.strip("/") + "/"
+    if any(p in RULE_FILES or p.startswith(prefix) for p in paths):
+        return False
+    try:
+        ignore_case, nfc = (bool(v) for v in ticket["fold"])  # type: ignore[attr-defined]
+        allowed = Matcher([str(p) for p in ticket["allowed"]],  # type: ignore[attr-defined]
+                          ignore_case=ignore_case, nfc=nfc)
+        forbids = [Matcher([str(p) for p in group], ignore_case=ignore_case, nfc=nfc)
+                   for group in ticket["forbids"]]  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError):
+        return False
+    return all(allowed.match(p) and not any(f.match(p) for f in forbids) for p in paths)
+
+
+def write(top: Path, git_dir: Path, plans_dir: str, env: Mapping[str, str],
+          allowed: Sequence[str], forbids: Sequence[Sequence[str]],
+          fold: tuple[bool, bool]) -> None:
+    """Record a passing answer for the next commit (``passes``); a ticket that cannot be
+    written only costs the next commit the full check."""
+    from checker import state
+
+    listing = _finish(_listing(str(top), plans_dir))
+    fold_out = _finish(_start(str(top), "config", "-z", "--type=bool", "--get-regexp", _FOLD),
+                       (0, 1))
+    key = _key(str(git_dir), listing, fold_out, env) if listing is not None and \
+        fold_out is not None else None
+    if key is None:
+        return
+    ticket = {"key": key, "plans_dir": plans_dir,
+              "allowed": list(allowed), "forbids": [list(g) for g in forbids],
+              "fold": list(fold)}
+    with contextlib.suppress(OSError):
+        state.atomic_write(git_dir / "planscope" / TICKET, json.dumps(ticket))

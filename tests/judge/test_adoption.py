@@ -1,0 +1,111 @@
+"""Adopting planscope on a repository with history (checker/adoption.py): the baseline,
+the adoption commit, the adoption pull request."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from checker import event
+from checker.judge import adoption, pull_request
+from checker.judge.pipeline import Options, Target
+from checker.rules import config
+from tests.conftest import Repo
+
+
+@pytest.fixture
+def history(repo: Repo) -> Repo:
+    """Ten commits of an app, no planscope."""
+    for i in range(10):
+        repo.write(f"app/module_{i % 3}.py", f"VERSION = {i}\n")
+        repo.commit(f"work {i}")
+    return repo
+
+
+def adopt(repo: Repo) -> str:
+    """planscope init, then the adoption commit; returns the baseline."""
+    baseline = repo.head()
+    r = repo.planscope("init")
+    assert r.code == 0, r.err
+    assert f"baseline: {baseline[:12]} (HEAD)" in r.out
+    assert f"baseline: {baseline}\n" in (repo.path / ".planscope.yaml").read_text()
+    return baseline
+
+
+def test_the_adoption_commit_passes_its_own_hooks(history: Repo) -> None:
+    adopt(history)
+    assert history.planscope("install").code == 0
+    history.git("add", "-A")
+    proc = subprocess.run(("git", "commit", "-m", "Adopt planscope"), cwd=history.path,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert f"planscope: ok: staged changes: {adoption.NOTE}" in proc.stdout + proc.stderr
+    r = history.planscope("check", "--commit", "HEAD")
+    assert r.code == 0 and adoption.NOTE in r.out
+
+
+def test_nothing_before_the_baseline_is_checked(history: Repo, tmp_path: Path) -> None:
+    first = history.git("rev-list", "--max-parents=0", "HEAD").strip()
+    baseline = adopt(history)
+    history.commit("Adopt planscope")
+    r = history.planscope("check", "--range", f"{first}..HEAD", "--format", "json")
+    doc = json.loads(r.out)
+    assert r.code == 0 and [c["notes"] for c in doc["commits"]] == [[adoption.NOTE]]
+    r = history.planscope("check", "--commit", "HEAD~3")
+    assert r.code == 0
+    assert f"before planscope's baseline ({baseline[:9]}): not checked" in r.out
+    bare = tmp_path / "fresh.git"
+    subprocess.run(("git", "init", "-q", "--bare", str(bare)), check=True)
+    line = f"refs/heads/main {history.head()} refs/heads/main {'0' * 40}\n"
+    r = history.planscope("hook", "pre-push", "fresh", str(bare), stdin=line)
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == [
+        f"planscope: {history.head()[:9]} 'Adopt planscope': {adoption.NOTE}",
+        "planscope: ok: 1 commit(s) inside their plan slices"]
+
+
+def test_adoption_with_other_work_in_it_is_judged_as_usual(history: Repo) -> None:
+    adopt(history)
+    history.write("app/module_0.py", "sneaked in\n")
+    history.commit("Adopt planscope, and a fix")
+    r = history.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "no plan claims this change" in r.err
+
+
+def test_later_config_changes_are_not_an_adoption(history: Repo) -> None:
+    adopt(history)
+    history.commit("Adopt planscope")
+    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
+                  + "always_allow: ['**']\n")
+    history.commit("Allow everything")
+    r = history.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and adoption.NOTE not in r.out
+
+
+def test_the_adoption_pull_request_passes_with_a_notice(history: Repo) -> None:
+    base = history.head()
+    history.git("checkout", "-q", "-b", "adopt")
+    adopt(history)
+    history.commit("Adopt planscope")
+    out = pull_request.judge(history.path, Target("base", base), Options(), event.Event())
+    assert out.adopting and out.code == 0 and pull_request.result_word(out) == "pass"
+    history.git("checkout", "-q", "main")
+    history.git("merge", "-q", "--ff-only", "adopt")
+    history.git("checkout", "-q", "-b", "work")
+    history.write("app/module_1.py", "after adoption\n")
+    history.commit("Work without a plan")
+    out = pull_request.judge(history.path, Target("base", "main"), Options(), event.Event())
+    assert not out.adopting and out.code == 2  # the rules apply once merged
+
+
+def test_a_baseline_that_is_no_commit_is_bad_input(history: Repo) -> None:
+    history.write(".planscope.yaml", f"baseline: {'ab' * 20}\n")
+    history.commit("bad baseline")
+    r = history.planscope("check", "--range", "HEAD~2..HEAD")
+    assert r.code == 2
+    assert r.err.startswith(f"planscope: error: .planscope.yaml: baseline {'ab' * 6} is not a "
+                            f"commit in this repository\nplanscope: hint: ")
+    assert config.load(history.path).baseline == "ab" * 20
