@@ -1,43 +1,39 @@
 """The command line: click wiring only. Each command calls one function of ``checker.commands``
-and ``emit`` prints the ``Outcome`` it returns; every error goes through ``Planscope.invoke``.
+and ``emit`` prints the ``Outcome`` it returns; every error goes through ``Planscope.invoke``
+to ``output.failure``. The ``planscope hook`` entries are wired in ``checker.cli_hooks``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
 from checker import __version__, options
-from checker.errors import BAD_INPUT, Outcome, PlanscopeError, error_text
+from checker.cli_hooks import hook_group
+from checker.errors import BadInput
 from checker.judge import pipeline
-from checker.output import emit, internal_error
+from checker.output import emit, failure
 from checker.rules.config import Config
 
 
 class Planscope(click.Group):
-    """Every error of every command: one format, its exit code, never a traceback."""
+    """Every error of every command goes to ``output.failure``: one format, its exit code,
+    never a traceback (a usage error is bad input, with ``--help`` as its hint)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except PlanscopeError as exc:
-            emit(Outcome.failed(exc))
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "planscope"
-            emit(Outcome(BAD_INPUT, "", error_text(exc.format_message(), f"{where} --help")))
+            emit(failure(BadInput(exc.format_message(), f"{where} --help")))
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
-            emit(internal_error(exc))
-
-
-def _env() -> Mapping[str, str]:
-    return os.environ
+            emit(failure(exc))
 
 
 @click.group(cls=Planscope, context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,13 +57,7 @@ def validate(root: Path, cfg: Config, plans: tuple[str, ...], against: str | Non
 
 
 @main.command()
-@options.targets
-@options.plan()
-@options.no_verify
-@options.no_cache("Ask the verification pass again even when a cached verdict exists.")
-@options.output_format("text", "json", "github", help=options.GITHUB_HELP)
-@options.rules_from
-@options.every
+@options.check_options
 def check(staged: bool, commit: str | None, rev_range: str | None, base: str | None,
           plan_ref: str | None, no_verify: bool, no_cache: bool, fmt: str,
           rules_from: str, every: bool) -> None:
@@ -81,7 +71,7 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
     target = options.target(staged, commit, rev_range, base)
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify, no_cache=no_cache)
     if fmt == "github":  # the Action: base from the event, plans from the base commit
-        emit(command.check_github(target, opts, _env()))
+        emit(command.check_github(target, opts, os.environ))
     emit(command.check(repository.repo_root(), target or pipeline.Target("staged"), opts, fmt,
                        rules_from, every))
 
@@ -100,6 +90,9 @@ def explain(root: Path, cfg: Config, paths: tuple[str, ...], plan_ref: str | Non
     emit(run(root, cfg, paths, plan_ref, fmt))
 
 
+main.add_command(hook_group)
+
+
 @main.command()
 @options.deny_with
 def guard(deny_with: str) -> None:
@@ -112,11 +105,7 @@ def guard(deny_with: str) -> None:
     """
     from checker.commands import guard as command
 
-    if sys.stdin.isatty():
-        emit(Outcome(command.ERROR, "", error_text(
-            "guard reads a Claude Code or Codex PreToolUse hook's JSON on stdin",
-            "install it with `planscope init --claude-code` or `planscope init --codex`")))
-    emit(command.run(sys.stdin.buffer.read(), deny_with=deny_with))
+    emit(command.from_stdin(sys.stdin, deny_with))
 
 
 @main.command()
@@ -130,7 +119,7 @@ def use(root: Path, cfg: Config, ref: str | None, clear: bool) -> None:
     """
     from checker.commands.use import use as run
 
-    emit(run(root, cfg, ref, clear, _env()))
+    emit(run(root, cfg, ref, clear, os.environ))
 
 
 @main.command()
@@ -187,16 +176,7 @@ def brief(root: Path, cfg: Config, ref: str, fmt: str, write_to: str | None) -> 
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("ref", metavar="PLAN#SLICE")
-@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="-- COMMAND...")
-@click.option("--stop-on", type=click.Choice(["forbidden", "drift", "never"]),
-              default="forbidden", show_default=True,
-              help="End the executor when it changes a forbidden path, any path outside the "
-                   "slice, or never.")
-@click.option("--quiet-after", type=click.FloatRange(min=1), default=30.0,
-              show_default=True, metavar="SECONDS",
-              help="Say what the executor is doing after this long without output.")
-@click.option("--no-verify", is_flag=True,
-              help="At the end, report drift without asking the verification pass.")
+@options.run_options
 @options.in_repo
 def run(root: Path, cfg: Config, ref: str, command: tuple[str, ...], stop_on: str,
         quiet_after: float, no_verify: bool) -> None:
@@ -208,7 +188,7 @@ def run(root: Path, cfg: Config, ref: str, command: tuple[str, ...], stop_on: st
     from checker.commands.run import run as execute
 
     emit(execute(root, cfg, RunOptions(ref, command, stop_on, quiet_after, not no_verify),
-                 _env()))
+                 os.environ))
 
 
 @main.command()
@@ -226,16 +206,7 @@ def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None
 
 
 @main.command()
-@click.option("--base", metavar="REF", help="The commits since the merge base with REF.")
-@click.option("--range", "rev_range", metavar="A..B", help="The commits of A..B.")
-@click.option("--since", metavar="DATE", help="Only commits since DATE (git's --since).")
-@click.option("--plan", "plan_path", metavar="PLAN", help="Only the commits claiming PLAN.")
-@click.option("--by", type=click.Choice(["plan", "slice", "executor", "author", "week"]),
-              default="plan", show_default=True, help="One row per plan, slice, ...")
-@options.output_format("text", "json", "csv", "github",
-                       help="github: the table in the job summary too.")
-@click.option("--html", "html_to", metavar="FILE", type=click.Path(dir_okay=False,
-              path_type=Path), help="Write one self-contained HTML report with charts.")
+@options.stats_options
 @options.in_repo
 def stats(root: Path, cfg: Config, base: str | None, rev_range: str | None,
           since: str | None, plan_path: str | None, by: str, fmt: str,
@@ -245,20 +216,11 @@ def stats(root: Path, cfg: Config, base: str | None, rev_range: str | None,
     edits after the plan's first claimed commit. Recomputed from git; no model is asked."""
     from checker.commands.stats import run
 
-    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt, html_to, _env()))
+    emit(run(root, cfg, base, rev_range, since, plan_path, by, fmt, html_to, os.environ))
 
 
 @main.command()
-@click.argument("target", required=False, metavar="FILE[:LINE]")
-@click.option("--commit", "rev", metavar="REV", help="Trace one commit instead of a file.")
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
-              help="With FILE: the newest N commits that touched it.")
-@click.option("--follow/--no-follow", default=True, show_default=True,
-              help="With FILE: follow the file across renames.")
-@click.option("--pr-body", "pr_body", type=click.File("r"), metavar="FILE",
-              help="A pull request body whose 'Plan:' line claims commits with no trailer "
-                   "(a squash merge); - reads stdin.")
-@options.output_format("text", "json")
+@options.trace_options
 @options.in_repo
 def trace(root: Path, cfg: Config, target: str | None, rev: str | None, limit: int,
           follow: bool, pr_body: Any, fmt: str) -> None:
@@ -277,51 +239,6 @@ def doctor(offline: bool) -> None:
     from checker.commands.doctor import doctor as run
 
     emit(run(None, offline, lambda line: click.echo(line, err=True)))
-
-
-@main.group("hook")
-def hook_group() -> None:
-    """Entries run by git hooks and by .pre-commit-hooks.yaml; never interactive."""
-
-
-@hook_group.command("pre-commit")
-@options.hook
-def hook_pre_commit(root: Path, plan_ref: str | None, no_verify: bool) -> None:
-    """The staged changes against the slice of --plan, the active slice or the branch; it
-    speaks only to refuse, and leaves the report to the commit-msg hook."""
-    from checker.commands import hooks
-
-    opts = options.hook_options(root, plan_ref, no_verify)
-    emit(hooks.pre_commit(root, opts))
-
-
-@hook_group.command("commit-msg")
-@click.argument("message_file", metavar="[FILE]", required=False,
-                type=click.Path(dir_okay=False, path_type=Path))
-@options.hook
-def hook_commit_msg(root: Path, message_file: Path | None, plan_ref: str | None,
-                    no_verify: bool) -> None:
-    """The staged changes against the slice named by the message's Plan: trailer (FILE: the
-    message file git passes; default .git/COMMIT_EDITMSG)."""
-    from checker.commands import hooks
-
-    emit(hooks.commit_msg(root, message_file, options.hook_options(root, plan_ref, no_verify),
-                          _env()))
-
-
-@hook_group.command("pre-push")
-@click.argument("remote", required=False)
-@click.argument("url", required=False)
-@options.hook
-def hook_pre_push(root: Path, remote: str | None, url: str | None,
-                  plan_ref: str | None, no_verify: bool) -> None:
-    """Every commit being pushed, each against its own Plan: trailer (the range from
-    PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF under the pre-commit framework, else git's lines on
-    stdin)."""
-    from checker.commands import pre_push
-
-    opts = options.hook_options(root, plan_ref, no_verify)
-    emit(pre_push.pre_push(root, remote, sys.stdin.buffer, _env(), opts))
 
 
 @main.command()
@@ -348,14 +265,7 @@ def uninstall() -> None:
 
 
 @main.command()
-@click.option("--base", "base", metavar="REF", help="The changes since the merge base with REF.")
-@click.option("--range", "rev_range", metavar="A..B", help="The whole diff of A..B.")
-@options.plan("Review against this slice instead of the commits' trailers or the branch.")
-@options.no_cache()
-@options.output_format("text", "json", "github", help=options.GITHUB_HELP)
-@click.option("--record", "record_it", is_flag=True,
-              help="Append the model's review to the plan's reviews: list, keeping the rest of "
-                   "the file as written.")
+@options.review_options
 def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cache: bool,
            fmt: str, record_it: bool) -> None:
     """A model's review of a change's whole diff against its slice, with local facts.
@@ -366,18 +276,13 @@ def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cac
     from checker.commands.review import review as run
     from checker.git import repository
 
-    emit(run(repository.repo_root(), base, rev_range, plan_ref, no_cache, fmt, _env(), record_it))
+    emit(run(repository.repo_root(), base, rev_range, plan_ref, no_cache, fmt, os.environ,
+             record_it))
 
 
 @main.command("plan-review")
 @click.argument("plan_path", metavar="PLAN")
-@options.reviewers
-@options.record
-@click.option("--approve", is_flag=True,
-              help="With --record: set a draft (or a plan under review) to approved when every "
-                   "reviewer scored at least handoff.min_confidence.")
-@options.no_cache("Ask the reviewers again even when cached reviews exist.")
-@options.output_format("text", "json")
+@options.plan_review_options
 @options.in_repo
 def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[str, ...],
                 record: bool, approve: bool, no_cache: bool, fmt: str) -> None:

@@ -138,3 +138,101 @@ def hook(func: F) -> F:
 
 def hook_options(root: Path, plan_ref: str | None, no_verify: bool) -> Options:
     return Options(plan_ref=claims.command_line_ref(root, plan_ref), verify=not no_verify)
+
+
+def run_options(func: F) -> F:
+    """``planscope run``: the command, --stop-on, --quiet-after, --no-verify."""
+    for option in reversed((
+        click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="-- COMMAND..."),
+        click.option("--stop-on", type=click.Choice(["forbidden", "drift", "never"]),
+                     default="forbidden", show_default=True,
+                     help="End the executor when it changes a forbidden path, any path outside "
+                          "the slice, or never."),
+        click.option("--quiet-after", type=click.FloatRange(min=1), default=30.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Say what the executor is doing after this long without output."),
+        click.option("--no-verify", is_flag=True,
+                     help="At the end, report drift without asking the verification pass."),
+    )):
+        func = option(func)
+    return func
+
+
+def stats_options(func: F) -> F:
+    """``planscope stats``: which commits, which groups, which format."""
+    for option in reversed((
+        click.option("--base", metavar="REF", help="The commits since the merge base with REF."),
+        click.option("--range", "rev_range", metavar="A..B", help="The commits of A..B."),
+        click.option("--since", metavar="DATE", help="Only commits since DATE (git's --since)."),
+        click.option("--plan", "plan_path", metavar="PLAN",
+                     help="Only the commits claiming PLAN."),
+        click.option("--by", type=click.Choice(["plan", "slice", "executor", "author", "week"]),
+                     default="plan", show_default=True, help="One row per plan, slice, ..."),
+        output_format("text", "json", "csv", "github",
+                      help="github: the table in the job summary too."),
+        click.option("--html", "html_to", metavar="FILE",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write one self-contained HTML report with charts."),
+    )):
+        func = option(func)
+    return func
+
+
+def trace_options(func: F) -> F:
+    """``planscope trace``: FILE[:LINE] or --commit, and how far to look."""
+    for option in reversed((
+        click.argument("target", required=False, metavar="FILE[:LINE]"),
+        click.option("--commit", "rev", metavar="REV", help="Trace one commit instead of a file."),
+        click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+                     help="With FILE: the newest N commits that touched it."),
+        click.option("--follow/--no-follow", default=True, show_default=True,
+                     help="With FILE: follow the file across renames."),
+        click.option("--pr-body", "pr_body", type=click.File("r"), metavar="FILE",
+                     help="A pull request body whose 'Plan:' line claims commits with no "
+                          "trailer (a squash merge); - reads stdin."),
+        output_format("text", "json"),
+    )):
+        func = option(func)
+    return func
+
+
+def review_options(func: F) -> F:
+    """``planscope review``: which change, against which slice, in which format."""
+    for option in reversed((
+        click.option("--base", "base", metavar="REF",
+                     help="The changes since the merge base with REF."),
+        click.option("--range", "rev_range", metavar="A..B", help="The whole diff of A..B."),
+        plan("Review against this slice instead of the commits' trailers or the branch."),
+        no_cache(),
+        output_format("text", "json", "github", help=GITHUB_HELP),
+        click.option("--record", "record_it", is_flag=True,
+                     help="Append the model's review to the plan's reviews: list, keeping the "
+                          "rest of the file as written."),
+    )):
+        func = option(func)
+    return func
+
+
+def plan_review_options(func: F) -> F:
+    """``planscope plan-review``: the reviewers, --record, --approve."""
+    for option in reversed((
+        reviewers, record,
+        click.option("--approve", is_flag=True,
+                     help="With --record: set a draft (or a plan under review) to approved "
+                          "when every reviewer scored at least handoff.min_confidence."),
+        no_cache("Ask the reviewers again even when cached reviews exist."),
+        output_format("text", "json"),
+    )):
+        func = option(func)
+    return func
+
+
+def check_options(func: F) -> F:
+    """``planscope check``: the target, the slice, the pass, the format."""
+    for option in reversed((
+        targets, plan(), no_verify,
+        no_cache("Ask the verification pass again even when a cached verdict exists."),
+        output_format("text", "json", "github", help=GITHUB_HELP), rules_from, every,
+    )):
+        func = option(func)
+    return func

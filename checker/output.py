@@ -42,11 +42,17 @@ def internal_error(exc: Exception) -> Outcome:
         "this is a bug in planscope; PLANSCOPE_DEBUG=1 shows where it happened"))
 
 
+def failure(exc: Exception) -> Outcome:
+    """The one error handler: a planscope error as its exit code and message, anything else
+    as an internal error."""
+    if isinstance(exc, PlanscopeError):
+        return Outcome.failed(exc)
+    return internal_error(exc)
+
+
 def guarded(call: Callable[[], Outcome]) -> Outcome:
-    """``call()``, with every planscope error as its exit code and message."""
+    """``call()``, with every error through ``failure``."""
     try:
         return call()
-    except PlanscopeError as exc:
-        return Outcome.failed(exc)
     except Exception as exc:
-        return internal_error(exc)
+        return failure(exc)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from checker import __version__, files, state
 from checker.errors import BadInput
 from checker.git import repository
-from checker.rules import config, schemas
+from checker.rules import config, globs, schemas
 from checker.rules.globs import EXACT, Fold
 
 if TYPE_CHECKING:  # imported where used: a cache hit needs none of them
@@ -80,7 +80,7 @@ def _strs(value: Any) -> tuple[str, ...]:
 def settings(root: Path, git_dir: Path, cache: state.Cache) -> Settings:
     def compute() -> dict[str, Any]:
         cfg = config.load(root)
-        fold = repository.fold(root)
+        fold = globs.fold_of(root)
         return {"plans_dir": cfg.plans_dir, "always_allow": list(cfg.always_allow),
                 "mode": cfg.guard.mode, "require_active": cfg.guard.require_active,
                 "fold": [fold.ignore_case, fold.nfc]}

@@ -30,6 +30,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from checker import procfs
+
 READ_SIZE = 65536
 STOP_GRACE_S = 1.0  # between SIGTERM and SIGKILL when stopping the child
 PR_SET_CHILD_SUBREAPER = 36  # prctl(2), Linux 3.4 and later
@@ -50,66 +52,28 @@ def become_subreaper() -> bool:
         return False
 
 
-def _table() -> dict[int, tuple[str, int, int, str]]:
-    """pid -> (state, parent pid, process group, name) of every visible process (Linux)."""
-    found = {}
-    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
-        except OSError:
-            continue
-        head, _, tail = text.rpartition(")")
-        fields = tail.split()
-        try:
-            found[int(name)] = (fields[0], int(fields[1]), int(fields[2]),
-                                head.partition("(")[2])
-        except (IndexError, ValueError):
-            continue
-    return found
-
-
-def _my_children() -> set[int]:
-    """This process's children as the kernel lists them (adopted orphans included): one
-    small read, quick enough to catch a process that keeps forking away from its pid."""
-    found: set[int] = set()
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return found
-    for tid in tasks:
-        try:
-            with open(f"/proc/self/task/{tid}/children", encoding="ascii") as fh:
-                found.update(int(p) for p in fh.read().split())
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 def leftovers(group: int) -> list[tuple[int, str]]:
     """(pid, name) of what still runs of an executor: its process group, and every
     descendant of this process (adopted ones included), zombies left out."""
-    table = _table()
+    table = procfs.processes()
     me = os.getpid()
     children: dict[int, list[int]] = {}
-    for pid, (_, ppid, _, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    mine, todo = set(), [*children.get(me, []), *_my_children()]
+    for s in table.values():
+        children.setdefault(s.ppid, []).append(s.pid)
+    mine, todo = set(), [*children.get(me, []), *procfs.my_children()]
     while todo:
         pid = todo.pop()
         if pid not in mine:
             mine.add(pid)
             todo += children.get(pid, [])
-    mine.update(pid for pid, (_, _, pgrp, _) in table.items() if pgrp == group)
+    mine.update(s.pid for s in table.values() if s.pgrp == group)
     mine.discard(me)
-    found = []
+    out = []
     for pid in sorted(mine):
-        state, _, _, name = table.get(pid, ("?", 0, 0, "?"))  # a child born after the scan
-        if state not in ("Z", "X"):
-            found.append((pid, name))
-    return found
+        seen = table.get(pid)  # None: a child born after the scan
+        if seen is None or seen.state not in ("Z", "X"):
+            out.append((pid, seen.name if seen is not None else "?"))
+    return out
 
 
 def _is_terminal(fd: int) -> bool:
@@ -291,7 +255,7 @@ class Child:
             now = leftovers(group)
             if not now:
                 quiet_scans += 1
-                _reap(_my_children())
+                _reap(procfs.my_children())
                 time.sleep(0.02)
                 continue
             quiet_scans = 0
@@ -299,8 +263,8 @@ class Child:
                 found.setdefault(pid, name)
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
-            _reap({*found, *_my_children()})
-        _reap({*found, *_my_children()})
+            _reap({*found, *procfs.my_children()})
+        _reap({*found, *procfs.my_children()})
         if group_alive and not found:
             found[group] = "processes of the executor's group"
         return sorted(found.items())

@@ -33,6 +33,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker import procfs
+from checker.procfs import Stat
+
 PROC = Path("/proc")
 NO_PROC = "no /proc"
 RANK = ("running", "input", "stdin", "stopped", "network", "disk", "sleeping")  # most telling first
@@ -66,30 +69,10 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class Stat:
-    pid: int
-    name: str
-    state: str
-    ppid: int
-    cpu_ticks: int  # utime + stime, in clock ticks
-
-
-@dataclass(frozen=True)
 class TcpSocket:
     inode: int
     remote: str
     state: str  # hex code as in /proc/net/tcp: "01" established, "02" SYN_SENT, "0A" listen
-
-
-def parse_stat(text: str) -> Stat | None:
-    """One /proc/PID/stat line. The name sits in parentheses and may hold spaces and ')'."""
-    head, _, tail = text.rpartition(")")
-    pid, _, name = head.partition(" (")
-    fields = tail.split()
-    try:
-        return Stat(int(pid), name, fields[0], int(fields[1]), int(fields[11]) + int(fields[12]))
-    except (ValueError, IndexError):
-        return None
 
 
 def parse_address(text: str, byteorder: str = sys.byteorder) -> str:
@@ -157,12 +140,6 @@ def _fds(pdir: Path) -> dict[int, str]:
         except (OSError, ValueError):
             continue
     return links
-
-
-def _stats(proc: Path) -> dict[int, Stat]:
-    """Every visible process's stat, by pid."""
-    found = (parse_stat(_read(proc / name / "stat")) for name in _listdir(proc) if name.isdigit())
-    return {stat.pid: stat for stat in found if stat is not None}
 
 
 def _tree(stats: dict[int, Stat], root: int) -> list[Stat]:
@@ -237,7 +214,7 @@ def _process(proc: Path, stat: Stat, busy: bool) -> Activity:
     found: list[Activity | None] = []
     for tid in _listdir(pdir / "task") or [str(stat.pid)]:
         tdir = pdir / "task" / tid
-        state = (parse_stat(_read(tdir / "stat")) or stat).state
+        state = (procfs.parse_stat(_read(tdir / "stat")) or stat).state
         if state in ("R", "D"):
             found.append(Activity("running" if state == "R" else "disk", who))
         else:
@@ -254,10 +231,10 @@ def observe(pid: int, *, proc: Path = PROC, sample_s: float = 0.2) -> Activity:
         return Activity("unknown", NO_PROC)
     if not (proc / str(pid)).exists():
         return Activity("exited", f"pid {pid}")
-    before = _stats(proc)
+    before = procfs.processes(str(proc))
     if sample_s > 0:
         time.sleep(sample_s)
-    now = _stats(proc)
+    now = procfs.processes(str(proc))
     root = now.get(pid)
     if root is None or root.state in ("Z", "X"):
         if root is None and (proc / str(pid)).exists():

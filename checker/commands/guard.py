@@ -60,7 +60,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from checker import state
 from checker.agents import guardrules
@@ -306,3 +306,12 @@ def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = 
     except Exception as exc:  # a hook must not crash into a traceback; exit 1 lets the edit go
         return Outcome(ERROR, stderr=error_text(
             f"internal error, edit not checked: {type(exc).__name__}: {exc}"))
+
+
+def from_stdin(stdin: TextIO, deny_with: str) -> Outcome:
+    """The hook run on what the agent wrote to stdin (never a terminal: nothing types it)."""
+    if stdin.isatty():
+        return Outcome(ERROR, "", error_text(
+            "guard reads a Claude Code or Codex PreToolUse hook's JSON on stdin",
+            "install it with `planscope init --claude-code` or `planscope init --codex`"))
+    return run(stdin.buffer.read(), deny_with=deny_with)

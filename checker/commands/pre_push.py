@@ -56,7 +56,7 @@ def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> 
     for u in updates:
         if u.deletes:
             continue  # a deletion pushes no commits
-        if not u.creates and revs.commit_exists(root, u.remote_sha):
+        if not u.creates and repository.commit_exists(root, u.remote_sha):
             args = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
         else:  # a new branch, or the remote moved to commits we have never fetched
             args = (u.local_sha, "--not", *_remotes(remote))

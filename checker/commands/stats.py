@@ -11,7 +11,7 @@ from pathlib import Path
 
 from checker import errors, state
 from checker.errors import BadInput, Outcome
-from checker.git import revs
+from checker.git import repository, revs
 from checker.history import stats
 from checker.history.stats import Row
 from checker.judge import claims
@@ -30,7 +30,7 @@ def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None
     args = [f"{revs.merge_base(root, base, 'HEAD')}..HEAD"] if base else [rev_range or "HEAD"]
     if since:
         args.append(f"--since={since}")
-    if config.baseline and revs.commit_exists(root, config.baseline):
+    if config.baseline and repository.commit_exists(root, config.baseline):
         args.append(f"^{config.baseline}")
     return args
 
@@ -106,7 +106,8 @@ def run(root: Path, config: Config, base: str | None, rev_range: str | None,
 
 def _github(by: str, rows: Sequence[Row], total: Row, env: Mapping[str, str]) -> str:
     """The table as Markdown in the job summary, and as text in the log."""
-    from checker.render.github import append_env_file, discipline_line
+    from checker.render.github import append_env_file
+    from checker.render.github_summary import discipline_line
     from checker.render.markdown import md_text
 
     head = ["planscope stats", by, "commits", "changed", "in scope", "drift", "forbidden",

@@ -89,18 +89,11 @@ def _git_command(argv: Sequence[str]) -> tuple[str, list[str]] | None:
 
 def _process(pid: int) -> tuple[int, list[str]] | None:
     """(parent pid, argv) of a process, from /proc or else ``ps``."""
-    proc = f"/proc/{pid}"
-    if os.path.exists("/proc/self"):
-        try:
-            with open(f"{proc}/stat", "rb") as fh:
-                stat = fh.read().decode("utf-8", "replace")
-            with open(f"{proc}/cmdline", "rb") as fh:
-                raw = fh.read()
-        except OSError:
-            return None
-        fields = stat.rpartition(")")[2].split()
-        argv = [os.fsdecode(a) for a in raw.split(b"\0") if a]
-        return (int(fields[1]), argv) if len(fields) > 1 and fields[1].isdigit() else None
+    from checker import procfs
+
+    if procfs.available():
+        found, argv = procfs.stat(pid), procfs.cmdline(pid)
+        return (found.ppid, argv) if found is not None and argv is not None else None
     try:
         out = subprocess.run(("ps", "-o", "ppid=", "-o", "args=", "-p", str(pid)),
                              capture_output=True, text=True, check=False, timeout=5).stdout

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checker.errors import BadInput
-from checker.git import process, revs
+from checker.git import process, repository
 from checker.git.formats import (
     parse_batch,
 )
@@ -36,7 +36,7 @@ def show(root: Path, rev: str, path: str) -> bytes | None:
     try:
         return process.run(root, "cat-file", "blob", f"{rev}:{path}")
     except process.GitError:
-        if rev != INDEX and not revs.commit_exists(root, rev):
+        if rev != INDEX and not repository.commit_exists(root, rev):
             raise process.GitError(f"unknown revision {rev!r} (not a commit in this "
                                    f"repository)") from None
         return None

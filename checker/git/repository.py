@@ -9,8 +9,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from checker.git import process, revs
-from checker.rules.globs import Fold
+from checker.git import process
 
 
 class Facts(NamedTuple):
@@ -121,17 +120,18 @@ def config_get(root: Path, key: str) -> str | None:
     return out.decode("utf-8", "replace").rstrip("\n")
 
 
-def fold(root: Path) -> Fold:
-    """Whether git compares names in this repository ignoring case (``core.ignorecase``) or
-    in NFC (``core.precomposeUnicode``): set by ``git init`` on such a file system."""
+def name_folding(root: Path) -> tuple[bool, bool]:
+    """(ignore case, compare in NFC): whether git compares names in this repository ignoring
+    case (``core.ignorecase``) or in NFC (``core.precomposeUnicode``), as ``git init`` sets
+    them on such a file system."""
     try:
         out = process.run(root, "config", "-z", "--type=bool", "--get-regexp",
-                  r"^core\.(ignorecase|precomposeunicode)$")
+                          r"^core\.(ignorecase|precomposeunicode)$")
     except process.GitError:  # neither is set
-        return Fold()
+        return False, False
     values = dict(item.split(b"\n", 1) for item in out.split(b"\0") if b"\n" in item)
-    return Fold(values.get(b"core.ignorecase") == b"true",
-                values.get(b"core.precomposeunicode") == b"true")
+    return (values.get(b"core.ignorecase") == b"true",
+            values.get(b"core.precomposeunicode") == b"true")
 
 
 def config_set_local(root: Path, key: str, value: str) -> None:
@@ -152,7 +152,7 @@ def remote_default(root: Path, remote: str) -> str | None:
     except process.GitError:
         pass
     for name in ("main", "master"):
-        if revs.commit_exists(root, f"refs/remotes/{remote}/{name}"):
+        if commit_exists(root, f"refs/remotes/{remote}/{name}"):
             return f"{remote}/{name}"
     return None
 
@@ -170,3 +170,11 @@ def shallow_boundary(root: Path) -> set[str]:
     except OSError:
         return set()
     return {line.strip() for line in text.splitlines() if line.strip()}
+
+def commit_exists(root: Path, sha: str) -> bool:
+    """Whether ``sha`` names a commit present in this repository."""
+    try:
+        process.run(root, "cat-file", "-e", f"{sha}^{{commit}}")
+    except process.GitError:
+        return False
+    return True

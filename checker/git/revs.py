@@ -117,14 +117,6 @@ def head_commit(root: Path) -> Commit | None:
     return log(root, "-1", sha)[0]
 
 
-def commit_exists(root: Path, sha: str) -> bool:
-    """Whether ``sha`` names a commit present in this repository."""
-    try:
-        process.run(root, "cat-file", "-e", f"{sha}^{{commit}}")
-    except process.GitError:
-        return False
-    return True
-
 
 def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
     """Whether ``ancestor`` is ``rev`` or reachable from it."""

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checker.git import blobs, repository, revs
-from checker.rules import config
+from checker.rules import config, globs
 from checker.rules.config import Config
 
 NOTE = "adopts planscope: its rules apply from the next change on"
@@ -58,7 +58,7 @@ def adopts(root: Path, rules: Config, paths: Sequence[str], before: str | None,
     had = before is not None and before != repository.empty_tree(root) and present(root, before)
     if had or not present(root, after):
         return False
-    own = repository.fold(root).matcher([*OWN_FILES, f"/{rules.plans_dir}/**",
+    own = globs.fold_of(root).matcher([*OWN_FILES, f"/{rules.plans_dir}/**",
                     *(["/pyproject.toml"] if rules.source == config.PYPROJECT_SOURCE else [])])
     return bool(paths) and all(own.match(p) for p in paths)
 
@@ -69,7 +69,7 @@ def commits_after(root: Path, rules: Config) -> tuple[str, ...]:
     go first: after a ``--not`` a ``^`` would flip back."""
     if rules.baseline is None:
         return ()
-    if not revs.commit_exists(root, rules.baseline):
+    if not repository.commit_exists(root, rules.baseline):
         if repository.is_shallow(root):
             return ()
         from checker.errors import BadInput

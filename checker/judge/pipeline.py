@@ -18,6 +18,7 @@ from checker.git import blobs, diffs, merges, messages, repository, revs
 from checker.git.formats import Change, Commit
 from checker.judge import adoption, claims, handoff, order
 from checker.judge.claims import Claim, Plans
+from checker.rules import globs
 from checker.rules.config import Config
 from checker.rules.globs import Matcher
 from checker.rules.scope import (
@@ -152,7 +153,7 @@ class Checker:
         self.opts = opts
         self.plans = Plans(root, config, rev=opts.plans_rev, new_from=opts.new_plans_from)
         self._scopes: dict[str, Scope] = {}
-        self.fold = repository.fold(root)
+        self.fold = globs.fold_of(root)
         self._exempt = self.fold.matcher([*config.exempt_paths, f"/{config.plans_dir}/**"])
         self._branch: str | bool | None = False  # False: not read yet
         self._forbids: Rules | None = None

@@ -77,7 +77,7 @@ def history(root: Path, base_rev: str, event: Event) -> tuple[str, str, str]:
                            f"{SHALLOW_HINT}") from None
         raise BadInput(f"the base commit {base_rev} is not in this clone: fetch it "
                        f"(actions/checkout with 'fetch-depth: 0' fetches every branch)") from None
-    if event.head is not None and not revs.commit_exists(root, event.head):
+    if event.head is not None and not repository.commit_exists(root, event.head):
         where = f"the head commit {event.head} of the {event.name} event is not in this clone"
         if shallow:
             raise BadInput(f"{where}: {SHALLOW_HINT}")

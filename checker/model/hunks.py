@@ -13,8 +13,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checker.git import diffs, repository
+from checker.git import diffs
 from checker.git.formats import unquote
+from checker.rules import globs
 from checker.rules.scope import Touched
 
 
@@ -55,7 +56,7 @@ def collect(root: Path, revs: Sequence[str], cached: bool,
     """One FileDiff per drifted path, in order, cut to fit ``max_bytes`` together. A path
     whose either name is secret or ``forbidden`` is named only: a forbidden file renamed to
     a drifted path keeps its content to itself."""
-    spec = repository.fold(root).matcher(secret_paths)
+    spec = globs.fold_of(root).matcher(secret_paths)
 
     def withheld(t: Touched) -> str | None:
         names = [t.path] if t.other is None else [t.path, t.other]

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import VerifyUnavailable
-from checker.git import blobs, repository
+from checker.git import blobs
 from checker.model import prompt as mprompt
 from checker.model import reply as mreply
 from checker.model.hunks import FileDiff, fit
+from checker.rules import globs
 from checker.rules.config import Reviewer
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan, plan_yaml
@@ -92,7 +93,7 @@ def modify_files(root: Path, plan: Plan, rev: str, secret_paths: Sequence[str],
                  budget: int) -> list[FileDiff]:
     """The current content (at ``rev``) of the literal paths the plan's slices modify, cut to
     ``budget`` together; secret paths, folders and binary files by name only."""
-    secret = repository.fold(root).matcher(secret_paths)
+    secret = globs.fold_of(root).matcher(secret_paths)
     paths = list(dict.fromkeys(p for s in plan.slices for p in map(literal, s.modify) if p))
     out = []
     for p in paths:

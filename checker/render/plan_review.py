@@ -6,13 +6,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from checker import errors
-from checker.commands.plan_review import DISAGREE, READY, UNAVAILABLE, describe
 from checker.errors import Outcome
+from checker.model import reply as mreply
+from checker.model.readiness import DISAGREE, READY, UNAVAILABLE, Opinion, describe
 from checker.render.text import display, plural
 from checker.rules.config import Reviewer
 
 if TYPE_CHECKING:
-    from checker.commands.plan_review import Result
+    from checker.model.readiness import Result
 
 
 def headline(out: Result) -> str:
@@ -128,3 +129,12 @@ def as_json(out: Result) -> Outcome:
         "recorded": out.recorded,
         "notes": out.notes,
     }) + "\n")
+
+
+def note_line(o: Opinion) -> str:
+    """One line for the plan's ``reviews:`` list."""
+    first = (o.wrong_assumptions or o.gaps or ("",))[0]
+    text = (f"{'ready' if o.ready else 'not ready'}; {plural(len(o.gaps), 'gap')}, "
+            f"{plural(len(o.wrong_assumptions), 'wrong assumption')}"
+            + (f"; first: {first}" if first else ""))
+    return mreply.clean_reason(text)

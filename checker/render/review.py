@@ -14,7 +14,7 @@ from checker.render.markdown import md_code, md_text
 from checker.render.text import display
 
 if TYPE_CHECKING:
-    from checker.commands.review import Result
+    from checker.judge.change_review import Result
 from checker.model.review_prompt import BLOCKER, MAJOR, MINOR, Finding
 
 

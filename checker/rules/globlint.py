@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from checker.rules.globs import trim, void
+from checker.rules.wildmatch import trim, void
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ABSOLUTE = re.compile(r"//|~(/|$)|[A-Za-z]:[\\/]")

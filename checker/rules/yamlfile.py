@@ -2,17 +2,23 @@
 
 Plans and config are data: the safe loader only, duplicate keys are an error,
 aliases are refused (they add nothing to a plan and open the door to alias bombs),
-dates stay strings, and files above ``MAX_BYTES`` are refused before parsing.
+dates stay strings, and files above ``MAX_BYTES`` are refused before parsing. PyYAML is
+imported only when a text is parsed.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker import files
 from checker.errors import BadInput
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = files.MAX_BYTES
 MAX_DEPTH = 64  # nesting a plan or config never needs; deeper input is refused, not recursed
@@ -44,11 +50,11 @@ class MarkedList(list[Any]):
 
 def parse(text: str, name: str) -> Any:
     """Parse YAML text; errors become ``BadInput('NAME:LINE:COL: message')``."""
-    from checker.rules import yamlload
+    import yaml  # PyYAML: paid for only when a text is parsed
 
     try:
-        return yamlload.load(text)
-    except yamlload.MarkedError as exc:
+        return yaml.load(text, Loader=_loader())
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
@@ -57,8 +63,96 @@ def parse(text: str, name: str) -> Any:
             problem += (f"; {' '.join(exc.context.split())} at "
                         f"{name}:{context.line + 1}:{context.column + 1}")
         raise BadInput(f"{where}: {problem}") from None
-    except yamlload.Error as exc:
+    except yaml.YAMLError as exc:
         raise BadInput(f"{name}: invalid YAML: {' '.join(str(exc).split())}") from None
+
+
+def _loc(mark: yaml.Mark) -> Loc:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _refuse(problem: str, mark: yaml.Mark) -> Exception:
+    import yaml
+
+    return yaml.constructor.ConstructorError(None, None, problem, mark)
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    data = MarkedDict()
+    data.loc = _loc(node.start_mark)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in data
+        except TypeError:
+            raise _refuse("a mapping key must be a plain value", key_node.start_mark) from None
+        if duplicate:
+            raise _refuse(f"duplicate key {key!r}", key_node.start_mark)
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_locs[key] = _loc(key_node.start_mark)
+        data.value_locs[key] = _loc(value_node.start_mark)
+    return data
+
+
+def _sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> MarkedList:
+    items = [loader.construct_object(child, deep=True) for child in node.value]
+    seq = MarkedList(items, [_loc(child.start_mark) for child in node.value])
+    seq.loc = _loc(node.start_mark)
+    return seq
+
+
+def _as_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    """Dates stay the strings they were written as: plans are data, not Python objects."""
+    return str(loader.construct_scalar(node))
+
+
+def _as_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    if sum(c.isdigit() for c in str(node.value)) > MAX_DIGITS:
+        raise _refuse(f"an integer of more than {MAX_DIGITS} digits", node.start_mark)
+    value: int = loader.construct_yaml_int(node)
+    return value
+
+
+def _as_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    value: float = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise _refuse(f"{node.value!r} is not a finite number", node.start_mark)
+    return value
+
+
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader with line marks kept; aliases, duplicate keys, runaway nesting,
+    huge integers and non-finite numbers refused. Built the first time a text is parsed:
+    a plan already built is read back without PyYAML."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed here", event.start_mark)
+            if self.depth >= MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    for tag, construct in ((yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping),
+                           (yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence),
+                           ("tag:yaml.org,2002:timestamp", _as_str),
+                           ("tag:yaml.org,2002:int", _as_int),
+                           ("tag:yaml.org,2002:float", _as_float)):
+        Loader.add_constructor(tag, construct)
+    return Loader
 
 
 def read(path: Path, name: str, inside: Path | None = None) -> str:

@@ -23,16 +23,15 @@ from checker.agents.watchdog import (
     NO_PROC,
     Activity,
     Quiet,
-    Stat,
     TcpSocket,
     describe,
     observe,
     parse_address,
     parse_epoll_fds,
-    parse_stat,
     parse_syscall,
     parse_tcp,
 )
+from checker.procfs import Stat, parse_stat
 
 HAS_PROC = sys.platform.startswith("linux") and Path("/proc/self/stat").is_file()
 linux = pytest.mark.skipif(not HAS_PROC, reason="reads process state from Linux /proc")
@@ -200,7 +199,7 @@ TCP6_LINES = [
 
 @pytest.mark.parametrize("name", ["python3", "my prog", "odd) (name", "a (b) c)"])
 def test_parse_stat_name_with_spaces_and_parentheses(name: str) -> None:
-    assert parse_stat(f"4321 ({name}) {STAT_TAIL}\n") == Stat(4321, name, "S", 1, 12)
+    assert parse_stat(f"4321 ({name}) {STAT_TAIL}\n") == Stat(4321, name, "S", 1, 12, 4321)
 
 
 @pytest.mark.parametrize("text", ["", "garbage", "12 (x) S", "x (y) S 1 2 3 4 5 6 7 8 9 10 11 12"])

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.commands import plan_review as planreview
+from checker.model import readiness
 from checker.model.ask import Answer
 from checker.rules import plan as plan_mod
 from checker.rules.config import Reviewer
@@ -342,18 +342,18 @@ def test_progress_line_on_a_terminal(planned: Repo, api: fake_api.FakeAPI) -> No
 def test_verdict_and_unique_gaps() -> None:
     answer = Answer("anthropic", "m", {})
 
-    def opinion(name: str, confidence: float, ready: bool, *gaps: str) -> planreview.Opinion:
-        return planreview.Opinion(Reviewer(name), confidence, ready, gaps, (), answer)
+    def opinion(name: str, confidence: float, ready: bool, *gaps: str) -> readiness.Opinion:
+        return readiness.Opinion(Reviewer(name), confidence, ready, gaps, (), answer)
 
     a = opinion("a", 0.9, True, "No rollback step for the migration.", "Index is missing")
     b = opinion("b", 0.55, False, "the migration has no rollback step", "Views lack tests")
-    assert planreview.verdict([a, b], 0.8, 0.25) == planreview.DISAGREE
-    assert planreview.verdict([a, replace(b, confidence=0.7)], 0.8, 0.25) == planreview.NOT_READY
-    assert planreview.verdict([a, replace(b, confidence=0.8, ready=True)], 0.8, 0.25) \
-        == planreview.READY
-    assert planreview.verdict([replace(a, confidence=0.2), b], 0.8, 0.25) == planreview.NOT_READY
-    assert planreview.verdict([], 0.8, 0.25) == planreview.NOT_READY
-    assert planreview.only_raised([a, b]) == {"a": (("Index is missing",), ()),
+    assert readiness.verdict([a, b], 0.8, 0.25) == readiness.DISAGREE
+    assert readiness.verdict([a, replace(b, confidence=0.7)], 0.8, 0.25) == readiness.NOT_READY
+    assert readiness.verdict([a, replace(b, confidence=0.8, ready=True)], 0.8, 0.25) \
+        == readiness.READY
+    assert readiness.verdict([replace(a, confidence=0.2), b], 0.8, 0.25) == readiness.NOT_READY
+    assert readiness.verdict([], 0.8, 0.25) == readiness.NOT_READY
+    assert readiness.only_raised([a, b]) == {"a": (("Index is missing",), ()),
                                               "b": (("Views lack tests",), ())}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from checker.commands.plan_review import READY, UNAVAILABLE, Opinion, Result
 from checker.model.ask import Answer
+from checker.model.readiness import READY, UNAVAILABLE, Opinion, Result
 from checker.render import plan_review as show
 from checker.rules.config import Reviewer
 from checker.rules.plan import Plan, Slice
