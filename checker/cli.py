@@ -16,6 +16,7 @@ from checker import __version__, options
 from checker.cli_hooks import hook_group
 from checker.errors import BadInput
 from checker.judge import pipeline
+from checker.judge.changes import Target
 from checker.output import emit, failure
 from checker.rules.config import Config
 
@@ -72,7 +73,7 @@ def check(staged: bool, commit: str | None, rev_range: str | None, base: str | N
     opts = pipeline.Options(plan_ref=plan_ref, verify=not no_verify, no_cache=no_cache)
     if fmt == "github":  # the Action: base from the event, plans from the base commit
         emit(command.check_github(target, opts, os.environ))
-    emit(command.check(repository.repo_root(), target or pipeline.Target("staged"), opts, fmt,
+    emit(command.check(repository.repo_root(), target or Target("staged"), opts, fmt,
                        rules_from, every))
 
 
@@ -147,16 +148,16 @@ def new(root: Path, cfg: Config, title: str, slices: int, plan_id: str | None) -
 
 
 @main.command("pr-body")
-@click.argument("ref", metavar="PLAN#SLICE")
-@click.option("--base", metavar="REF",
-              help="Add what the change since the merge base with REF did against the slice "
-                   "(touched, untouched, incidental, drift), as check --base judges it.")
+@click.argument("refs", nargs=-1, required=True, metavar="PLAN#SLICE...")
+@click.option("--base", metavar="REF", help="Add what the change since the merge base with "
+              "REF did against the slices, as check --base judges it.")
 @options.in_repo
-def pr_body(root: Path, cfg: Config, ref: str, base: str | None) -> None:
-    """Markdown for a pull request description (pipe to `gh pr create --body-file -`)."""
+def pr_body(root: Path, cfg: Config, refs: tuple[str, ...], base: str | None) -> None:
+    """Markdown for a pull request description (pipe to `gh pr create --body-file -`), ending
+    with a Plan: trailer per slice: a squash commit made from it keeps every claim."""
     from checker.commands.pr_body import pr_body as run
 
-    emit(run(root, cfg, ref, base))
+    emit(run(root, cfg, refs, base))
 
 
 @main.command()

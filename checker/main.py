@@ -88,7 +88,8 @@ def _check(args: Sequence[str]) -> Call | None:
     def call() -> Outcome:
         from checker.commands import check
         from checker.git import repository
-        from checker.judge.pipeline import Options, Target
+        from checker.judge.changes import Target
+        from checker.judge.pipeline import Options
 
         plan_ref = found.get("--plan")
         opts = Options(plan_ref=plan_ref if isinstance(plan_ref, str) else None,

@@ -15,7 +15,8 @@ import click
 from checker.errors import BadInput
 from checker.git import repository
 from checker.judge import claims
-from checker.judge.pipeline import Options, Target
+from checker.judge.changes import Target
+from checker.judge.pipeline import Options
 from checker.rules import config
 
 F = TypeVar("F", bound=Callable[..., Any])

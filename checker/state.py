@@ -71,6 +71,14 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
         raise
 
 
+def key(kind: str, *inputs: str | bytes) -> str:
+    """The one cache key recipe, for every cache: the kind of entry, planscope's version, the
+    stamp of its code (``checker.stamp``: an edited checkout decides again) and the inputs."""
+    from checker import __version__, stamp
+
+    return digest(kind, __version__, *stamp.modules(), *inputs)
+
+
 def digest(*parts: str | bytes) -> str:
     """sha256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
     h = hashlib.sha256()

@@ -116,6 +116,23 @@ class Repo:
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.head()
 
+    def commit_rules(self, *paths: str) -> None:
+        """Commit the rule files (``.planscope.yaml`` unless ``paths``) the working tree
+        changed, in a commit of their own: what is committed next is judged by them (a commit
+        is judged by the rules of its parent)."""
+        paths = paths or (".planscope.yaml",)
+        if self.git("status", "--porcelain", "--", *paths).strip():
+            self.git("add", "--", *paths)
+            self.git("commit", "-q", "-m", "rules\n\nPlan: none", "--", *paths)
+
+    def rules_below_head(self, *paths: str) -> None:
+        """Put the rule files the working tree changed (``.planscope.yaml`` unless ``paths``)
+        in a commit just below HEAD, so that HEAD is judged by them again."""
+        message = self.git("log", "-1", "--format=%B")
+        self.git("reset", "-q", "--soft", "HEAD~1")
+        self.commit_rules(*paths)
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+
     def planscope(self, *args: str, stdin: str | None = None, cwd: Path | None = None,
                   env: Mapping[str, str | None] | None = None) -> Run:
         """Run the CLI in this process, from ``cwd`` (default: the top), by the route the

@@ -71,7 +71,8 @@ GOOD = {
 
 def configure(repo: Repo, *, timeout_s: float = 10, on_error: str = "fail",
               review: Mapping[str, Any] | None = None, **verify: Any) -> None:
-    """Write .planscope.yaml (not committed: it is no part of the diffs under review)."""
+    """Write .planscope.yaml (``commit_slice`` commits it first: a change is judged by the
+    rules of its base)."""
     doc: dict[str, Any] = {"on_drift": "block",
                            "verify": {"timeout_s": timeout_s, "on_error": on_error, **verify}}
     if review is not None:
@@ -81,6 +82,9 @@ def configure(repo: Repo, *, timeout_s: float = 10, on_error: str = "fail",
 
 def commit_slice(repo: Repo, files: Mapping[str, str | bytes], plan: str | None = TABLES,
                  message: str = "Awards table") -> str:
+    """Commit ``files`` (after the config the working tree holds: a change is judged by the
+    rules of its base)."""
+    repo.commit_rules()
     for path, content in files.items():
         if isinstance(content, bytes):
             (repo.path / path).parent.mkdir(parents=True, exist_ok=True)

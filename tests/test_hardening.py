@@ -248,6 +248,7 @@ def test_void_globs_are_refused_in_plans_and_config(awards: Repo, glob: str) -> 
     assert r.err.startswith(f"planscope: error: plans/awards.yaml:{line}:"), r.err
     awards.git("checkout", "plans/awards.yaml")
     awards.write(".planscope.yaml", f"on_drift: block\nforbid:\n  - {quoted}\n")
+    awards.git("add", ".planscope.yaml")
     r = awards.planscope("check", "--plan", TABLES)
     assert r.code == 2
     assert r.err.startswith("planscope: error: .planscope.yaml:3:5: forbid[0]: "), r.err
@@ -311,7 +312,7 @@ def test_hostile_values_name_the_file_and_line(awards: Repo, name: str, where: s
     text, line, message = HOSTILE_VALUES[name]
     awards.write(where, text)
     awards.write("db/migrations/0042_awards.sql")
-    awards.git("add", "db")
+    awards.git("add", "db", where)  # a staged change is judged by the staged rules
     r = awards.planscope("check", "--plan", TABLES)
     assert r.code == 2, (r.out, r.err)
     (first, *_) = r.err.splitlines()
@@ -327,14 +328,16 @@ def test_hostile_values_name_the_file_and_line(awards: Repo, name: str, where: s
 ])
 def test_config_values_out_of_range(awards: Repo, setting: str, message: str) -> None:
     awards.write(".planscope.yaml", setting)
+    awards.git("add", ".planscope.yaml")
     r = awards.planscope("check", "--plan", TABLES)
     assert r.code == 2 and message in r.err, r.err
     assert r.err.startswith("planscope: error: .planscope.yaml:"), r.err
 
 
 def test_non_finite_numbers_in_pyproject(awards: Repo) -> None:
-    (awards.path / ".planscope.yaml").unlink()
+    awards.git("rm", "-q", ".planscope.yaml")
     awards.write("pyproject.toml", "[tool.planscope.verify]\nmin_confidence = nan\n")
+    awards.git("add", "pyproject.toml")
     r = awards.planscope("check", "--plan", TABLES)
     assert r.code == 2
     assert "pyproject.toml [tool.planscope]: verify.min_confidence: nan is not a finite number" \
@@ -359,15 +362,15 @@ def test_special_files_are_refused_not_waited_on(awards: Repo, what: str) -> Non
         (awards.path / "plans/awards.yaml").unlink()
         (awards.path / "plans/awards.yaml").symlink_to("fifo")
     shown = "plans/awards.yaml" if what == "link to a fifo" else what
-    awards.write("db/migrations/0042_awards.sql")
-    awards.git("add", "db")
-    r = awards.process("check", "--plan", TABLES)  # a hang fails the 120 s timeout
+    # what reads the working tree's rules: validate (check --staged reads the index)
+    r = awards.process("validate")  # a hang fails the 120 s timeout
     assert r.code == 2 and f"{shown}: not a regular file" in r.err, r.err
     payload = {"tool_name": "Edit", "hook_event_name": "PreToolUse", "cwd": str(awards.path),
                "tool_input": {"file_path": str(awards.path / "app/x.py")}}
     r = awards.process("guard", stdin=json.dumps(payload),
                        env={"PLANSCOPE_PLAN": TABLES})
-    assert "Traceback" not in r.err and "not a regular file" in r.err, r.err
+    said = "a symbolic link" if what == "link to a fifo" else "not a regular file"
+    assert "Traceback" not in r.err and said in r.err, r.err
 
 
 def test_a_plan_linked_outside_the_repository_is_not_echoed(awards: Repo,
@@ -378,11 +381,13 @@ def test_a_plan_linked_outside_the_repository_is_not_echoed(awards: Repo,
     (awards.path / "plans/awards.yaml").symlink_to(secret)
     awards.write("db/migrations/0042_awards.sql")
     awards.git("add", "db")
-    for args in (("check", "--plan", TABLES), ("validate",)):
-        r = awards.planscope(*args)
-        assert r.code == 2
-        assert "a symlink to a file outside the repository" in r.err
-        assert "SECRET" not in r.out + r.err
+    r = awards.planscope("validate")
+    assert r.code == 2
+    assert "a symlink to a file outside the repository" in r.err
+    assert "SECRET" not in r.out + r.err
+    awards.git("add", "plans/awards.yaml")  # staged, it is a link: refused whatever it says
+    r = awards.planscope("check", "--plan", TABLES)
+    assert r.code == 2 and "a symbolic link" in r.err and "SECRET" not in r.out + r.err
 
 
 def test_crafted_rename_names_do_not_fool_the_line_count(awards: Repo) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from checker import options
 from checker.errors import BadInput
-from checker.judge.pipeline import Target
+from checker.judge.changes import Target
 
 
 def test_one_target_at_most() -> None:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from checker.judge.claims import TRAILER
+from checker.rules.book import Rulebook
 from checker.rules.plan import Plan, Slice
+from checker.rules.ruleset import Part, RuleSet
 
 MARKER = "<!-- planscope brief"
 INERT_MARKER = "&lt;!-- planscope brief"
@@ -59,15 +62,13 @@ class Brief:
         return f"{TRAILER}: {self.ref}"
 
 
-def build(plan: Plan, s: Slice, forbids: Sequence[tuple[str, Sequence[str]]]) -> Brief:
-    """The brief of slice ``s``; ``forbids`` is every (source, patterns) group that holds for
-    every change (config, plans not done); this plan's and the slice's own are added."""
-    groups = [*forbids, (f"forbid of {plan.path}", plan.forbid),
-              (f"forbid of {plan.path}#{s.id}", s.forbid)]
+def build(plan: Plan, s: Slice, rules: RuleSet) -> Brief:
+    """The brief of slice ``s``, judged by ``rules`` (the slice's own, from the one builder:
+    every forbid that holds for its changes, each with where it is written)."""
     seen: dict[str, Forbid] = {}
-    for source, patterns in groups:
-        for p in patterns:
-            seen.setdefault(p, Forbid(p, source))
+    for group in rules.forbids:
+        for p in group.patterns:
+            seen.setdefault(p, Forbid(p, group.origin.label))
     by_id = {x.id: x for x in plan.slices}
     return Brief(
         ref=f"{plan.path}#{s.id}", plan_title=plan.title, title=s.title, status=s.status,
@@ -170,3 +171,11 @@ def replace_section(text: str, section: str) -> tuple[str, str]:
     glue = ("" if not text or text.endswith(newline * 2)
             else newline if text.endswith(newline) else newline * 2)
     return text + glue + section, "added"
+
+
+def for_slice(root: Path, book: Rulebook, ref: str) -> Brief:
+    """The brief of ``PLAN#SLICE`` as named on the command line, by the rules of ``book``."""
+    from checker.judge import claims
+
+    plan, slice_ = claims.named_slice(root, book, ref)
+    return build(plan, slice_, book.rules((Part(plan, (slice_,)),)))

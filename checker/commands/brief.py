@@ -8,15 +8,12 @@ from pathlib import Path
 from checker import errors, files, state
 from checker.agents import brief
 from checker.errors import BadInput, Outcome
-from checker.judge import claims
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
 
 def build(root: Path, config: Config, ref: str) -> brief.Brief:
-    plan, slice_ = claims.named_slice(root, config, ref)
-    own = [(f"forbid in {config.source}", config.forbid)] if config.forbid else []
-    return brief.build(plan, slice_, [*own, *((f"forbid of {rel}", patterns) for rel, patterns
-                                               in claims.Plans(root, config).forbids())])
+    return brief.for_slice(root, Rulebook(root, config=config), ref)
 
 
 def _target(target: Path, name: str) -> tuple[Path, str]:

@@ -3,20 +3,23 @@
 The same entries serve ``.pre-commit-hooks.yaml`` and the plain scripts of ``hooks/``.
 They never prompt and never read a terminal, and they keep git's environment: inside
 ``git commit -a`` or ``git commit -- PATH`` git points ``GIT_INDEX_FILE`` at a temporary
-index, and ``git diff --cached`` must read that one (gitio runs git with it inherited).
+index, and ``git diff --cached`` must read that one (git runs with it inherited).
 
 Policies, in one place:
 
-- **Amend.** The change of ``git commit --amend`` is the index against HEAD's first parent
-  (``checker.amend`` tells an amend from a new commit).
-- **Merge.** While ``MERGE_HEAD`` exists (``git merge``, or ``git commit`` after resolving a
-  conflict), and when amending a merge, the commit is judged by what it adds that none of
-  its parents had (``checker.merges``): a clean merge adds nothing; the merged commits are
-  checked one by one (pre-push, ``planscope check --range``).
-- **fixup!/squash!/amend!** Without a ``Plan:`` trailer of its own, such a commit takes its
-  target's (``checker.fixups``).
-- **Rules.** The config and the plans are read from the index: what the commit will hold,
+- **Which change.** The index against HEAD; under ``git commit --amend``, against HEAD's
+  first parent; a merge by what it adds that none of its parents had
+  (``checker.judge.changes``).
+- **Which claim.** The one claim order (``checker.judge.claims``): the message's ``Plan:``
+  trailers come before the active slice and the branch; a ``fixup!`` or a revert takes the
+  claim of the commit it names.
+- **Which rules.** The config and the plans staged in the index: what the commit will hold,
   not unstaged edits (a note says when the working tree differs).
+- **The pre-commit stage cannot see the message.** It never refuses a commit the
+  commit-msg stage would pass with the message given: it refuses a forbidden path (no claim
+  makes one pass), and drift against the slice of ``--plan``, or of the active slice or the
+  branch when no commit-msg hook of planscope is installed to read the trailer. Everything
+  else is the commit-msg hook's to say, in one report per commit.
 
 pre-push is ``checker.commands.pre_push``.
 """
@@ -24,20 +27,20 @@ pre-push is ``checker.commands.pre_push``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from checker import errors
 from checker.agents import executors
 from checker.errors import Outcome
-from checker.git import amend, blobs, diffs, merges, messages, repository, revs
-from checker.judge import claims, fixups, order, pipeline, quick
-from checker.judge.pipeline import Options, Unit, UnitResult
+from checker.git import blobs, hookfiles, messages, repository
+from checker.judge import changes, pipeline, quick, targets
+from checker.judge.changes import Unit
+from checker.judge.pipeline import Judge, Options, UnitResult
 from checker.render import text
-from checker.rules import config as config_mod
-from checker.rules.config import Config
+from checker.rules.book import Rulebook
+from checker.rules.ruleset import RuleSet
+from checker.rules.scope import classify
 
-# --- pre-commit and commit-msg --------------------------------------------------------
 
 def _executor_trailer(root: Path, path: Path, message: str, env: Mapping[str, str]) -> None:
     """Under ``planscope run`` (``PLANSCOPE_EXECUTOR``), the commit gets an ``Executor:``
@@ -45,30 +48,6 @@ def _executor_trailer(root: Path, path: Path, message: str, env: Mapping[str, st
     name = env.get(executors.ENV, "").strip()
     if name and "\n" not in name and not messages.trailer_values(root, message, executors.TRAILER):
         messages.add_trailer(root, path, executors.TRAILER, name)
-
-def _merge_unit(root: Path, parents: Sequence[str]) -> Unit:
-    """The merge being committed: what the index holds that none of ``parents`` had."""
-    tree = diffs.write_tree(root)
-    base, changes = merges.own_changes(root, parents, tree)
-    return Unit("merge being committed", None, tuple(changes), diff_revs=(base, tree),
-                trailer_source="the commit message", merge=True)
-
-
-def staged_unit(root: Path, amending: bool) -> Unit:
-    """The change the commit being made will record."""
-    merging = repository.merge_heads(root)
-    if merging:
-        return _merge_unit(root, [revs.rev_parse(root, "HEAD"), *merging])
-    head = revs.head_commit(root) if amending else None
-    if head is None:
-        return pipeline.staged_unit(root)
-    if len(head.parents) > 1:
-        return _merge_unit(root, head.parents)
-    base = revs.commit_base(root, head)
-    return Unit(f"staged changes (amending {head.short})", None,
-                tuple(diffs.diff(root, base, cached=True)), diff_revs=(base,), cached=True,
-                trailer_source="the commit message")
-
 
 def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome:
     out, err = text.to_text(results)
@@ -79,69 +58,67 @@ def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome
     return Outcome(code, out, err + said)
 
 
-def staged_rules(root: Path, opts: Options) -> tuple[Config, Options]:
-    """The config and plans as staged: what the commit will hold, not unstaged edits."""
-    return config_mod.load(root, blobs.INDEX), replace(opts, plans_rev=blobs.INDEX)
-
-
-def unstaged_note(root: Path, rules: Config) -> list[str]:
-    """A note naming the rule files whose working-tree copy differs from the staged one."""
-    files = [rules.plans_dir, config_mod.CONFIG_FILE]
-    if rules.source == config_mod.PYPROJECT_SOURCE:
-        files.append("pyproject.toml")
-    unstaged = diffs.unstaged(root, files)
-    return [f"note: {', '.join(unstaged)} differ{'s' * (len(unstaged) == 1)} from what is "
-            f"staged; the commit is checked with the staged version (git add to use yours)"
-            ] if unstaged else []
-
-
 def pre_commit(root: Path, opts: Options) -> Outcome:
-    """The staged diff against the slice named by ``--plan``, the active slice or the
-    branch; it speaks only to refuse. What passes, what names no slice yet, a merge and the
-    adoption are left to the commit-msg hook, which reads the message's ``Plan:`` trailer
-    and reports: one report per commit, not two."""
+    """The staged change before its message exists (see the module docstring): speaks only
+    to refuse; a pass leaves a ticket for the next commit's quick answer."""
     if repository.merge_heads(root):
         return Outcome()
-    unit = staged_unit(root, amend.amending(root))
-    rules, opts = staged_rules(root, opts)
-    checker = pipeline.Checker(root, rules, opts)
-    if not unit.changes or checker.adopts(unit) or checker.claim(unit) is None:
+    unit = changes.staged_unit(root)
+    book = Rulebook(root, blobs.INDEX)
+    judge = Judge(root, book, opts)
+    if not unit.changes or judge.adopts(unit) or not (book.config.found or opts.plan_ref):
         return Outcome()
-    result = checker.check(unit)
+    if opts.plan_ref is None and "commit-msg" in hookfiles.installed(root):
+        return _forbidden_only(root, judge, unit)
+    if judge.claim(unit) is None:
+        return Outcome()  # the message, unseen, may claim it: pre-push and the PR will see
+    result = judge.check(unit)
     if result.exit_code != errors.OK:
-        return _report([result], unstaged_note(root, rules))
-    _ticket(root, checker, result, opts)
+        return _report([result], targets.unstaged_note(root, book.config))
+    if not (result.scope and result.scope.drift) and not unit.diff_revs:
+        _ticket(root, judge, result.rules, "slice")
     return Outcome()
 
 
-def _ticket(root: Path, checker: pipeline.Checker, result: UnitResult, opts: Options) -> None:
-    """Let the next commit pass quickly (``checker.quick``) when this one passed a slice
-    claimed by the branch or the active slice, with nothing drifted, verified or amended."""
-    claim = result.claim
-    if (claim is None or claim.plan is None or opts.plan_ref is not None or result.scope is None
-            or result.scope.drift or result.unit.diff_revs or result.unit.merge
-            or not checker.plans.indexed(claim.plan.path)):
+def _forbidden_only(root: Path, judge: Judge, unit: Unit) -> Outcome:
+    """What no claim could make pass: a path the config or a plan not done forbids."""
+    rules = judge.rules(None)
+    result = UnitResult(unit, rules=rules)
+    scope = result.scope = classify(unit.changes, rules)
+    if scope.forbidden:
+        result.exit_code = errors.DRIFT
+        result.forbid_rules = {t.path: rules.rule(t.path) for t in scope.forbidden}
+        result.notes.append("a forbidden path fails whatever the commit message claims")
+        return _report([result], targets.unstaged_note(root, judge.config))
+    if not unit.diff_revs:
+        _ticket(root, judge, rules, "forbids")
+    return Outcome()
+
+
+def _ticket(root: Path, judge: Judge, rules: RuleSet | None, mode: str) -> None:
+    """Let the next commit pass quickly (``checker.judge.quick``) while nothing this answer
+    rests on changes: no --plan, plans read from the index, no rollout order to look up."""
+    if rules is None or judge.opts.plan_ref is not None:
         return
-    if checker.config.order != "off" and order.needed(claim.plan, claim.slices):
+    if any(not judge.book.indexed(p.plan.path) for p in rules.parts):
+        return
+    if judge.config.order != "off" and rules.needs():
         return  # the rollout order rests on history, which the ticket does not hold
-    scope = checker.scope(claim)
     facts = repository.facts(root)
-    quick.write(facts.top, facts.git_dir, checker.config.plans_dir, opts.env,
-                scope.allowed.patterns, [m.patterns for _, m in scope.forbidden.groups],
-                (checker.fold.ignore_case, checker.fold.nfc))
+    quick.write(facts.top, facts.git_dir, judge.config.plans_dir, judge.opts.env, rules, mode)
 
 
 def commit_msg(root: Path, message_file: Path | None, opts: Options,
                env: Mapping[str, str]) -> Outcome:
-    """The staged diff against the slice the message's ``Plan:`` trailer names."""
-    path = message_file if message_file is not None else repository.git_path(root, "COMMIT_EDITMSG")
+    """The staged change against the slices the message claims (its ``Plan:`` trailers, or
+    those of the commit its fixup! or revert names, then the active slice and the branch)."""
+    path = message_file if message_file is not None else repository.git_path(root,
+                                                                             "COMMIT_EDITMSG")
     message = messages.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
     if not message.strip():
         return Outcome()  # git refuses an empty message itself
     _executor_trailer(root, path, message, env)
-    unit = staged_unit(root, amend.amending(root))
-    unit = replace(unit, trailers=messages.trailer_values(root, message, claims.TRAILER))
-    rules, opts = staged_rules(root, opts)
-    notes = unstaged_note(root, rules)
-    unit = fixups.adopt_target(root, unit, message.partition("\n")[0], "HEAD", notes)
-    return _report([pipeline.Checker(root, rules, opts).check(unit)], notes)
+    unit = changes.staged_unit(root, message)
+    book = Rulebook(root, blobs.INDEX)
+    notes = targets.unstaged_note(root, book.config)
+    return _report([Judge(root, book, opts).check(unit)], notes)

@@ -3,10 +3,13 @@
 The commits come from the pre-commit framework's variables (``PRE_COMMIT_FROM_REF`` and
 ``PRE_COMMIT_TO_REF``: its first pushed ref only) or from git's lines on stdin (every ref).
 Commits already on a remote-tracking branch, and commits from before the baseline, are not
-checked again. Each pushed ref is judged by the rules and plans its tip holds, and a commit
-without a trailer is claimed by the branch of the ref being pushed, never by the branch that
-happens to be checked out. A commit that claims a plan the remote's default branch does not
-have yet will fail the pull request check: the push warns (or, with
+checked again. A push is a range: it is judged by the rules of the base it lands on, as its
+pull request will be (``checker.judge.targets``): the remote's default branch when the push
+goes to another branch, else what the remote branch holds now, else the parent of the
+oldest pushed commit. A commit without a trailer is claimed by the branch of the ref being
+pushed, never by the branch that happens to be checked out. A plan the pushed commits add
+is read from them; a commit that claims a plan the remote's default branch does not have
+yet will fail the pull request check: the push warns (or, with
 ``prepush.require_plans_on_remote``, refuses).
 """
 
@@ -21,10 +24,11 @@ from checker import errors
 from checker.errors import Outcome
 from checker.git import blobs, repository, revs
 from checker.git.formats import Commit, RefUpdate, parse_push_lines
-from checker.judge import adoption, claims, fixups, pipeline
-from checker.judge.pipeline import Options, UnitResult
+from checker.judge import adoption, changes, claims, pipeline, targets
+from checker.judge.pipeline import Judge, Options, UnitResult
 from checker.render import text
 from checker.rules import config as config_mod
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
 # --- pre-push -------------------------------------------------------------------------
@@ -43,6 +47,7 @@ class Push:
     tip: str
     revs: tuple[str, ...]
     target: str | None = None  # the remote branch it updates, when known
+    base: str | None = None  # what the remote branch holds now, when this clone has it
 
 
 def _branch_of(ref: str | None) -> str | None:
@@ -56,11 +61,11 @@ def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> 
     for u in updates:
         if u.deletes:
             continue  # a deletion pushes no commits
-        if not u.creates and repository.commit_exists(root, u.remote_sha):
-            args = (u.local_sha, "--not", u.remote_sha, *_remotes(remote))
-        else:  # a new branch, or the remote moved to commits we have never fetched
-            args = (u.local_sha, "--not", *_remotes(remote))
-        out.append(Push(_branch_of(u.local_ref), u.local_sha, args, _branch_of(u.remote_ref)))
+        base = u.remote_sha if not u.creates and repository.commit_exists(root, u.remote_sha) \
+            else None  # a new branch, or the remote moved to commits we have never fetched
+        args = (u.local_sha, "--not", *([base] if base else []), *_remotes(remote))
+        out.append(Push(_branch_of(u.local_ref), u.local_sha, args, _branch_of(u.remote_ref),
+                        base))
     return out
 
 
@@ -82,9 +87,9 @@ def pushes(root: Path, remote: str | None, stdin: BinaryIO | None,
     local = env.get("PRE_COMMIT_LOCAL_BRANCH")
     target = _branch_of(env.get("PRE_COMMIT_REMOTE_BRANCH"))
     if from_ref and to_ref:  # the pre-commit framework: its first pushed ref
-        tip = revs.rev_parse(root, to_ref)
-        args = (tip, "--not", revs.rev_parse(root, from_ref), *_remotes(remote))
-        return [Push(_branch_of(local), tip, args, target)]
+        tip, base = revs.rev_parse(root, to_ref), revs.rev_parse(root, from_ref)
+        args = (tip, "--not", base, *_remotes(remote))
+        return [Push(_branch_of(local), tip, args, target, base)]
     if env.get("PRE_COMMIT") == "1":
         # the framework sets no range when the push holds the root commit (or on a manual
         # run): the commits of the pushed branch that no remote-tracking branch has
@@ -102,9 +107,8 @@ def _failure_line(r: UnitResult, subject: str) -> str:
         parts.append("forbidden " + ", ".join(
             f"{text.display(t.path)} by {r.forbid_rules.get(t.path) or 'a forbid rule'}"
             for t in s.forbidden))
-    if s is not None and claim is not None and claim.plan is not None:
-        drift = [t.path for t in s.drift if t.path not in r.verdicts
-                 or r.verdicts[t.path].verdict != "incidental"]
+    if s is not None and claim is not None and not claim.none:
+        drift = r.drifted
         if drift:
             parts.append("drift " + ", ".join(text.display(p) for p in drift)
                          + f" (outside {claim.ref})")
@@ -122,23 +126,41 @@ class Checked:
     results: list[tuple[Commit, UnitResult]]
 
 
+def rules_base(root: Path, push: Push, remote: str | None, commits: list[Commit]) -> str:
+    """The revision whose rules judge a push: the remote's default branch (what its pull
+    request will be judged by) unless the push goes to it; else what the remote branch
+    holds now; else the parent of the oldest pushed commit (the empty tree: no rules)."""
+    default = repository.remote_default(root, remote) if remote else None
+    if default is not None and push.target != default.partition("/")[2]:
+        return revs.rev_parse(root, default)
+    if push.base is not None:
+        return push.base
+    oldest = commits[0] if commits else None
+    if oldest is not None and oldest.parents:
+        return oldest.parents[0]
+    return repository.empty_tree(root)
+
+
 def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
-                    notes: list[str]) -> Checked:
-    """The new commits of one pushed ref, each against its own claim: the rules and plans
-    as the pushed tip has them, a commit without a trailer claimed by the pushed branch."""
-    rules = config_mod.load(root, push.tip)
-    args = (*adoption.commits_after(root, rules), *push.revs)
-    commits = [c for c in revs.log(root, *args) if c.sha not in seen]
+                    remote: str | None) -> Checked:
+    """The new commits of one pushed ref, each against its own claim by the rules of the
+    push's base (``rules_base``); a commit without a trailer is claimed by the pushed
+    branch."""
+    listed = revs.log(root, *push.revs)
+    book = Rulebook(root, rules_base(root, push, remote, listed)).view(new_from=push.tip)
+    baseline = targets.baselined(root, book.config, push.tip)
+    if baseline.baseline:  # commits before planscope's baseline are never judged
+        listed = revs.log(root, *adoption.commits_after(root, baseline), *push.revs)
+    commits = [c for c in listed if c.sha not in seen]
     seen.update(c.sha for c in commits)
-    checker = pipeline.Checker(root, rules, replace(opts, plans_rev=push.tip,
-                                                    branch=push.branch or ""))
     known = revs.log_changes(root, [c.sha for c in commits])
-    out = []
-    for c in commits:
-        unit = fixups.adopt_target(root, pipeline.commit_unit(root, c, known), c.subject,
-                                   c.parents[0] if c.parents else None, notes)
-        out.append((c, checker.check(unit)))
-    return Checked(push, rules, out)
+    opts = replace(opts, branch=push.branch or "")
+    if not book.config.found:  # no rules yet where it lands: each commit on its own
+        return Checked(push, baseline, list(zip(
+            commits, targets.judge_commits(root, commits, opts, known), strict=True)))
+    judge = Judge(root, book, opts)
+    return Checked(push, book.config,
+                   [(c, judge.check(changes.commit_unit(root, c, known))) for c in commits])
 
 
 def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) -> list[str]:
@@ -151,8 +173,8 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
         return []
     if config_mod.load(root, default).plans_in_pr == "allow-new":
         return []
-    plans = dict.fromkeys(r.claim.plan.path for _, r in checked.results
-                          if r.claim is not None and r.claim.plan is not None)
+    plans = dict.fromkeys(p.plan.path for _, r in checked.results
+                          for p in (r.claim.parts if r.claim is not None else ()))
     return [f"this will fail the pull request check: {p} is not on {default}; open a pull "
             f"request with the plan first" for p in plans if blobs.show(root, default, p) is None]
 
@@ -160,10 +182,9 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
 def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
              env: Mapping[str, str], opts: Options) -> Outcome:
     """Every commit being pushed, each against its own trailer; one line per failing one."""
-    notes: list[str] = []
     seen: set[str] = set()
     remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
-    groups = [_pushed_results(root, push, opts, seen, notes)
+    groups = [_pushed_results(root, push, opts, seen, remote)
               for push in pushes(root, remote, stdin, env)]
     checked = [pair for g in groups for pair in g.results]
     if not checked:
@@ -179,7 +200,6 @@ def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
         err += [f"planscope: {word}: {m}" for m in missing]
     code = max(pipeline.exit_code([r for _, r in checked]), errors.DRIFT if refused else 0)
     if code:
-        err += [f"planscope: {n}" for n in notes]
         err.append(
             f"planscope: push refused: {sum(1 for _, r in checked if not r.ok)} of "
             f"{len(checked)} commit(s) failed the check"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from checker import errors
 from checker.errors import BadInput, Outcome
-from checker.git import revs
 from checker.judge.change_review import Result, run, setup
 
 
@@ -43,8 +42,7 @@ def review(root: Path, base: str | None, rev_range: str | None, plan_ref: str | 
 
     if fmt != "github":
         how = setup(root, base, rev_range, None)
-        result = run(root, how.config, revs.span(root, how.kind, how.rev), plan_ref,
-                     no_cache=no_cache)
+        result = run(root, how.book, how.span, plan_ref, no_cache=no_cache)
         if record_it:
             record(root, result)
         return show.as_json(result) if fmt == "json" else show.as_text(result)
@@ -52,8 +50,7 @@ def review(root: Path, base: str | None, rev_range: str | None, plan_ref: str | 
         raise BadInput("--record writes the plan file of the work tree: not with --format github")
     try:
         how = setup(root, base, rev_range, env)
-        result = run(root, how.config, revs.span(root, how.kind, how.rev), plan_ref,
-                     no_cache=no_cache, plans_rev=how.plans_rev)
+        result = run(root, how.book, how.span, plan_ref, no_cache=no_cache)
     except errors.PlanscopeError as exc:
         return show.github_error(exc, env)
     return show.as_github(result, env)

@@ -1,237 +1,31 @@
-"""``planscope run PLAN#SLICE -- COMMAND...``: any executor, with the slice active and watched.
-
-The executor runs with ``PLANSCOPE_PLAN`` set to the slice (the guard and staged checks
-claim it) and ``PLANSCOPE_BRIEF`` naming a file that holds the slice's brief. While it runs:
-
-- the work tree is polled (``checker.watch``); a path outside the slice, or forbidden, is
-  named on stderr the moment it is seen, and ``--stop-on`` (``forbidden`` by default,
-  ``drift``, ``never``) ends the executor's process group;
-- when the executor has written nothing for ``--quiet-after`` seconds, one line says what it
-  is doing, read from the OS (``checker.watchdog``): waiting for input on the terminal, on a
-  network reply, using CPU, sleeping; then again each ``--quiet-after`` seconds of quiet.
-
-At the end the paths it changed (committed, staged, unstaged or new) are checked against the
-slice like ``check`` does, and the report printed. The exit code is the executor's when it
-failed, else the check's (1 when it was stopped).
-"""
+"""``planscope run PLAN#SLICE -- COMMAND...``: any executor with the slice active and
+watched (``checker.agents.runner``), then its changes checked and reported. The exit code is
+the executor's when it failed, else the check's (1 when it was stopped)."""
 
 from __future__ import annotations
 
-import contextlib
-import math
-import os
-import shlex
-import signal
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from types import FrameType
 
-from checker import errors, state
-from checker.agents import brief as brief_mod
-from checker.agents import executors, relay, watchdog
-from checker.agents.relay import Child, exit_status, say
-from checker.agents.watch import Watch
-from checker.commands import brief as brief_command
-from checker.errors import BadInput, Outcome
-from checker.git import diffs, process, revs
-from checker.git.formats import Change
-from checker.judge import explain, pipeline
+from checker import errors
+from checker.agents.runner import RunOptions, execute
+from checker.errors import Outcome
+from checker.judge import pipeline
 from checker.render import text
 from checker.rules.config import Config
 
-STOP_ON = ("forbidden", "drift", "never")
-ENV_BRIEF = "PLANSCOPE_BRIEF"
-TICK_S = 0.1  # how long one relay step waits for output
-MIN_POLL_S = 0.5  # the work tree is polled at most this often, less when git is slow
-MIN_QUIET_S = 1.0
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    ref: str  # PLAN#SLICE
-    argv: tuple[str, ...]
-    stop_on: str = "forbidden"
-    quiet_after: float = 30.0
-    verify: bool = True
-
-
-@dataclass
-class Seen:
-    """What the watch found, as it found it."""
-
-    stopped_for: str | None = None  # the path the executor was stopped for
-
-
-def _message(e: explain.Explained) -> str:
-    where = f" ({e.rule.list})" if e.rule is not None else ""
-    if e.verdict == explain.FORBIDDEN:
-        assert e.rule is not None
-        return f"planscope: {e.path} changed: forbidden by '{e.rule.pattern}'{where}"
-    return f"planscope: {e.path} changed: outside the slice (drift)"
-
-
-def _blocks(verdict: str, stop_on: str) -> bool:
-    return (stop_on == "drift" and verdict in (explain.DRIFT, explain.FORBIDDEN)) or (
-        stop_on == "forbidden" and verdict == explain.FORBIDDEN)
-
-
-def _judge_new(rules: explain.Explainer, paths: Sequence[str]) -> list[explain.Explained]:
-    if not paths:
-        return []
-    found = rules.explain(paths)
-    return [e for e in found.paths if e.verdict in (explain.DRIFT, explain.FORBIDDEN)]
-
-
-@contextlib.contextmanager
-def _signals(child: Child) -> Iterator[None]:
-    """Ctrl-C, a hang-up or a termination asked of planscope go to the executor's group
-    (it decides; the run ends when it does); a resized terminal resizes the child's."""
-    def forward(signum: int, frame: FrameType | None) -> None:
-        child.signal_group(signum)
-
-    def resize(signum: int, frame: FrameType | None) -> None:
-        child.resized()
-
-    wanted = {signal.SIGINT: forward, signal.SIGTERM: forward, signal.SIGHUP: forward,
-              signal.SIGWINCH: resize}
-    old = {}
-    try:
-        for signum, handler in wanted.items():
-            old[signum] = signal.signal(signum, handler)
-    except ValueError:  # not the main thread: leave the signals alone
-        pass
-    try:
-        yield
-    finally:
-        for signum, previous in old.items():
-            signal.signal(signum, previous)
-
-
-def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunOptions) -> Seen:
-    seen = Seen()
-    quiet = watchdog.Quiet(opts.quiet_after)
-    next_poll = time.monotonic() + MIN_POLL_S
-    while child.poll() is None:
-        if child.pump(TICK_S):
-            quiet.saw_output()
-        if time.monotonic() >= next_poll:
-            for e in _judge_new(rules, watch.poll()):
-                child.say(_message(e))
-                if seen.stopped_for is None and _blocks(e.verdict, opts.stop_on):
-                    seen.stopped_for = e.path
-                    why = ("forbidden" if e.verdict == explain.FORBIDDEN
-                           else "outside the slice")
-                    child.say(f"planscope: stopping the executor (--stop-on {opts.stop_on}): "
-                              f"{e.path} is {why}")
-                    child.stop()
-                    return seen
-            next_poll = time.monotonic() + max(MIN_POLL_S, 5 * watch.last_poll_s)
-        if quiet.due():
-            activity = watchdog.observe(child.pid)
-            child.say(f"planscope: {watchdog.describe(activity, quiet.quiet_for())}")
-    return seen
-
-
-def _final_check(checker: pipeline.Checker, watch: Watch) -> list[pipeline.UnitResult]:
-    """Each commit made during the run, then the paths changed and not committed (and those
-    git was told to stop looking at), checked against the slice by the rules read when the
-    run started. A commit undone by a later one is still a commit the branch carries."""
-    root = checker.root
-    commits = revs.log(root, f"{watch.start}..HEAD") if watch.start_is_commit else (
-        revs.log(root, "HEAD") if revs.head_commit(root) is not None else [])
-    results = [checker.check(pipeline.commit_unit(root, c)) for c in commits]
-    touched = set(watch.seen)
-    head = revs.head_commit(root)
-    base = head.sha if head is not None else watch.start
-    changes = [c for c in diffs.worktree_changes(root, base) if any(p in touched for p in c.paths)]
-    known = {p for c in changes for p in c.paths}
-    changes += [Change("M", p) for p in watch.newly_hidden() if p not in known]
-    if changes or not results:
-        label = "the run's uncommitted changes" if results else "the run's changes"
-        results.append(checker.check(pipeline.Unit(label, None, tuple(changes),
-                                                   diff_revs=(base,))))
-    return results
-
-
-def _rules_changed(root: Path, cfg: Config, checker: pipeline.Checker,
-                   watch: Watch) -> list[str]:
-    """Notes for the rule files the executor changed: the run is judged without them."""
-    claim = checker.claim(pipeline.Unit("run", None, ()))
-    rules = {cfg.source, claim.plan.path if claim is not None and claim.plan else None}
-    return [f"planscope: {p} changed during the run: the run is judged by it as it was when "
-            f"the run started" for p in watch.seen if p in rules]
-
-
-def _brief_file(root: Path, cfg: Config, ref: str) -> tuple[str, Path]:
-    """The slice's reference as written and the file its brief was written to."""
-    b = brief_command.build(root, cfg, ref)
-    path = state.shared_dir(root) / "briefs" / (b.ref.replace("/", "_").replace("#", ".")
-                                                 + ".md")
-    state.atomic_write(path, brief_mod.markdown(b))
-    return b.ref, path
-
-
-def _check_options(opts: RunOptions) -> None:
-    if not opts.argv:
-        raise BadInput("planscope run needs the command to run after '--'",
-                       hint="planscope run plans/x.yaml#slice -- codex exec 'build the slice'")
-    if opts.stop_on not in STOP_ON:
-        raise BadInput(f"--stop-on must be one of {', '.join(STOP_ON)}")
-    if not (math.isfinite(opts.quiet_after) and opts.quiet_after >= MIN_QUIET_S):
-        raise BadInput(f"--quiet-after must be a number of seconds, at least {MIN_QUIET_S:g}")
-
-
-def _say_leftovers(left: Sequence[tuple[int, str]], adopts: bool) -> None:
-    if left:
-        names = ", ".join(f"{name} (pid {pid})" for pid, name in left[:5])
-        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
-        say(2, f"planscope: ended {len(left)} process(es) the executor left running: "
-               f"{names}{more}")
-    elif not adopts:
-        say(2, "planscope: note: on this system a process the executor started outside its "
-               "process group cannot be followed")
+__all__ = ["RunOptions", "run"]
 
 
 def run(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -> Outcome:
-    _check_options(opts)
-    ref, brief_path = _brief_file(root, cfg, opts.ref)
-    checker = pipeline.Checker(root, cfg, pipeline.Options(
-        plan_ref=ref, plan_source="planscope run", verify=opts.verify))
-    rules = explain.Explainer(checker)  # the plan and config as they are now, kept
-    checker.scope(rules.claim)
-    watch = Watch(root)
-    child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path),
-                 executors.ENV: env.get(executors.ENV) or executors.named_by(opts.argv)}
-    os.environ.update(process.watchful_config(os.environ))  # planscope's own git calls only
-    adopts = relay.become_subreaper()
-    try:
-        child = Child(opts.argv, env=child_env, cwd=Path(os.getcwd()))
-    except OSError as exc:
-        raise BadInput(f"cannot run {opts.argv[0]}: {exc.strerror or exc}") from None
-    say(2, f"planscope: running {shlex.join(opts.argv)} with {ref} active "
-           f"(brief: {brief_path}); stop on {opts.stop_on}")
-    with child, _signals(child):
-        seen = _watch_loop(child, watch, rules, opts)
-        child.drain()
-        code = child.poll()
-        if child.mid_line:  # what follows starts on a line of its own
-            child.say("")
-        left = child.end_leftovers()
-    assert code is not None
-    _say_leftovers(left, adopts)
-    for e in _judge_new(rules, watch.poll()):  # changed in its last moments
-        say(2, _message(e))
-    results = _final_check(checker, watch)
-    out, err = text.to_text(results)
-    verdict = pipeline.exit_code(results)
-    err = "".join(f"{n}\n" for n in _rules_changed(root, cfg, checker, watch)) + err
-    status = exit_status(code)
-    if seen.stopped_for is not None:
+    ran = execute(root, cfg, opts, env)
+    out, err = text.to_text(ran.results)
+    verdict = pipeline.exit_code(ran.results)
+    err = "".join(f"{n}\n" for n in ran.notes) + err
+    if ran.stopped_for is not None:
         return Outcome(max(verdict, errors.DRIFT), out,
-                       err + f"planscope: the executor was stopped: {seen.stopped_for}\n")
-    if status != 0:
-        return Outcome(status, out, err + f"planscope: the executor failed (exit {status}); "
-                                          f"its exit code is kept\n")
+                       err + f"planscope: the executor was stopped: {ran.stopped_for}\n")
+    if ran.status != 0:
+        return Outcome(ran.status, out, err + f"planscope: the executor failed (exit "
+                                              f"{ran.status}); its exit code is kept\n")
     return Outcome(verdict, out, err)

@@ -12,6 +12,7 @@ from checker import errors, state
 from checker.errors import BadInput, Outcome
 from checker.git import repository
 from checker.judge import claims
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
 
@@ -34,7 +35,7 @@ def use(root: Path, config: Config, ref: str | None, clear: bool,
     if ref is None:
         said = state.read_active(git_dir) or "no active slice"
     else:
-        plan, slice_ = claims.named_slice(root, config, ref)
+        plan, slice_ = claims.named_slice(root, Rulebook(root, config=config), ref)
         state.write_active(git_dir, f"{plan.path}#{slice_.id}")
         said = f"active slice: {plan.path}#{slice_.id} ({slice_.title})"
     note = []

@@ -104,14 +104,32 @@ def files_under(root: Path, rev: str, folder: str) -> list[str]:
     return sorted(os.fsdecode(p) for p in out.split(b"\0") if p)
 
 
-def blob_ids(root: Path, rev: str, folder: str) -> dict[str, str]:
-    """path → blob id of the files under ``folder`` at ``rev`` (staged, for ``INDEX``): what
-    they hold, named by one git call, without reading them."""
-    spec = "." if folder in ("", ".") else folder
+LINK = "120000"  # the mode git gives a symbolic link
+
+
+def entries(root: Path, rev: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """path → (mode, object id) of every file at or under ``paths`` (files or folders) at
+    ``rev`` (staged, for ``INDEX``): what they hold, named by one git call, not read."""
+    specs = ["." if p in ("", ".") else p for p in paths]
     if rev == INDEX:
-        out = process.run(root, "ls-files", "-s", "-z", "--full-name", "--", f":(top){spec}")
+        out = process.run(root, "ls-files", "-s", "-z", "--full-name", "--",
+                          *(f":(top,literal){s}" if s != "." else ":(top)." for s in specs))
         rows = (line.split(b"\t", 1) for line in out.split(b"\0") if line)
-        return {os.fsdecode(path): meta.split()[1].decode() for meta, path in rows}
-    out = process.run(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", spec)
+        return {os.fsdecode(path): (meta.split()[0].decode(), meta.split()[1].decode())
+                for meta, path in rows}
+    out = process.run(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", *specs)
     rows = (line.split(b"\t", 1) for line in out.split(b"\0") if line)
-    return {os.fsdecode(path): meta.split()[2].decode() for meta, path in rows}
+    return {os.fsdecode(path): (meta.split()[0].decode(), meta.split()[2].decode())
+            for meta, path in rows}
+
+
+def object_ids(root: Path, specs: Sequence[str]) -> list[str | None]:
+    """The object id each ``REV:PATH`` of ``specs`` names (None where there is none), from
+    one ``git cat-file --batch-check``. A spec holding a newline is not asked."""
+    asked = [spec for spec in specs if "\n" not in spec]
+    out = process.run(root, "cat-file", "--batch-check=%(objectname)", stdin="".join(
+        f"{s}\n" for s in asked).encode("utf-8", "surrogateescape")) if asked else b""
+    lines = out.decode("ascii", "replace").split("\n")
+    found = {spec: (line if len(line) in (40, 64) and " " not in line else None)
+             for spec, line in zip(asked, lines, strict=False)}
+    return [found.get(spec) for spec in specs]

@@ -121,24 +121,35 @@ class Commit:
     parents: tuple[str, ...]
     subject: str
     plan_trailers: tuple[str, ...]  # values of every ``Plan:`` trailer, in order
+    reverts: str | None = None  # the commit a ``git revert`` message names
 
     @property
     def short(self) -> str:
         return self.sha[:9]
 
 
-LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
+LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%b%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
+_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{7,64})\b", re.MULTILINE)
+
+
+def reverted(message: str) -> str | None:
+    """The commit a ``git revert`` message names (``This reverts commit X.``), or None."""
+    found = _REVERTS.search(message)
+    return found.group(1) if found else None
 
 
 def parse_log(out: bytes) -> list[Commit]:
-    """``git log -z --format=LOG_FORMAT`` output → commits, oldest first."""
+    """``git log -z --format=LOG_FORMAT`` output → commits, oldest first. The body comes
+    before the trailers and is read up to the last separator, so whatever it holds stays
+    in it."""
     commits = []
     for record in out.split(b"\0"):
         if not record:
             continue
-        sha, parent_ids, subject, trailers = record.decode("utf-8", "replace").split("\x1f", 3)
+        sha, parent_ids, subject, rest = record.decode("utf-8", "replace").split("\x1f", 3)
+        body, _, trailers = rest.rpartition("\x1f")
         values = tuple(v.strip() for v in trailers.split("\x1e") if v.strip())
-        commits.append(Commit(sha, tuple(parent_ids.split()), subject, values))
+        commits.append(Commit(sha, tuple(parent_ids.split()), subject, values, reverted(body)))
     commits.reverse()
     return commits
 

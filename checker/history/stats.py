@@ -5,31 +5,35 @@ first claimed commit (plans widened during execution); planned files of finished
 commit touched.
 
 Recomputed from git, never kept: two ``git log`` passes over the range (changes, then
-authors and trailers), one ``git cat-file --batch`` for the claimed plans as each commit's
-parent had them (a plan the commit itself adds is read from the commit), each plan text
-built once. The same classification as ``check`` against the slice, the config's
-``always_allow`` and ``forbid`` (the config of the working tree) and the plan's own forbid;
-incidental verdicts come from ``.git/planscope/verdicts.jsonl`` (no model is asked).
+authors and trailers), and every commit judged as ``check --commit`` judges it
+(``checker.history.judged``: the rules of its parent, one rulebook per distinct set of rule
+files, the one claim order, fixups and reverts, the baseline); incidental verdicts come from
+``.git/planscope/verdicts.jsonl`` (no model is asked). A commit claiming several slices (a
+squash merge) counts once in the total and once in each slice's row, each path under the
+slice that allows it. The guard's refusals are counted within the range's dates.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from checker import state
 from checker.agents import executors
 from checker.errors import BadInput
-from checker.git import blobs, revs
+from checker.git import revs
 from checker.git.formats import Authored, Commit
-from checker.judge import claims
+from checker.history import judged
+from checker.history.judged import Key, SliceWork, by_slice
+from checker.judge import adoption, claims
+from checker.judge.pipeline import UnitResult
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan
-from checker.rules.scope import Scope, classify, compile_scope, untouched_of
+from checker.rules.scope import untouched_of
 
 GROUPS = ("plan", "slice", "executor", "author", "week")
 NO_CLAIM, NONE = "(no claim)", "(Plan: none)"
@@ -77,11 +81,20 @@ class Fact:
     commit: Commit
     authored: Authored
     executor: str
+    result: UnitResult
+    works: dict[Key, SliceWork]  # by claimed slice
     paths: set[str]  # every path it changed (a rename: both names)
     drifted: set[str] = field(default_factory=set)  # drift (not judged incidental)
-    plan: str | None = None  # the claimed plan's path
-    slice: str | None = None
     row: Row = field(default_factory=lambda: Row(""))
+
+    @property
+    def plans(self) -> list[str]:
+        return list(dict.fromkeys(plan for plan, _ in self.works))
+
+    @property
+    def plan(self) -> str | None:
+        """The claimed plan when it claims one (the first of several)."""
+        return next(iter(self.plans), None)
 
 
 def week(date: str) -> str:
@@ -93,124 +106,70 @@ def week(date: str) -> str:
     return f"{year}-W{number:02d}"
 
 
-def _key(by: str, fact: Fact) -> str:
-    if by in ("plan", "slice") and fact.plan is None:
-        return NONE if fact.commit.plan_trailers else NO_CLAIM
+def _counts(row: Row, works: Iterable[SliceWork]) -> None:
+    for w in works:
+        row.in_scope += len(set(w.in_scope))
+        row.drift += len(set(w.drift))
+        row.forbidden += len(set(w.forbidden))
+        row.incidental += len({p for p, _ in w.incidental})
+
+
+def _groups(by: str, fact: Fact) -> list[tuple[str, Row]]:
+    """The groups a commit counts in, with its counts there: one row for executor, author
+    and week; for plan and slice, one per claimed plan or slice, each with its own paths."""
+    if by in ("plan", "slice") and not fact.works:
+        claim = fact.result.claim
+        return [(NONE if claim is not None and claim.none else NO_CLAIM, fact.row)]
     if by == "plan":
-        return str(fact.plan)
+        out = []
+        for plan in fact.plans:
+            row = Row(plan, commits=1, unreadable=fact.row.unreadable)
+            _counts(row, [w for (p, _), w in fact.works.items() if p == plan])
+            row.changed = len({x for (p, _), w in fact.works.items() if p == plan
+                               for x in w.touched})
+            out.append((plan, row))
+        return out
     if by == "slice":
-        return f"{fact.plan}#{fact.slice or '?'}"
+        out = []
+        for (plan, slice_id), w in fact.works.items():
+            row = Row(f"{plan}#{slice_id}", commits=1, changed=len(set(w.touched)))
+            _counts(row, [w])
+            out.append((row.key, row))
+        return out
     if by == "executor":
-        return fact.executor
+        return [(fact.executor, fact.row)]
     if by == "author":
-        return fact.authored.author.partition(" <")[0]
-    return week(fact.authored.date)
-
-
-class _Plans:
-    """Claimed plans as the commits' parents had them, each text built once."""
-
-    def __init__(self, root: Path, config: Config) -> None:
-        self.root, self.config = root, config
-        self.valid = state.Cache.of(root, "valid")
-        self.built: dict[tuple[str, bytes], Plan | None] = {}
-        self.scopes: dict[tuple[int, str], Scope] = {}
-
-    def plans_at(self, asks: Sequence[tuple[Commit, str]]) -> list[Plan | None]:
-        """Each plan as the commit's parent has it, else (the commit adds it) the commit."""
-        got = blobs.read_at(self.root, [f"{c.parents[0] if c.parents else c.sha}:{p}"
-                                        for c, p in asks])
-        missing = [i for i, raw in enumerate(got) if raw is None]
-        again = blobs.read_at(self.root, [f"{asks[i][0].sha}:{asks[i][1]}" for i in missing])
-        for i, raw in zip(missing, again, strict=True):
-            got[i] = raw
-        return [self._build(p, raw) for (_, p), raw in zip(asks, got, strict=True)]
-
-    def _build(self, path: str, raw: bytes | None) -> Plan | None:
-        if raw is None:
-            return None
-        if (path, raw) not in self.built:
-            try:
-                self.built[(path, raw)] = plan_mod.load_text(raw.decode("utf-8"), path,
-                                                             self.valid)
-            except (UnicodeDecodeError, BadInput):
-                self.built[(path, raw)] = None
-        return self.built[(path, raw)]
-
-    def scope(self, plan: Plan, slice_id: str) -> Scope | None:
-        found = plan.slice(slice_id)
-        if found is None:
-            return None
-        key = (id(plan), slice_id)
-        if key not in self.scopes:
-            self.scopes[key] = compile_scope(
-                plan, [found], self.config.always_allow,
-                [(f"forbid in {self.config.source}", self.config.forbid)])
-        return self.scopes[key]
-
-
-def incidental_verdicts(root: Path) -> dict[tuple[str, str], str]:
-    """(commit, path) -> reason, for each path of a commit the verification pass judged
-    incidental, the last verdict winning (``.git/planscope/verdicts.jsonl``; a staged check
-    is not there by commit)."""
-    out: dict[tuple[str, str], str] = {}
-    for record in state.read_log(root, state.VERDICT_LOG):
-        diff = str(record.get("diff", ""))
-        if ".." not in diff:
-            continue
-        sha = diff.rpartition("..")[2]
-        for v in record.get("verdicts") or ():
-            if isinstance(v, dict):
-                pair = (sha, str(v.get("path")))
-                if v.get("verdict") == "incidental":
-                    out[pair] = str(v.get("reason", ""))
-                else:
-                    out.pop(pair, None)
-    return out
-
-
-def _claim(commit: Commit) -> tuple[str, str | None] | None:
-    if len(commit.plan_trailers) != 1:
-        return None
-    return claims.parse_ref(commit.plan_trailers[0])
+        return [(fact.authored.author.partition(" <")[0], fact.row)]
+    return [(week(fact.authored.date), fact.row)]
 
 
 def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
-    """What every commit of the range did, oldest first (a merge: counted, nothing changed)."""
+    """What every commit of the range did, oldest first."""
     history, authored = revs.history(root, rev_args)
+    known = {c.sha: changes for c, changes in history if len(c.parents) <= 1}
+    commits = [c for c, _ in history]
     nobody = Authored("", "", (), ())
     out = []
-    for c, changes in history:
+    for c, result in zip(commits, judged.judged(root, commits, known), strict=True):
         a = authored.get(c.sha, nobody)
+        works = by_slice(result)
         f = Fact(c, a, executors.executor(a.executors, a.co_authors, config.stats_executors,
                                           a.author),
-                 {p for ch in changes for p in ch.paths})
+                 result, works, set(result.unit.paths))
         f.row.commits, f.row.changed = 1, len(f.paths)
-        f.row.unclaimed = 0 if c.plan_trailers else 1
+        f.row.unclaimed = 1 if result.claim is None and not result.unreadable \
+            and not _skipped(result) else 0
+        f.row.unreadable = 1 if result.unreadable else 0
+        _counts(f.row, works.values())
+        f.drifted = {p for w in works.values() for p in w.drift}
         out.append(f)
-    changes_of = {c.sha: changes for c, changes in history}
-    asks = [(f, ref) for f in out if (ref := _claim(f.commit)) is not None]
-    plans = _Plans(root, config)
-    judged = incidental_verdicts(root)
-    built = plans.plans_at([(f.commit, ref[0]) for f, ref in asks])
-    for (f, (path, slice_id)), plan in zip(asks, built, strict=True):
-        f.plan = path
-        if plan is not None and slice_id is None and len(plan.slices) == 1:
-            slice_id = plan.slices[0].id
-        f.slice = slice_id
-        scope = plans.scope(plan, slice_id) if plan is not None and slice_id else None
-        if scope is None:
-            f.row.unreadable = 1
-            continue
-        result = classify(changes_of[f.commit.sha], scope)
-        drifted = {t.path for t in result.drift}
-        incidental = {p for p in drifted if (f.commit.sha, p) in judged}
-        f.row.in_scope = len({t.path for t in result.in_scope})
-        f.row.forbidden = len({t.path for t in result.forbidden})
-        f.row.incidental = len(incidental)
-        f.drifted = drifted - incidental
-        f.row.drift = len(f.drifted)
     return out
+
+
+def _skipped(result: UnitResult) -> bool:
+    """A commit the check does not judge: before the baseline, the adoption, no rules."""
+    return any(n.startswith(("before planscope's baseline", adoption.NOTE, adoption.NO_RULES))
+               for n in result.notes)
 
 
 def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:
@@ -219,52 +178,73 @@ def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:
     out = []
     for f in all_facts:
         out += [(f, p) for p in sorted(f.paths & first)]
-        if f.plan is not None:
-            first.add(f.plan)
+        first.update(f.plans)
     return out
 
 
 def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
-          plan_filter: str | None = None, all_facts: Sequence[Fact] | None = None
-          ) -> tuple[list[Row], Row]:
+          plan_filter: str | None = None, all_facts: Sequence[Fact] | None = None,
+          until_now: bool = True) -> tuple[list[Row], Row]:
     """The rows of ``by`` (one of GROUPS), and their total (``all_facts``: the range's facts
-    when already read)."""
+    when already read; ``until_now``: the range reaches HEAD, so guard refusals after its
+    newest commit count too)."""
     if all_facts is None:
         all_facts = facts(root, config, rev_args)
     rows: dict[str, Row] = {}
+    total = Row("total")
 
     def row(key: str) -> Row:
         return rows.setdefault(key, Row(key))
 
     for f in all_facts:
-        if plan_filter is None or f.plan == plan_filter:
-            row(_key(by, f)).add(f.row)
+        if plan_filter is None or plan_filter in f.plans:
+            for key, counts in _groups(by, f):
+                if plan_filter is None or by not in ("plan", "slice") or \
+                        key.partition("#")[0] == plan_filter:
+                    row(key).add(counts)
+            total.add(f.row)
     for f, plan_path in widened(all_facts):  # counted where the plan is, by plan or slice
         if plan_filter is None or plan_path == plan_filter:
-            key = {"plan": plan_path, "slice": f"{plan_path}#(plan file)"}.get(by, _key(by, f))
+            key = {"plan": plan_path, "slice": f"{plan_path}#(plan file)"}.get(
+                by, _groups(by, f)[0][0])
             row(key).plan_edits_after_claim += 1
     if by in ("plan", "slice"):
         _plan_rows(root, config, all_facts, row, by, plan_filter)
-    _refusals(root, all_facts, row, by, plan_filter)
-    total = Row("total")
-    for r in rows.values():
-        total.add(r)
+    total.untouched_done = sum(r.untouched_done for r in rows.values())
+    total.plan_edits_after_claim = sum(r.plan_edits_after_claim for r in rows.values())
+    total.guard_refusals = _refusals(root, all_facts, row, by, plan_filter, until_now)
     return sorted(rows.values(), key=lambda r: r.key), total
 
 
-GUARD_LOG = "guard.jsonl"  # written by checker.commands.guard
+GUARD_LOG = "guard.jsonl"  # written by checker.agents.guard
+
+
+def _when(text: object) -> datetime.datetime | None:
+    try:
+        found = datetime.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=datetime.timezone.utc)
 
 
 def _refusals(root: Path, all_facts: Sequence[Fact], row: Callable[[str], Row], by: str,
-              plan_filter: str | None) -> None:
-    """The guard's refusals since the range's oldest commit, counted in their groups."""
-    since = min((f.authored.date for f in all_facts if f.authored.date), default="")[:10]
+              plan_filter: str | None, until_now: bool) -> int:
+    """The guard's refusals within the range's dates (from its oldest commit to its newest,
+    or to now when the range reaches HEAD), counted in their groups; how many."""
+    dates = [d for f in all_facts if (d := _when(f.authored.date)) is not None]
+    if not dates:
+        return 0
+    since, until = min(dates), None if until_now else max(dates)
+    counted = 0
     for refused in state.read_log(root, GUARD_LOG):
         ref = claims.parse_ref(str(refused.get("slice") or "none"))
-        if str(refused.get("at", "")) < since or (
+        at = _when(refused.get("at", ""))
+        if at is None or at < since or (until is not None and at > until) or (
                 plan_filter is not None and (ref is None or ref[0] != plan_filter)):
             continue
         row(_refusal_key(by, refused, ref)).guard_refusals += 1
+        counted += 1
+    return counted
 
 
 def _refusal_key(by: str, refused: dict[str, object],
@@ -300,18 +280,18 @@ def _plan_rows(root: Path, config: Config, all_facts: Sequence[Fact],
     """From the working tree's plans: a row (of zeros, maybe) for every plan or slice, so
     that "no work yet" shows; and the planned files of the slices marked done that no
     commit of the range claiming the slice touched."""
-    claimed: dict[tuple[str, str], set[str]] = {}
+    claimed: dict[Key, set[str]] = {}
     for f in all_facts:
-        if f.plan is not None and f.slice is not None:
-            claimed.setdefault((f.plan, f.slice), set()).update(f.paths)
+        for pair, w in f.works.items():
+            claimed.setdefault(pair, set()).update(w.touched)
     for rel, plan in _current_plans(root, config, plan_filter):
-        for key in ([rel] if by == "plan" else [f"{rel}#{x.id}" for x in plan.slices]):
-            row(key)
+        for name in ([rel] if by == "plan" else [f"{rel}#{x.id}" for x in plan.slices]):
+            row(name)
         for s in plan.slices:
             if s.status == "done" and (rel, s.id) in claimed:
                 planned = tuple(p for p in map(literal, s.planned) if p is not None)
-                key = rel if by == "plan" else f"{rel}#{s.id}"
-                row(key).untouched_done += len(untouched_of(planned, claimed[(rel, s.id)]))
+                name = rel if by == "plan" else f"{rel}#{s.id}"
+                row(name).untouched_done += len(untouched_of(planned, claimed[(rel, s.id)]))
 
 
 def top_drifted(all_facts: Sequence[Fact], limit: int = 10) -> list[tuple[str, int]]:

@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.git import blobs, repository, revs
+from checker.errors import BadInput
+from checker.git import repository, revs
 from checker.rules import config, globs
 from checker.rules.config import Config
 
 NOTE = "adopts planscope: its rules apply from the next change on"
+NO_RULES = "no planscope config where its rules are read: nothing to judge it by yet"
 PULL_REQUEST_NOTE = ("planscope is being adopted by this change: its base has no planscope "
                      "config, so its rules apply once it is merged")
 CONFIG_FILES = (config.CONFIG_FILE, "pyproject.toml")
@@ -39,16 +41,15 @@ OWN_FILES = (
 
 def present(root: Path, rev: str | None) -> bool:
     """Whether a planscope config exists at ``rev`` (working tree for None, the index for
-    ``blobs.INDEX``): a ``.planscope.yaml``, or a ``[tool.planscope]`` in pyproject.toml.
-    Its validity does not matter here."""
-    if rev is None:
-        pyproject = root / "pyproject.toml"
-        return (root / config.CONFIG_FILE).exists() or (
-            pyproject.is_file() and "[tool.planscope" in pyproject.read_text(errors="replace"))
-    if blobs.show(root, rev, config.CONFIG_FILE) is not None:
+    ``blobs.INDEX``), as the config loader itself reads it: a ``.planscope.yaml``, or a
+    ``[tool.planscope]`` table in pyproject.toml. One that does not load counts as present:
+    a rule unknown is not an absent one."""
+    from checker.rules.book import Rulebook
+
+    try:
+        return Rulebook(root, rev).config.found
+    except BadInput:
         return True
-    raw = blobs.show(root, rev, "pyproject.toml")
-    return raw is not None and b"[tool.planscope" in raw
 
 
 def adopts(root: Path, rules: Config, paths: Sequence[str], before: str | None,
@@ -72,7 +73,6 @@ def commits_after(root: Path, rules: Config) -> tuple[str, ...]:
     if not repository.commit_exists(root, rules.baseline):
         if repository.is_shallow(root):
             return ()
-        from checker.errors import BadInput
 
         raise BadInput(f"{rules.source}: baseline {rules.baseline[:12]} is not a commit in this "
                        f"repository", hint="set baseline to the commit planscope was adopted on "

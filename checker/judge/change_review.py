@@ -30,8 +30,8 @@ from checker import errors, event
 from checker.errors import BadInput, VerifyUnavailable
 from checker.git import blobs, diffs, repository, revs
 from checker.git.revs import Span
-from checker.judge import claims, pipeline
-from checker.judge.claims import Claim, Plans
+from checker.judge import claims
+from checker.judge.claims import Claim
 from checker.model import hunks
 from checker.model.ask import Answer, Question, ask
 from checker.model.review_prompt import (
@@ -46,7 +46,7 @@ from checker.model.review_prompt import (
     model_review,
     parse_reply,
 )
-from checker.rules import config as config_mod
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan, Slice
@@ -78,16 +78,16 @@ class Result:
         return tuple(sorted(both, key=lambda f: SEVERITIES.index(f.severity)))
 
 
-def claim(plans: Plans, span_: Span, plan_ref: str | None) -> Claim:
+def claim(book: Rulebook, span_: Span, plan_ref: str | None) -> Claim:
     """The slice to review against: ``--plan``, else the one slice the commits' ``Plan:``
     trailers name (commits with ``Plan: none`` or none at all are left out), else the branch."""
     if plan_ref is not None:
-        found: Claim | None = claims.from_ref(plan_ref, plans, "--plan")
+        found: Claim | None = claims.from_ref(plan_ref, book, "--plan")
     else:
         named: dict[str, Claim] = {}
         for c in (c for c in span_.commits if len(c.parents) <= 1):
-            got = claims.from_trailers(c.plan_trailers, plans, f"commit {c.short}")
-            if got is not None and got.plan is not None:
+            got = claims.from_trailers(c.plan_trailers, book, f"commit {c.short}")
+            if got is not None and not got.none:
                 named.setdefault(got.ref, got)
         if len(named) > 1:
             raise BadInput(f"{span_.label}: its commits claim {len(named)} slices "
@@ -95,13 +95,16 @@ def claim(plans: Plans, span_: Span, plan_ref: str | None) -> Claim:
         found = next(iter(named.values()), None)
         if found is not None:
             many = len(span_.commits) > 1
-            found = Claim(found.plan, found.slices,
+            found = Claim(found.parts,
                           "'Plan:' trailers of its commits" if many else found.source)
         else:
-            found = claims.from_branch(repository.current_branch(plans.root), plans)
-    if found is None or found.plan is None:
+            found = claims.from_branch(repository.current_branch(book.root), book)
+    if found is None or found.none:
         raise BadInput(f"{span_.label}: no slice to review against (no 'Plan:' trailer names "
                        f"one, nor does the branch); pass --plan PLAN#SLICE")
+    if found.plan is None:
+        raise BadInput(f"{span_.label}: it claims slices of several plans ({found.ref}); "
+                       f"review one at a time with --plan PLAN#SLICE")
     return found
 
 
@@ -134,44 +137,42 @@ def local_findings(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
 
 @dataclass(frozen=True)
 class Setup:
-    """What the command line asks to review, and the rules to review it by."""
+    """What the command line asks to review: the change, and the rules to review it by."""
 
-    config: Config
-    kind: str  # commit | range | base
-    rev: str
-    plans_rev: str | None = None  # read plans from this revision (the pull request's base)
+    span: Span
+    book: Rulebook
 
 
 def setup(root: Path, base: str | None, rev_range: str | None,
           github_env: Mapping[str, str] | None) -> Setup:
-    """Without --base or --range: the last commit. ``--format github`` without them takes
-    the base from the pull_request or merge_group event and, like ``check --format github``,
-    reads the config and the plans from that base commit, so a pull request cannot rewrite
-    the slice it is judged by."""
+    """Without --base or --range: the last commit. The rules are read as ``check`` reads
+    them for the same change (``checker.judge.targets``): the last commit's parent, the
+    range's start, the base; ``--format github`` without a target takes the base from the
+    pull_request or merge_group event, so a pull request cannot rewrite the slice it is
+    judged by, and reads new plans from the head only with ``plans_in_pr: allow-new``."""
     if base and rev_range:
         raise BadInput("use only one of --base, --range")
-    if base and github_env is not None:  # the Action: rules from the base, like check does
-        sha = revs.rev_parse(root, base)
-        return Setup(config_mod.load(root, sha), "base", sha, sha)
+    if not base and not rev_range and github_env is not None:
+        base = event.read_event(github_env).base
     if base:
-        return Setup(config_mod.load(root), "base", base)
-    if rev_range:
-        return Setup(config_mod.load(root), "range", rev_range)
-    found = event.read_event(github_env).base if github_env is not None else None
-    if found is not None:
-        return Setup(config_mod.load(root, found), "base", found, found)
-    return Setup(config_mod.load(root), "commit", "HEAD")
+        span_ = revs.span(root, "base", base)
+        book = Rulebook(root, revs.rev_parse(root, base))
+        if github_env is None or book.config.plans_in_pr == "allow-new":
+            book = book.view(new_from=span_.head)
+        return Setup(span_, book)
+    span_ = revs.span(root, "range" if rev_range else "commit", rev_range or "HEAD")
+    return Setup(span_, Rulebook(root, span_.base).view(new_from=span_.head))
 
 
-def run(root: Path, config: Config, span_: Span, plan_ref: str | None, *,
-        no_cache: bool = False, plans_rev: str | None = None) -> Result:
-    """Review the change ``span_``; bad input raises BadInput."""
-    claimed = claim(Plans(root, config, rev=plans_rev), span_, plan_ref)
+def run(root: Path, book: Rulebook, span_: Span, plan_ref: str | None, *,
+        no_cache: bool = False) -> Result:
+    """Review the change ``span_`` by the rules of ``book``; bad input raises BadInput."""
+    config = book.config
+    claimed = claim(book, span_, plan_ref)
     assert claimed.plan is not None
     plan, slices = claimed.plan, claimed.slices
     changes = diffs.diff(root, span_.base, span_.head)
-    rules = pipeline.Checker(root, config, pipeline.Options(plans_rev=plans_rev))
-    scope = classify(changes, rules.scope(claimed))  # every forbid: the config's, all plans'
+    scope = classify(changes, book.rules(claimed.parts))  # every forbid: config's, all plans'
 
     missing = missing_test_files(slices, blobs.tracked_files(root, span_.head))
     result = Result(span_, claimed, scope, missing, local_findings(plan, slices, scope, missing))

@@ -1,165 +1,85 @@
-"""Which plan and slice a change claims (DESIGN §4): --plan, the Plan: trailer, the branch."""
+"""Which slices a change claims: one claim order, for every entry point (DESIGN §4).
+
+First hit wins:
+
+1. ``--plan PATH[#SLICE]`` on the command line;
+2. the change's own ``Plan:`` trailers: several claim the union of their slices, ``Plan:
+   none`` claims none. A ``fixup!``/``squash!``/``amend!`` commit without trailers of its own
+   takes the trailers of the commit it names, a revert (``This reverts commit X.``) X's;
+3. in a pull request, the ``Plan:`` line of its description;
+4. for staged changes only: the active slice (``planscope use``, or ``PLANSCOPE_PLAN``);
+5. the branch: a slice whose ``branch:`` is it, or one named ``plan/<plan-id>/<slice-id>``.
+
+A change claims nothing when none of them names a slice.
+"""
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from checker import __version__, files, state
+from checker import state
 from checker.errors import BadInput
-from checker.git import blobs, repository
-from checker.rules import plan as plan_mod
-from checker.rules import yamlfile
-from checker.rules.config import Config
+from checker.git import repository, revs
+from checker.git.formats import Commit
+from checker.rules.book import Rulebook, clean
 from checker.rules.plan import Plan, Slice
-from checker.state import Cache
+from checker.rules.ruleset import Part
 
 TRAILER = "Plan"
 NONE = "none"
+ACTIVE_SOURCES = (state.ENV_PLAN, "planscope use")
+SEARCH = 500  # how many earlier commits a fixup!/squash! target is looked for in
+_FIXUP = re.compile(r"(?:(?:fixup|squash|amend)! )+")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """What a change claims: a plan's slices, or ``Plan: none`` (plan is None)."""
+    """What a change claims: the slices of one or more plans, or ``Plan: none`` (no part)."""
 
-    plan: Plan | None
-    slices: tuple[Slice, ...]
+    parts: tuple[Part, ...]
     source: str  # where the claim came from, for messages: "--plan", "trailer", "branch x"
 
     @property
+    def none(self) -> bool:
+        return not self.parts
+
+    @property
+    def plan(self) -> Plan | None:
+        """The claimed plan when the claim names exactly one (None for ``Plan: none``, and
+        for a claim across plans: look at ``parts``)."""
+        plans = {p.plan.path for p in self.parts}
+        return self.parts[0].plan if len(plans) == 1 else None
+
+    @property
+    def slices(self) -> tuple[Slice, ...]:
+        return tuple(s for p in self.parts for s in p.slices)
+
+    @property
     def ref(self) -> str:
-        if self.plan is None:
-            return NONE
-        return f"{self.plan.path}#{'+'.join(s.id for s in self.slices)}"
+        return " + ".join(p.ref for p in self.parts) or NONE
+
+    @property
+    def active(self) -> bool:
+        """Whether the active slice made this claim (a refusal says how to clear it)."""
+        return self.source in ACTIVE_SOURCES
 
 
-class Plans:
-    """Plans loaded once per run, by repo-relative path: from the working tree, or, with
-    ``rev``, as committed at that revision (the GitHub Action reads the pull request's base)."""
+@dataclass(frozen=True)
+class Context:
+    """What an entry point knows of a change besides the change itself."""
 
-    def __init__(self, root: Path, config: Config, rev: str | None = None,
-                 new_from: str | None = None) -> None:
-        self.root = root
-        self.config = config
-        self.rev = rev
-        self.new_from = new_from  # plans_in_pr allow-new: a plan ``rev`` lacks, from here
-        self._loaded: dict[str, Plan] = {}
-
-    def get(self, rel: str, named_by: str) -> Plan:
-        rel = _clean(rel, named_by)
-        if rel not in self._loaded:
-            if self.rev is not None:
-                self._loaded[rel] = self._get_at_rev(rel, named_by, self.rev)
-            elif not ((self.root / rel).exists() or (self.root / rel).is_symlink()):
-                raise BadInput(f"{rel}: no such plan file (named by {named_by})")
-            else:
-                self._loaded[rel] = plan_mod.load(self.root, rel, self._validated)
-        return self._loaded[rel]
-
-    @functools.cached_property
-    def _blobs(self) -> dict[str, str]:
-        """Plan file → blob id at ``rev``: one git call for every plan."""
-        assert self.rev is not None
-        ids = blobs.blob_ids(self.root, self.rev, self.config.plans_dir)
-        return {rel: blob for rel, blob in ids.items() if rel.endswith((".yaml", ".yml"))}
-
-    def indexed(self, rel: str) -> bool:
-        """Whether ``rel`` is one of the plan files read at ``rev`` (not a file elsewhere)."""
-        return self.rev is not None and rel in self._blobs
-
-    @functools.cached_property
-    def _bytes(self) -> dict[str, bytes]:
-        """Plan file → its bytes at ``rev``, every plan read by one git call."""
-        found = blobs.read_blobs(self.root, sorted(set(self._blobs.values())))
-        return {rel: found[blob] for rel, blob in self._blobs.items() if blob in found}
-
-    def _get_at_rev(self, rel: str, named_by: str, rev: str) -> Plan:
-        raw = self._bytes.get(rel)
-        if raw is not None:
-            return plan_mod.load_text(blobs.text_of(raw, rev, rel, yamlfile.MAX_BYTES), rel,
-                                      self._validated)
-        text = blobs.show_text(self.root, rev, rel, yamlfile.MAX_BYTES)
-        if text is None and self.new_from is not None:
-            text = blobs.show_text(self.root, self.new_from, rel, yamlfile.MAX_BYTES)
-        if text is None:
-            if rev == blobs.INDEX:
-                raise BadInput(f"{rel}: no such plan file in the index (named by {named_by}); "
-                               f"git add it first")
-            raise BadInput(
-                f"{rel}: no such plan file at the base commit {rev[:9]} (named by {named_by}); "
-                f"changes are judged by the plans their base already has: merge the plan first"
-            )
-        return plan_mod.load_text(text, rel, self._validated)
-
-    def _fingerprint(self) -> tuple[list[str], str]:
-        """(every plan file, a digest of what they all hold): one git call at a revision or
-        in the index, the files' bytes in the working tree."""
-        if self.rev is None:
-            rels = self.files()
-            parts = [part for rel in rels
-                     for part in (rel, files.read(self.root / rel, rel, inside=self.root))]
-        else:
-            rels = sorted(self._blobs)
-            parts = [part for rel in rels for part in (rel, self._blobs[rel])]
-        return rels, state.digest("forbids-1", __version__, *parts)
-
-    def forbids(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(plan path, its plan-level forbid) of every plan that is not done: forbidden for
-        every change. Remembered under a digest of the plan files, so an unchanged set of
-        plans is not parsed again; a plan that cannot be read is an error (a rule unknown
-        cannot be kept)."""
-        rels, key = self._fingerprint()
-        cache = Cache.of(self.root, "forbids")
-        found = cache.get(key)
-        if isinstance(found, list):
-            return [(str(rel), tuple(str(p) for p in patterns)) for rel, patterns in found]
-        plans = [self.get(rel, self.config.plans_dir) for rel in rels]
-        out = [(p.path, p.forbid) for p in plans if p.status != "done" and p.forbid]
-        cache.put(key, [[rel, list(patterns)] for rel, patterns in out])
-        return out
-
-    @functools.cached_property
-    def _validated(self) -> Cache:
-        return Cache.of(self.root, "valid")
-
-    def files(self) -> list[str]:
-        """Repo-relative paths of every plan file (at ``rev`` when set)."""
-        if self.rev is None:
-            return plan_mod.plan_files(self.root, self.config.plans_dir)
-        return sorted(self._blobs)
-
-    def text(self, rel: str) -> str:
-        """A plan file's text, undecodable bytes replaced (for a cheap look before loading)."""
-        if self.rev is None:
-            return files.read(self.root / rel, rel, inside=self.root).decode("utf-8", "replace")
-        raw = self._bytes.get(rel)
-        if raw is None:
-            raw = blobs.show(self.root, self.rev, rel) or b""
-        return raw.decode("utf-8", "replace")
+    plan_ref: str | None = None  # --plan
+    plan_source: str = "--plan"
+    pr_ref: str | None = None  # the pull request's Plan: line
+    pr_source: str = ""
+    branch: str | None = None  # the branch being committed to or pushed; None: unknown
+    env: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
-def _clean(rel: str, named_by: str) -> str:
-    path = PurePosixPath(rel.strip())
-    if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise BadInput(f"{rel!r} (named by {named_by}): a plan is named by its repo-relative path")
-    return path.as_posix()
-
-
-def select_slices(plan: Plan, slice_id: str | None) -> tuple[Slice, ...]:
-    ids = ", ".join(s.id for s in plan.slices)
-    if slice_id:
-        found = plan.slice(slice_id)
-        if found is None:
-            raise BadInput(f"{plan.path}: no slice {slice_id!r} (slices: {ids})")
-        return (found,)
-    if len(plan.slices) == 1:
-        return plan.slices
-    raise BadInput(
-        f"{plan.path} has {len(plan.slices)} slices; name one, e.g. "
-        f"'{TRAILER}: {plan.path}#{plan.slices[0].id}' (slices: {ids})"
-    )
+# --- references -------------------------------------------------------------------------
 
 
 def parse_ref(ref: str) -> tuple[str, str | None] | None:
@@ -172,31 +92,61 @@ def parse_ref(ref: str) -> tuple[str, str | None] | None:
     return path.strip(), slice_id.strip() or None
 
 
-def from_ref(ref: str, plans: Plans, source: str) -> Claim:
+def select_slices(plan: Plan, slice_id: str | None) -> tuple[Slice, ...]:
+    """The slices ``#a`` or ``#a+b`` names; without ``#``, the plan's one slice."""
+    ids = ", ".join(s.id for s in plan.slices)
+    if slice_id:
+        found = []
+        for one in dict.fromkeys(x.strip() for x in slice_id.split("+")):
+            got = plan.slice(one)
+            if got is None:
+                raise BadInput(f"{plan.path}: no slice {one!r} (slices: {ids})")
+            found.append(got)
+        return tuple(found)
+    if len(plan.slices) == 1:
+        return plan.slices
+    raise BadInput(
+        f"{plan.path} has {len(plan.slices)} slices; name one, e.g. "
+        f"'{TRAILER}: {plan.path}#{plan.slices[0].id}' (slices: {ids})"
+    )
+
+
+def from_ref(ref: str, book: Rulebook, source: str) -> Claim:
     """``plans/x.yaml#slice`` (or ``none``) → Claim."""
     parsed = parse_ref(ref)
     if parsed is None:
-        return Claim(None, (), source)
-    plan = plans.get(parsed[0], source)
-    return Claim(plan, select_slices(plan, parsed[1]), source)
+        return Claim((), source)
+    plan = book.plan(parsed[0], source)
+    return Claim((Part(plan, select_slices(plan, parsed[1])),), source)
 
 
-def from_active(root: Path, plans: Plans, env: Mapping[str, str]) -> Claim | None:
+def from_trailers(values: Sequence[str], book: Rulebook, where: str) -> Claim | None:
+    """The claim of a change's ``Plan:`` trailers: the union of the slices they name (a plan
+    named twice counts once per slice); ``Plan: none`` only alone."""
+    if not values:
+        return None
+    source = f"'{TRAILER}:' trailer{'s' * (len(values) > 1)} of {where}"
+    claims = [from_ref(v, book, source) for v in values]
+    if len(claims) > 1 and any(c.none for c in claims):
+        raise BadInput(f"{where}: 'Plan: none' together with a slice; a change that claims a "
+                       f"slice needs no 'Plan: none'")
+    by_plan: dict[str, tuple[Plan, dict[str, Slice]]] = {}
+    for c in claims:
+        for p in c.parts:
+            _, slices = by_plan.setdefault(p.plan.path, (p.plan, {}))
+            slices.update((s.id, s) for s in p.slices)
+    return Claim(tuple(Part(plan, tuple(slices.values())) for plan, slices in by_plan.values()),
+                 source)
+
+
+def from_active(root: Path, book: Rulebook, env: Mapping[str, str]) -> Claim | None:
     """The active slice as a claim (it claims staged changes, never commits already made)."""
     located = repository.locate(root)
     found = state.active_ref(located[1], env) if located is not None else None
-    return from_ref(found[0], plans, found[1]) if found else None
+    return from_ref(found[0], book, found[1]) if found else None
 
 
-def from_trailers(values: Sequence[str], plans: Plans, where: str) -> Claim | None:
-    if not values:
-        return None
-    if len(values) > 1:
-        raise BadInput(f"{where}: {len(values)} '{TRAILER}:' trailers; a change claims one slice")
-    return from_ref(values[0], plans, f"'{TRAILER}:' trailer of {where}")
-
-
-def from_branch(branch: str | None, plans: Plans) -> Claim | None:
+def from_branch(branch: str | None, book: Rulebook) -> Claim | None:
     """A slice whose ``branch:`` is the branch, or a branch named ``plan/<plan-id>/<slice-id>``.
 
     Only plan files whose text mentions the branch (or the plan id it names) are loaded:
@@ -204,14 +154,14 @@ def from_branch(branch: str | None, plans: Plans) -> Claim | None:
     """
     if not branch:
         return None
-    parts = branch.split("/")
-    named_id = parts[1] if len(parts) == 3 and parts[0] == "plan" else None
+    words = branch.split("/")
+    named_id = words[1] if len(words) == 3 and words[0] == "plan" else None
     hits: list[tuple[Plan, Slice]] = []
-    for rel in plans.files():
-        text = plans.text(rel)
+    for rel in book.files():
+        text = book.text(rel)
         if branch not in text and (named_id is None or named_id not in text):
             continue
-        p = plans.get(rel, f"branch {branch}")
+        p = book.plan(rel, f"branch {branch}")
         hits += [(p, s) for s in p.slices if s.branch == branch or branch == f"plan/{p.id}/{s.id}"]
     if not hits:
         return None
@@ -219,7 +169,103 @@ def from_branch(branch: str | None, plans: Plans) -> Claim | None:
         names = ", ".join(f"{p.path}#{s.id}" for p, s in hits)
         raise BadInput(f"branch {branch!r} maps to several slices: {names}")
     p, s = hits[0]
-    return Claim(p, (s,), f"branch {branch}")
+    return Claim((Part(p, (s,)),), f"branch {branch}")
+
+
+# --- the claim order ----------------------------------------------------------------------
+
+
+def claim_of(root: Path, book: Rulebook, ctx: Context, trailers: Sequence[str],
+             trailer_source: str, staged: bool) -> Claim | None:
+    """The claim of a change (see the module docstring for the order)."""
+    if ctx.plan_ref is not None:
+        return from_ref(ctx.plan_ref, book, ctx.plan_source)
+    found = from_trailers(trailers, book, trailer_source)
+    if found is None and ctx.pr_ref is not None:
+        found = from_ref(ctx.pr_ref, book, ctx.pr_source)
+    if found is None and staged:
+        found = from_active(root, book, ctx.env)
+    if found is None:
+        found = from_branch(ctx.branch, book)
+    return found
+
+
+# --- fixup!, squash!, amend! and reverts take the claim of the commit they name ------------
+
+
+def fixup_target(subject: str) -> tuple[str, str] | None:
+    """``("fixup!", "rest")`` for a fixup!/squash!/amend! subject, else None."""
+    m = _FIXUP.match(subject)
+    if m is None or not subject[m.end():].strip():
+        return None
+    return subject[: m.end()].split()[0], subject[m.end():]
+
+
+def find_target(target: str, candidates: Sequence[Commit]) -> Commit | None:
+    """The commit a fixup!/squash! points at, among ``candidates`` (nearest first), found
+    like ``git rebase --autosquash`` finds it: the subject, else a commit id, else a subject
+    that starts with it."""
+    real = [c for c in candidates if fixup_target(c.subject) is None]
+    for c in real:
+        if c.subject == target:
+            return c
+    if re.fullmatch(r"[0-9a-f]{4,64}", target):
+        for c in real:
+            if c.sha.startswith(target):
+                return c
+    for c in real:
+        if c.subject.startswith(target):
+            return c
+    return None
+
+
+def _earlier(root: Path, rev: str | None) -> list[Commit]:
+    """``rev`` and the commits before it, nearest first (none on an unborn branch)."""
+    if rev is None:
+        return []
+    try:
+        return list(reversed(revs.log(root, f"--max-count={SEARCH}", rev)))
+    except BadInput:
+        return []
+
+
+@dataclass(frozen=True)
+class Trailers:
+    """The trailers a change is claimed by, and where they come from."""
+
+    values: tuple[str, ...]
+    source: str
+    note: str = ""  # why a named commit's claim could not be taken
+
+
+def inherited(root: Path, subject: str, reverts: str | None, own: Sequence[str],
+              source: str, before: str | None) -> Trailers:
+    """A change's own trailers; without any, a ``fixup!``/``squash!``/``amend!`` change takes
+    those of the commit it names (among the commits before ``before``), and a revert those of
+    the commit it reverts."""
+    if own:
+        return Trailers(tuple(own), source)
+    found = fixup_target(subject)
+    if found is not None:
+        kind, target = found
+        commit = find_target(target, _earlier(root, before))
+        if commit is None:
+            return Trailers((), source, f"'{kind}' target {target!r} is not among the last "
+                                        f"{SEARCH} commits; give this commit a '{TRAILER}:' "
+                                        f"trailer of its own")
+        return Trailers(commit.plan_trailers, f"commit {commit.short}, the target of '{kind}'")
+    sha = reverts
+    if sha is None:
+        return Trailers((), source)
+    try:
+        (commit,) = revs.log(root, "-1", revs.rev_parse(root, sha))
+    except (BadInput, ValueError):
+        return Trailers((), source, f"it reverts {sha[:9]}, which is not in this repository; "
+                                    f"give it a '{TRAILER}:' trailer of its own")
+    return Trailers(commit.plan_trailers, f"commit {commit.short}, which it reverts")
+
+
+# --- names given on the command line -------------------------------------------------------
 
 
 def repo_relative(root: Path, name: str) -> str:
@@ -228,14 +274,14 @@ def repo_relative(root: Path, name: str) -> str:
     it names an existing file and the repo-relative reading does not."""
     path = Path(name)
     if not path.is_absolute() and (root / name).exists():
-        return _clean(name, "the command line")
+        return clean(name, "the command line")
     absolute = path if path.is_absolute() else Path.cwd() / path
     if path.is_absolute() or absolute.exists():
         try:
             return absolute.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             raise BadInput(f"{name}: not inside the repository {root}") from None
-    return _clean(name, "the command line")
+    return clean(name, "the command line")
 
 
 def command_line_ref(root: Path, ref: str | None) -> str | None:
@@ -247,8 +293,8 @@ def command_line_ref(root: Path, ref: str | None) -> str | None:
     return repo_relative(root, path) + (f"#{slice_id}" if slice_id else "")
 
 
-def named_slice(root: Path, config: Config, ref: str) -> tuple[Plan, Slice]:
+def named_slice(root: Path, book: Rulebook, ref: str) -> tuple[Plan, Slice]:
     """``PLAN#SLICE`` as given on the command line → the plan and its slice."""
     path, _, slice_id = ref.partition("#")
-    plan = Plans(root, config).get(repo_relative(root, path), "the command line")
+    plan = book.plan(repo_relative(root, path), "the command line")
     return plan, select_slices(plan, slice_id or None)[0]

@@ -1,8 +1,8 @@
 """Why a path is in scope, drift, forbidden or exempt: the pattern that decides it and where
 it is written (``planscope explain``, like ``git check-ignore -v``). Decided from the same
-rules, in the same order, as ``check``: forbidden first (any forbid list), then the claimed
-slice's patterns and ``always_allow``; with no slice claimed, ``exempt.paths`` and the plan
-files, else the path needs a plan."""
+rules (``checker.rules.ruleset``), in the same order, as ``check``: forbidden first (any
+forbid group), then the claimed slices' patterns and ``always_allow``; with no slice
+claimed, ``exempt.paths`` and the plan files, else the path needs a plan."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker import errors
+from checker.git import blobs
+from checker.judge.changes import Unit
 from checker.judge.claims import Claim
-from checker.judge.pipeline import Checker, Options, Unit
+from checker.judge.pipeline import Judge, Options
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
 from checker.rules.globs import Fold
 from checker.rules.plan import Plan, Slice
+from checker.rules.ruleset import CONFIG, PLAN, RuleSet
 
 FORBIDDEN, IN_SCOPE, DRIFT, EXEMPT, UNCLAIMED = (
     "forbidden", "in-scope", "drift", "exempt", "unclaimed")
@@ -74,22 +78,27 @@ def _slice_rules(plan: Plan, s: Slice) -> list[Rule]:
                   for i, p in enumerate(s.allow)]
 
 
-def _forbid_groups(checker: Checker, claim: Claim | None) -> list[list[Rule]]:
-    """Each forbid list on its own (a negation never crosses lists): the config's, every
-    plan's that is not done (the claimed plan's even when it is), each claimed slice's."""
-    cfg = checker.config
-    groups = [_config_rules(cfg, ("forbid",), cfg.forbid)]
-    plans = [checker.plans.get(rel, cfg.plans_dir) for rel, _ in checker.plans.forbids()]
-    if claim is not None and claim.plan is not None and claim.plan not in plans:
-        plans.append(claim.plan)
-    groups += [[Rule(p, plan.where("forbid", i), f"forbid of {plan.path}")
-                for i, p in enumerate(plan.forbid)] for plan in plans]
-    if claim is not None and claim.plan is not None:
-        plan = claim.plan
-        groups += [[Rule(p, plan.where("slices", plan.slices.index(s), "forbid", i),
-                         f"forbid of slice '{s.id}'") for i, p in enumerate(s.forbid)]
-                   for s in claim.slices]
-    return [g for g in groups if g]
+def _forbid_rules(book: Rulebook, rules: RuleSet) -> list[list[Rule]]:
+    """Each forbid group of the change's rules on its own (a negation never crosses
+    groups), every pattern with the place it is written."""
+    cfg = book.config
+    out = []
+    for forbid in rules.forbids:
+        origin = forbid.origin
+        if origin.kind == CONFIG:
+            group = _config_rules(cfg, ("forbid",), forbid.patterns)
+        else:
+            plan = book.plan(origin.file, origin.label)
+            if origin.kind == PLAN:
+                group = [Rule(p, plan.where("forbid", i), origin.label)
+                         for i, p in enumerate(forbid.patterns)]
+            else:
+                si = next(i for i, s in enumerate(plan.slices) if s.id == origin.slice)
+                group = [Rule(p, plan.where("slices", si, "forbid", i),
+                              f"forbid of slice '{origin.slice}'")
+                         for i, p in enumerate(forbid.patterns)]
+        out.append(group)
+    return [g for g in out if g]
 
 
 class Explainer:
@@ -97,23 +106,24 @@ class Explainer:
     the rules as they were when this was made (``planscope run`` judges an executor by the
     plan it started with, not by one it edited)."""
 
-    def __init__(self, checker: Checker) -> None:
-        cfg = checker.config
-        self.claim = checker.claim(Unit("explain", None, (), cached=True))
-        self.forbids = _forbid_groups(checker, self.claim)
-        self.fold = checker.fold
+    def __init__(self, judge: Judge) -> None:
+        cfg = judge.config
+        self.claim = judge.claim(Unit("explain", None, (), cached=True))
+        self.rules = judge.rules(self.claim)
+        self.forbids = _forbid_rules(judge.book, self.rules)
+        self.fold = self.rules.fold
         self.require_plan = cfg.require_plan
-        if self.claim is not None and self.claim.plan is not None:
+        if self.claim is not None and not self.claim.none:
             self.allowed = [*_config_rules(cfg, ("always_allow",), cfg.always_allow),
-                            *(r for s in self.claim.slices
-                              for r in _slice_rules(self.claim.plan, s))]
+                            *(r for part in self.claim.parts for s in part.slices
+                              for r in _slice_rules(part.plan, s))]
         else:
             self.allowed = [*_config_rules(cfg, ("exempt", "paths"), cfg.exempt_paths),
                             Rule(f"/{cfg.plans_dir}/**", _plans_dir_where(cfg),
                                  "plans_dir: plan files")]
 
     def explain(self, paths: Sequence[str]) -> Explanation:
-        claimed = self.claim is not None and self.claim.plan is not None
+        claimed = self.claim is not None and not self.claim.none
         found = []
         for path in paths:
             forbidden = next((r for g in self.forbids if (r := _decide(path, g, self.fold))),
@@ -129,6 +139,7 @@ class Explainer:
         return Explanation(self.claim, tuple(found), self.require_plan)
 
 
-def explain(root: Path, cfg: Config, paths: Sequence[str], opts: Options) -> Explanation:
-    """Each path judged as a staged change to it would be, claimed as ``check`` claims."""
-    return Explainer(Checker(root, cfg, opts)).explain(paths)
+def explain(root: Path, paths: Sequence[str], opts: Options) -> Explanation:
+    """Each path judged as a staged change to it would be: claimed as the hooks claim, by
+    the rules staged in the index."""
+    return Explainer(Judge(root, Rulebook(root, blobs.INDEX), opts)).explain(paths)

@@ -5,12 +5,12 @@ a slice marked ``done`` in the plan counts as landed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from checker.git import revs
 from checker.judge import claims
 from checker.rules.plan import Plan, Slice
+from checker.rules.ruleset import Part
 
 
 def claimed(root: Path, plan: Plan, rev: str) -> set[str]:
@@ -24,21 +24,13 @@ def claimed(root: Path, plan: Plan, rev: str) -> set[str]:
     return out
 
 
-def needed(plan: Plan, slices: Sequence[Slice]) -> list[str]:
-    """The slices ``slices`` depend on, outside themselves, that are not marked done: what
-    must have landed before them (no git call: most claims need nothing)."""
-    mine = {s.id for s in slices}
-    wanted = [d for s in slices for d in s.depends_on if d not in mine]
-    return [d for d in dict.fromkeys(wanted)
-            if (dep := plan.slice(d)) is not None and dep.status != "done"]
-
-
-def missing(root: Path, plan: Plan, slices: Sequence[Slice], rev: str | None) -> list[str]:
-    """Of ``needed``, the slices no commit before ``rev`` claims (None: no history yet)."""
-    wanted = needed(plan, slices)
+def missing(root: Path, part: Part, rev: str | None) -> list[str]:
+    """Of the slices ``part`` waits on (``Part.open_dependencies``), those no commit before
+    ``rev`` claims (None: no history yet)."""
+    wanted = part.open_dependencies()
     if not wanted:
         return []
-    landed = claimed(root, plan, rev) if rev is not None else set()
+    landed = claimed(root, part.plan, rev) if rev is not None else set()
     return [d for d in wanted if d not in landed]
 
 

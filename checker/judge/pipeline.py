@@ -1,61 +1,31 @@
-"""The core check: git changes → claimed slice → scope → (verify) → one result per change set.
+"""The core check: each unit (``checker.judge.changes``) against its claim
+(``checker.judge.claims``), by the rules of one ``Rulebook`` (``checker.rules.book``).
 
-A target (the staged changes, one commit, a range, the changes since a base) becomes units:
-one change set that claims one slice each. Each unit is checked against its claim; the
-result says what is in scope, what drifted, what is forbidden, and the exit code. Printing
-is the renderers' job (``checker.render``)."""
+The result says what is in scope, what drifted, what is forbidden, and the exit code.
+Printing is the renderers' job (``checker.render``).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import errors
-from checker.git import blobs, diffs, merges, messages, repository, revs
-from checker.git.formats import Change, Commit
-from checker.judge import adoption, claims, handoff, order
-from checker.judge.claims import Claim, Plans
-from checker.rules import globs
+from checker.git import diffs, repository
+from checker.judge import adoption, claims, order
+from checker.judge.changes import Unit, after_of, before_of
+from checker.judge.claims import Claim, Context
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
-from checker.rules.globs import Matcher
-from checker.rules.scope import (
-    Forbids,
-    Rules,
-    Scope,
-    ScopeResult,
-    classify,
-    compile_scope,
-    forbidden_only,
-)
+from checker.rules.ruleset import RuleSet
+from checker.rules.scope import ScopeResult, classify
 
 if TYPE_CHECKING:  # the pass itself is imported only when drift is to be verified
     from checker.model import verify
-
-
-@dataclass(frozen=True)
-class Target:
-    """What to check: ``staged``, ``commit`` (rev), ``range`` (A..B) or ``base`` (ref)."""
-
-    kind: str
-    rev: str = ""
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One change set that claims one slice: the staged diff, one commit, or a whole range."""
-
-    label: str
-    sha: str | None
-    changes: tuple[Change, ...]
-    diff_revs: tuple[str, ...] = ()
-    cached: bool = False
-    trailers: tuple[str, ...] = ()
-    trailer_source: str = ""
-    before_baseline: bool = False  # a commit from before planscope: not checked
-    merge: bool = False  # a merge: its changes are what it adds that no parent had
+    from checker.model.verify import Verdict
 
 
 @dataclass
@@ -70,10 +40,20 @@ class UnitResult:
     notes: list[str] = field(default_factory=list)
     forbid_rules: dict[str, str] = field(default_factory=dict)  # forbidden path → the rule
     drift_blocks: bool = True  # False when on_drift is warn: drift is reported, not refused
+    rules: RuleSet | None = None  # what it was judged by
+    unreadable: bool = False  # its claim or its rules could not be read (``error`` says why)
 
     @property
     def ok(self) -> bool:
         return self.exit_code == errors.OK
+
+    @property
+    def drifted(self) -> list[str]:
+        """Drifted paths not judged incidental."""
+        if self.scope is None:
+            return []
+        return [t.path for t in self.scope.drift
+                if t.path not in self.verdicts or self.verdicts[t.path].verdict != "incidental"]
 
 
 @dataclass(frozen=True)
@@ -81,109 +61,46 @@ class Options:
     plan_ref: str | None = None  # --plan
     plan_source: str = "--plan"  # what the claim of plan_ref is said to come from
     verify: bool = True  # False with --no-verify
-    message: str | None = None  # a commit message, for the staged diff (commit-msg hook)
     no_cache: bool = False  # --no-cache: ask the verification pass even on a cached verdict
-    # The branch check (checker/branch.py, the GitHub Action): plans read from this
-    # revision (the PR base), a claim for commits that carry no Plan: trailer (the PR body's
-    # Plan: line), and the branch name when HEAD is detached (the PR head branch).
-    plans_rev: str | None = None
-    fallback_ref: str | None = None
-    fallback_source: str = ""
-    branch: str | None = None
-    new_plans_from: str | None = None  # plans_in_pr allow-new: plans the base lacks, from here
+    pr_ref: str | None = None  # the pull request's Plan: line
+    pr_source: str = ""
+    branch: str | None = None  # the branch committed to or pushed; None: the checked-out one
+    # Verdicts the verification pass gave before, by (commit, path): status, stats and trace
+    # read them instead of asking (None: ask, as check does).
+    recorded: Mapping[tuple[str, str], Verdict] | None = None
     env: Mapping[str, str] = field(default_factory=lambda: os.environ, compare=False)
 
 
-def commit_unit(root: Path, commit: Commit,
-                known: Mapping[str, list[Change]] | None = None) -> Unit:
-    """One commit against its first parent (the empty tree for a root commit); a merge by
-    what it adds that none of its parents had (``checker.merges``). ``known``: changes
-    already read for commits (``revs.log_changes``), so no git process is run for them."""
-    if len(commit.parents) > 1:
-        base, changes = merges.own_changes(root, commit.parents, commit.sha)
-        label = f"merge {commit.short} {commit.subject!r}"
-    else:
-        base = revs.commit_base(root, commit)
-        found = known.get(commit.sha) if known is not None else None
-        changes = found if found is not None else diffs.diff(root, base, commit.sha)
-        label = f"commit {commit.short} {commit.subject!r}"
-    return Unit(
-        label=label,
-        sha=commit.sha,
-        changes=tuple(changes),
-        diff_revs=(base, commit.sha),
-        merge=len(commit.parents) > 1,
-        trailers=commit.plan_trailers,
-        trailer_source=f"commit {commit.short}",
-    )
+class Judge:
+    """Units against their claims, by the rules of ``book``."""
 
-
-def staged_unit(root: Path, message: str | None = None) -> Unit:
-    """The staged changes; with ``message``, claimed by its ``Plan:`` trailers."""
-    trailers = messages.trailer_values(root, message, claims.TRAILER) if message else ()
-    return Unit("staged changes", None, tuple(diffs.staged(root)), cached=True,
-                trailers=trailers, trailer_source="the commit message")
-
-
-def units(root: Path, target: Target, opts: Options, rules: Config) -> list[Unit]:
-    """The units of a target: each commit against its own trailer (a merge by what it adds
-    of its own), or with ``--plan`` the whole diff against that slice.
-    Commits from before the baseline are left out (``--commit`` of one says so)."""
-    if target.kind == "staged":
-        return [staged_unit(root, opts.message)]
-    exclude = adoption.commits_after(root, rules)
-    span = revs.span(root, target.kind, target.rev, exclude)
-    if target.kind == "commit":
-        unit = commit_unit(root, span.commits[0])
-        early = adoption.before_baseline(root, rules, unit.sha or "")
-        return [replace(unit, before_baseline=early)]
-    if opts.plan_ref is not None:
-        return [Unit(span.label, None, tuple(diffs.diff(root, span.base, span.head)),
-                     (span.base, span.head))]
-    known = revs.log_changes(root, [c.sha for c in span.commits])
-    return [commit_unit(root, c, known) for c in span.commits]
-
-
-class Checker:
-    """Checks units against their claims; plans and compiled scopes are loaded once."""
-
-    def __init__(self, root: Path, config: Config, opts: Options) -> None:
+    def __init__(self, root: Path, book: Rulebook, opts: Options) -> None:
         self.root = root
-        self.config = config
+        self.book = book
         self.opts = opts
-        self.plans = Plans(root, config, rev=opts.plans_rev, new_from=opts.new_plans_from)
-        self._scopes: dict[str, Scope] = {}
-        self.fold = globs.fold_of(root)
-        self._exempt = self.fold.matcher([*config.exempt_paths, f"/{config.plans_dir}/**"])
         self._branch: str | bool | None = False  # False: not read yet
-        self._forbids: Rules | None = None
 
-    def _current_branch(self) -> str | None:
+    @property
+    def config(self) -> Config:
+        return self.book.config
+
+    def context(self) -> Context:
         if self._branch is False:
-            branch = self.opts.branch  # "": none (a pushed ref that is no branch)
-            self._branch = repository.current_branch(self.root) if branch is None else branch
-        return self._branch if isinstance(self._branch, str) else None
+            given = self.opts.branch  # "": none (a pushed ref that is no branch)
+            self._branch = repository.current_branch(self.root) if given is None else given
+        branch = self._branch if isinstance(self._branch, str) else None
+        return Context(self.opts.plan_ref, self.opts.plan_source, self.opts.pr_ref,
+                       self.opts.pr_source, branch or None, self.opts.env)
 
     def claim(self, unit: Unit) -> Claim | None:
-        if self.opts.plan_ref is not None:
-            return claims.from_ref(self.opts.plan_ref, self.plans, self.opts.plan_source)
-        found = claims.from_trailers(unit.trailers, self.plans, unit.trailer_source)
-        if found is None and self.opts.fallback_ref is not None:
-            found = claims.from_ref(self.opts.fallback_ref, self.plans, self.opts.fallback_source)
-        if found is None and unit.cached:
-            found = self._active_slice()
-        if found is None:
-            found = claims.from_branch(self._current_branch(), self.plans)
-        return found
+        return claims.claim_of(self.root, self.book, self.context(), unit.trailers,
+                               unit.trailer_source, staged=unit.cached and unit.sha is None)
 
-    def _active_slice(self) -> Claim | None:
-        """The active slice claims the staged changes (not commits already made, which
-        carry their own trailers)."""
-        return claims.from_active(self.root, self.plans, self.opts.env)
+    def rules(self, claim: Claim | None) -> RuleSet:
+        return self.book.rules(claim.parts if claim is not None else ())
 
-    def exempt(self, unit: Unit) -> bool:
-        paths = [p for c in unit.changes for p in c.paths]
-        if all(self._exempt.match(p) for p in paths):
+    def exempt(self, unit: Unit, rules: RuleSet) -> bool:
+        if all(rules.exempt(p) for p in unit.paths):
             return True
         limit = self.config.exempt_max_changed_lines
         if limit > 0:
@@ -192,113 +109,85 @@ class Checker:
         return False
 
     def adopts(self, unit: Unit) -> bool:
-        """Whether this change brings planscope in (see checker.adoption)."""
-        paths = [p for c in unit.changes for p in c.paths]
+        """Whether this change brings planscope in (see checker.judge.adoption)."""
+        paths = unit.paths
         if not any(p in adoption.CONFIG_FILES for p in paths):
             return False  # no config added: not the adoption (and no git call to know it)
-        if unit.cached:
-            before = unit.diff_revs[0] if unit.diff_revs else (
-                "HEAD" if repository.has_commits(self.root) else None)
-            after = blobs.INDEX
-        else:
-            before, after = unit.diff_revs[0], unit.diff_revs[-1]
-        return adoption.adopts(self.root, self.config, paths, before, after)
+        return adoption.adopts(self.root, self.config, paths, before_of(self.root, unit),
+                               after_of(unit))
+
+    def _not_judged(self, unit: Unit) -> str | None:
+        """Why ``unit`` is not judged at all, or None."""
+        if unit.before_baseline:
+            return f"before planscope's baseline ({unit.before_baseline[:9]}): not checked"
+        if not unit.changes:
+            return "a merge that adds nothing of its own" if unit.merge else "no changes"
+        if self.adopts(unit):
+            return adoption.NOTE
+        if not self.config.found and self.opts.plan_ref is None:
+            return adoption.NO_RULES
+        return None
 
     def check(self, unit: Unit) -> UnitResult:
         result = UnitResult(unit)
-        if unit.before_baseline:
-            result.notes.append(f"before planscope's baseline "
-                                f"({(self.config.baseline or '')[:9]}): not checked")
+        skipped = self._not_judged(unit)
+        if skipped is not None:
+            result.notes.append(skipped)
             return result
-        if not unit.changes:
-            result.notes.append("a merge that adds nothing of its own" if unit.merge
-                                else "no changes")
-            return result
-        if self.adopts(unit):
-            result.notes.append(adoption.NOTE)
-            return result
+        if unit.note:
+            result.notes.append(unit.note)
         try:
             claim = result.claim = self.claim(unit)
-            scope = self.scope(claim)
+            rules = result.rules = self.rules(claim)
         except errors.PlanscopeError as exc:
             result.error, result.exit_code = str(exc), exc.exit_code
+            result.unreadable = True
             return result
-        if claim is not None and self._refused(result, claim):
-            return result
-        if claim is None or claim.plan is None:
-            result.scope = forbidden_only(unit.changes, scope.forbidden)
-        else:
-            result.scope = classify(unit.changes, scope)
-        if result.scope.forbidden:
+        if self._refused(result, rules):
+            return _cleared(result)
+        scope = result.scope = classify(unit.changes, rules)
+        if scope.forbidden:
             result.exit_code = errors.DRIFT
-            result.forbid_rules = {t.path: scope.forbidden.rule(t.path)
-                                   for t in result.scope.forbidden}
-        if claim is None or claim.plan is None:
-            return self._no_plan(result, claim)
-        if result.scope.drift:
-            self._on_drift(result, claim, result.scope)
-        return result
+            result.forbid_rules = {t.path: rules.rule(t.path) for t in scope.forbidden}
+        if claim is None or claim.none:
+            return _cleared(self._no_plan(result, claim, rules))
+        if scope.drift:
+            self._on_drift(result, claim, scope)
+        return _cleared(result)
 
-    def _refused(self, result: UnitResult, claim: Claim) -> bool:
-        """The plan's gates: handed off (``handoff``), slices in order (``order``); True when
-        the claim is refused (``result`` says why)."""
-        if claim.plan is None:
-            return False
-        refused = handoff.refusal(claim.plan, self.config.handoff)
-        if refused is not None:
-            result.error, result.exit_code = f"{result.unit.label}: {refused}", errors.DRIFT
+    def _refused(self, result: UnitResult, rules: RuleSet) -> bool:
+        """The plans' gates: handed off, slices in order; True when the claim is refused
+        (``result`` says why)."""
+        if rules.refusals:
+            result.error = f"{result.unit.label}: {'; '.join(rules.refusals)}"
+            result.exit_code = errors.DRIFT
             return True
-        return self._out_of_order(result, claim)
+        return self._out_of_order(result, rules)
 
-    def _out_of_order(self, result: UnitResult, claim: Claim) -> bool:
+    def _out_of_order(self, result: UnitResult, rules: RuleSet) -> bool:
         """``order``: a note (warn) or a refusal (block) when the claimed slices depend on
         slices no earlier commit claimed; True when refused."""
         unit = result.unit
-        if (self.config.order == "off" or unit.merge or claim.plan is None
-                or not order.needed(claim.plan, claim.slices)):
+        needs = rules.needs()
+        if self.config.order == "off" or unit.merge or not needs:
             return False  # no git call when the claim depends on nothing still open
-        before: str | None = unit.diff_revs[0] if unit.diff_revs else "HEAD"
-        if before == repository.empty_tree(self.root) or (
-                before == "HEAD" and not repository.has_commits(self.root)):
-            before = None
-        gap = order.missing(self.root, claim.plan, claim.slices, before)
-        if not gap:
-            return False
-        names = " and ".join(f"'{d}'" for d in gap)
-        said = (f"slice '{'+'.join(s.id for s in claim.slices)}' of {claim.plan.path} depends "
-                f"on {names}, which no earlier commit claims yet")
-        if self.config.order == "block":
-            result.error = f"{unit.label}: {said}; land {names} first (order: block)"
-            result.exit_code = errors.DRIFT
-            return True
-        result.notes.append(f"out of order: {said}; land {names} first (order: warn)")
+        before = before_of(self.root, unit)
+        for part, _ in needs:
+            gap = order.missing(self.root, part, before)
+            if not gap:
+                continue
+            names = " and ".join(f"'{d}'" for d in gap)
+            said = (f"slice '{'+'.join(s.id for s in part.slices)}' of {part.plan.path} depends "
+                    f"on {names}, which no earlier commit claims yet")
+            if self.config.order == "block":
+                result.error = f"{unit.label}: {said}; land {names} first (order: block)"
+                result.exit_code = errors.DRIFT
+                return True
+            result.notes.append(f"out of order: {said}; land {names} first (order: warn)")
         return False
 
-    def forbids(self) -> Rules:
-        """What no change may touch: the config's forbid and the plan-level forbid of every
-        plan not done (read once)."""
-        if self._forbids is None:
-            own = [(f"forbid in {self.config.source}", self.config.forbid)]
-            self._forbids = [*own, *((f"forbid of {rel}", patterns)
-                                     for rel, patterns in self.plans.forbids())]
-        return self._forbids
-
-    def scope(self, claim: Claim | None) -> Scope:
-        """The claimed slices' scope (every forbid included); with no slice claimed, a
-        scope that allows nothing and forbids what no change may touch."""
-        key = claim.ref if claim is not None else ""
-        if key not in self._scopes:
-            if claim is None or claim.plan is None:
-                self._scopes[key] = Scope(Matcher(()), Forbids(self.forbids(), self.fold), ())
-            else:
-                mine = f"forbid of {claim.plan.path}"
-                others = [(origin, p) for origin, p in self.forbids() if origin != mine]
-                self._scopes[key] = compile_scope(claim.plan, claim.slices,
-                                                  self.config.always_allow, others, self.fold)
-        return self._scopes[key]
-
-    def _no_plan(self, result: UnitResult, claim: Claim | None) -> UnitResult:
-        exempt = self.exempt(result.unit)
+    def _no_plan(self, result: UnitResult, claim: Claim | None, rules: RuleSet) -> UnitResult:
+        exempt = self.exempt(result.unit, rules)
         why = "exempt" if exempt else "require_plan is false"
         if exempt or not self.config.require_plan:
             said = "'Plan: none'" if claim else "no plan claimed"
@@ -308,8 +197,9 @@ class Checker:
         if claim is None:
             result.error = (
                 f"{result.unit.label}: no plan claims this change; add the trailer "
-                f"'{claims.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the commit "
-                f"message, pass --plan, or work on a branch named plan/<plan-id>/<slice-id>"
+                f"'{claims.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the "
+                f"commit message, pass --plan, or work on a branch named "
+                f"plan/<plan-id>/<slice-id>"
             )
         else:
             result.error = (
@@ -325,6 +215,9 @@ class Checker:
             result.drift_blocks = False
             result.notes.append("on_drift is warn: drift reported, not blocking")
             return
+        if self.opts.recorded is not None and mode == "verify":
+            self._recorded(result)
+            return
         if mode == "block" or not self.opts.verify:
             result.exit_code = errors.DRIFT
             return
@@ -332,12 +225,23 @@ class Checker:
             result.notes.append("drift not verified: the forbidden path fails this change "
                                 "anyway")
             return
+        self._verify(result, claim, scope)
+
+    def _recorded(self, result: UnitResult) -> None:
+        """Drift judged by the verdicts recorded for this commit (no model is asked)."""
+        recorded = self.opts.recorded or {}
+        sha = result.unit.sha or ""
+        result.verdicts = {t.path: v for t in (result.scope.drift if result.scope else ())
+                           if (v := recorded.get((sha, t.path))) is not None}
+        if result.drifted:
+            result.exit_code = max(result.exit_code, errors.DRIFT)
+
+    def _verify(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
         from checker.model import verify
 
-        assert claim.plan is not None
-        request = verify.Request(self.root, claim.plan, claim.slices, scope,
-                                 result.unit.diff_revs, result.unit.cached,
-                                 no_cache=self.opts.no_cache)
+        request = verify.Request(self.root, claim.parts, scope, result.unit.diff_revs,
+                                 result.unit.cached, no_cache=self.opts.no_cache,
+                                 sha=result.unit.sha)
         try:
             result.verification = verify.verify_drift(request, self.config.verify)
         except errors.VerifyUnavailable as exc:
@@ -353,13 +257,29 @@ class Checker:
         result.verdicts = verify.final_verdicts(
             [t.path for t in scope.drift], result.verification, self.config.verify.min_confidence
         )
-        if any(v.verdict != "incidental" for v in result.verdicts.values()):
+        if result.drifted:
             result.exit_code = max(result.exit_code, errors.DRIFT)
 
 
-def run(root: Path, config: Config, target: Target, opts: Options) -> list[UnitResult]:
-    checker = Checker(root, config, opts)
-    return [checker.check(u) for u in units(root, target, opts, config)]
+def _one_line(exc: errors.PlanscopeError) -> str:
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
+def _cleared(result: UnitResult) -> UnitResult:
+    """A refusal of a change the active slice claimed says how to clear it."""
+    claim = result.claim
+    if result.ok or claim is None or not claim.active:
+        return result
+    how = (f"unset {claim.source}" if claim.source != "planscope use"
+           else "planscope use --clear")
+    result.notes.append(f"the active slice {claim.ref} claimed this change ({claim.source}); "
+                        f"a '{claims.TRAILER}:' trailer in the commit message claims it "
+                        f"instead, and `{how}` forgets the active slice")
+    return result
+
+
+def run(judge: Judge, units: Sequence[Unit]) -> list[UnitResult]:
+    return [judge.check(u) for u in units]
 
 
 def exit_code(results: Sequence[UnitResult]) -> int:

@@ -21,12 +21,11 @@ from checker import errors
 from checker.errors import BadInput
 from checker.event import Event
 from checker.git import blobs, diffs, process, repository, revs
-from checker.git.formats import Change
-from checker.judge import adoption, pipeline
-from checker.judge.pipeline import Options, Target, UnitResult
-from checker.rules import config
+from checker.judge import adoption, changes, pipeline, targets
+from checker.judge.changes import Target
+from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.rules.book import Rulebook
 from checker.rules.config import Config
-from checker.rules.scope import classify, compile_scope
 
 BODY_SOURCE = "the 'Plan:' line of the pull request body"
 SHALLOW_HINT = (
@@ -105,30 +104,33 @@ def new_plans(root: Path, results: Sequence[UnitResult], base: str,
     allow-new), with their text, for reviewers to read in full."""
     out: dict[str, str] = {}
     for r in results:
-        path = r.claim.plan.path if r.claim is not None and r.claim.plan is not None else None
-        if path is not None and path not in out and blobs.show(root, base, path) is None:
-            out[path] = (blobs.show(root, head, path) or b"").decode("utf-8", "replace")
+        for part in (r.claim.parts if r.claim is not None else ()):
+            path = part.plan.path
+            if path not in out and blobs.show(root, base, path) is None:
+                out[path] = (blobs.show(root, head, path) or b"").decode("utf-8", "replace")
     return out
 
 
-def plan_changes(root: Path, cfg: Config, results: Sequence[UnitResult],
+def plan_changes(root: Path, results: Sequence[UnitResult],
                  mb: str, head: str, new: Collection[str] = ()) -> list[PlanChange]:
+    """The plans that govern a commit of the pull request and that it changes; blocking
+    unless the claimed slices' own rules allow the plan file."""
     changed = {p for c in diffs.diff(root, mb, head) for p in c.paths}
-    claims: dict[str, list[str]] = {}
+    refs_of: dict[str, list[str]] = {}
     blocking: dict[str, bool] = {}
     for r in results:
-        claim = r.claim
-        if claim is None or claim.plan is None or claim.plan.path not in changed \
-                or claim.plan.path in new:
+        if r.claim is None or r.rules is None:
             continue
-        path = claim.plan.path
-        scope = compile_scope(claim.plan, claim.slices, cfg.always_allow)
-        inside = bool(classify([Change("M", path)], scope).in_scope)
-        if claim.ref not in claims.setdefault(path, []):
-            claims[path].append(claim.ref)
-        blocking[path] = blocking.get(path, False) or not inside
+        for part in r.claim.parts:
+            path = part.plan.path
+            if path not in changed or path in new:
+                continue
+            inside = r.rules.allows(path) and not r.rules.forbidden(path)
+            if r.claim.ref not in refs_of.setdefault(path, []):
+                refs_of[path].append(r.claim.ref)
+            blocking[path] = blocking.get(path, False) or not inside
     out = []
-    for path, refs in claims.items():
+    for path, refs in refs_of.items():
         raw = diffs.hunks(root, mb, head, paths=[path])
         out.append(PlanChange(path, tuple(refs), blocking[path],
                               raw.decode("utf-8", "replace")))
@@ -145,27 +147,31 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
                 "pull_request or merge_group event (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH)"
             )
         base_rev = event.base
-    if base_rev is None:  # --commit / --range / --staged: plans from the working tree
+    if base_rev is None:  # --commit / --range / --staged: the rules checker.judge.targets says
         assert target is not None
-        cfg = config.load(root)
-        results = pipeline.run(root, cfg, target, opts)
-        return BranchResult(results, pipeline.exit_code(results), cfg, opts, event)
+        results, book = targets.judge_target(root, target, opts)
+        return BranchResult(results, pipeline.exit_code(results), book.config, opts, event)
     base, mb, head = history(root, base_rev, event)
     if not adoption.present(root, base):
-        return BranchResult([], errors.OK, config.load(root, head), opts, event, base, mb, head,
-                            adopting=True)
-    cfg = config.load(root, base)
-    opts = replace(opts, plans_rev=base, fallback_ref=event.body_ref,
-                   fallback_source=BODY_SOURCE, branch=event.head_branch,
-                   new_plans_from=head if cfg.plans_in_pr == "allow-new" else None)
-    results = pipeline.run(root, cfg, Target("range", f"{mb}..{head}"), opts)
-    added = new_plans(root, results, base, head) if opts.new_plans_from else {}
-    changes = plan_changes(root, cfg, results, mb, head, added)
+        return BranchResult([], errors.OK, Rulebook(root, head).config, opts, event, base, mb,
+                            head, adopting=True)
+    book = Rulebook(root, base)
+    allow_new = book.config.plans_in_pr == "allow-new"
+    if allow_new:
+        book = book.view(new_from=head)
+    opts = replace(opts, pr_ref=event.body_ref, pr_source=BODY_SOURCE,
+                   branch=event.head_branch)
+    judge_ = Judge(root, book, opts)
+    units = changes.units(root, Target("range", f"{mb}..{head}"), book.config,
+                          whole=opts.plan_ref is not None)
+    results = [judge_.check(u) for u in units]
+    added = new_plans(root, results, base, head) if allow_new else {}
+    found = plan_changes(root, results, mb, head, added)
     code = pipeline.exit_code(results)
-    if any(c.blocking for c in changes):
+    if any(c.blocking for c in found):
         code = max(code, errors.DRIFT)
-    return BranchResult(results, code, cfg, opts, event, base, mb, head, changes, root=root,
-                        new_plans=added)
+    return BranchResult(results, code, book.config, opts, event, base, mb, head, found,
+                        root=root, new_plans=added)
 
 
 def drift_paths(out: BranchResult) -> list[str]:

@@ -1,17 +1,19 @@
-"""The pre-commit hook's quick answer: a commit that stays inside the slice it claimed last
-time passes without loading a plan.
+"""The pre-commit hook's quick answer: a commit that passes by the rules the last one passed
+by passes without loading a plan.
 
-After the full check passes a claimed slice, ``hooks.pre_commit`` writes a ticket: what
-the answer rested on (the staged config and plan files by blob id, the branch, the active
-slice, how git compares names, planscope's own code) and the slice's patterns. The next
-``planscope hook pre-commit`` reads the ticket; when every one of those is unchanged and
-every staged path lies inside the slice and outside every forbid (the same matcher as
-``scope.classify``), the commit passes and nothing more is imported. Anything else (no
-ticket, a merge, an amend, a staged plan or config file, a path outside the slice or a
-forbidden one, any git error) goes to the full check, which decides and says why.
+After the pre-commit stage passes, ``hooks.pre_commit`` writes a ticket: what the answer
+rested on (the staged config and plan files by blob id, the branch, the active slice, how
+git compares names, the commit-msg hook, planscope's own code) and the rules it judged by,
+in their plain-data form (``checker.rules.ruleset.RuleSet.to_data``). Its mode says what the
+stage asked: ``slice`` (every path inside the claimed slices and outside every forbid) or
+``forbids`` (no path forbidden: the commit-msg hook judges the claim). The next
+``planscope hook pre-commit`` reads the ticket; when everything it rested on is unchanged
+and the staged paths pass by the same rules, the commit passes and nothing more is
+imported. Anything else (no ticket, a merge, an amend, a staged plan or config file, a path
+that does not pass, any git error) goes to the full check, which decides and says why.
 
 git is asked once for where the repository is, then three questions at once: the staged
-change, the rule files' blob ids, the name-comparison settings.
+change, the rule files' blob ids, the settings (name comparison, the hooks folder).
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ import json
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from checker.rules.ruleset import RuleSet
+
 TICKET = "pre-commit-ticket.json"
 RULE_FILES = (".planscope.yaml", "pyproject.toml")  # adoption.CONFIG_FILES
-FORMAT = 1
-_FOLD = r"^core\.(ignorecase|precomposeunicode)$"
+FORMAT = 2
+_SETTINGS = r"^core\.(ignorecase|precomposeunicode|hookspath)$"
 _DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-relative", "--ignore-submodules=none",
          "--name-status", "-z", "-M", "--cached", "--")
 
@@ -73,17 +77,32 @@ def _state(path: str) -> str | None:
         return None
 
 
-def _key(git_dir: str, listing: bytes, fold: bytes, env: Mapping[str, str]) -> list[str] | None:
+def _hooks_dir(top: str, git_dir: str, settings: bytes) -> str:
+    """Where git looks for hooks: ``core.hooksPath``, else the shared git directory's."""
+    for item in settings.split(b"\0"):
+        name, _, value = item.partition(b"\n")
+        if name == b"core.hookspath" and value:
+            return os.path.join(top, os.fsdecode(value))
+    common = _state(os.path.join(git_dir, "commondir"))
+    shared = os.path.join(git_dir, common.strip()) if common else git_dir
+    return os.path.join(shared, "hooks")
+
+
+def _key(top: str, git_dir: str, listing: bytes, settings: bytes,
+         env: Mapping[str, str]) -> list[str] | None:
     """Everything the recorded answer rests on but the staged change; None when some of it
     cannot be told (the reftable format's HEAD placeholder, an unreadable active slice)."""
     from checker import __version__, stamp
 
     head = _state(os.path.join(git_dir, "HEAD"))
     active = _state(os.path.join(git_dir, "planscope", "active"))
-    if not head or ".invalid" in head or active is None:
+    hook = _state(os.path.join(_hooks_dir(top, git_dir, settings), "commit-msg"))
+    framework = _state(os.path.join(top, ".pre-commit-config.yaml"))
+    if not head or ".invalid" in head or active is None or hook is None or framework is None:
         return None
     return [str(FORMAT), __version__, *stamp.modules(), listing.decode("latin-1"),
-            fold.decode("latin-1"), head, active, env.get("PLANSCOPE_PLAN", "")]
+            settings.decode("latin-1"), head, active, env.get("PLANSCOPE_PLAN", ""), hook,
+            framework]
 
 
 def touched(out: bytes) -> list[str]:
@@ -121,52 +140,55 @@ def passes(cwd: str, env: Mapping[str, str]) -> bool:
     except (ValueError, KeyError, TypeError):
         return False
     procs = (_start(top, *_DIFF), _listing(top, plans_dir),
-             _start(top, "config", "-z", "--type=bool", "--get-regexp", _FOLD))
+             _start(top, "config", "-z", "--get-regexp", _SETTINGS))
     from checker.git import amend
 
     amending = amend.amending(top)
-    diff, listing, fold = (_finish(procs[0]), _finish(procs[1]), _finish(procs[2], (0, 1)))
-    if amending or diff is None or listing is None or fold is None:
+    diff, listing, settings = (_finish(procs[0]), _finish(procs[1]),
+                               _finish(procs[2], (0, 1)))
+    if amending or diff is None or listing is None or settings is None:
         return False
-    key = _key(git_dir, listing, fold, env)
+    key = _key(top, git_dir, listing, settings, env)
     if key is None or ticket.get("key") != key:
         return False
-    return _inside(touched(diff), ticket, plans_dir)
+    return _passes(touched(diff), ticket, plans_dir)
 
 
-def _inside(paths: Sequence[str], ticket: dict[str, object], plans_dir: str) -> bool:
+def _passes(paths: Sequence[str], ticket: dict[str, Any], plans_dir: str) -> bool:
+    """Whether every path passes by the rules the ticket holds (a ``RuleSet`` as data, read
+    without building one: the quick path imports the matcher only)."""
     from checker.rules.globs import Matcher
 
     prefix = plans_dir.strip("/") + "/"
     if any(p in RULE_FILES or p.startswith(prefix) for p in paths):
         return False
     try:
-        ignore_case, nfc = (bool(v) for v in ticket["fold"])  # type: ignore[attr-defined]
-        allowed = Matcher([str(p) for p in ticket["allowed"]],  # type: ignore[attr-defined]
-                          ignore_case=ignore_case, nfc=nfc)
-        forbids = [Matcher([str(p) for p in group], ignore_case=ignore_case, nfc=nfc)
-                   for group in ticket["forbids"]]  # type: ignore[attr-defined]
-    except (KeyError, TypeError, ValueError):
+        rules, mode = ticket["rules"], ticket["mode"]
+        ignore_case, nfc = (bool(v) for v in rules["fold"])
+        forbids = [Matcher([str(p) for p in group[3]], ignore_case=ignore_case, nfc=nfc)
+                   for group in rules["forbids"]]
+        allowed = Matcher([str(p) for p in rules["allowed"]], ignore_case=ignore_case, nfc=nfc)
+    except (KeyError, TypeError, ValueError, IndexError):
         return False
-    return all(allowed.match(p) and not any(f.match(p) for f in forbids) for p in paths)
+    if mode not in ("slice", "forbids"):
+        return False
+    return all((mode == "forbids" or allowed.match(p)) and not any(f.match(p) for f in forbids)
+               for p in paths)
 
 
 def write(top: Path, git_dir: Path, plans_dir: str, env: Mapping[str, str],
-          allowed: Sequence[str], forbids: Sequence[Sequence[str]],
-          fold: tuple[bool, bool]) -> None:
-    """Record a passing answer for the next commit (``passes``); a ticket that cannot be
-    written only costs the next commit the full check."""
+          rules: RuleSet, mode: str) -> None:
+    """Record a passing answer for the next commit (``passes``): the rules it passed by and
+    what was asked of them (``slice``: inside the claimed slices; ``forbids``: no forbidden
+    path). A ticket that cannot be written only costs the next commit the full check."""
     from checker import state
 
     listing = _finish(_listing(str(top), plans_dir))
-    fold_out = _finish(_start(str(top), "config", "-z", "--type=bool", "--get-regexp", _FOLD),
-                       (0, 1))
-    key = _key(str(git_dir), listing, fold_out, env) if listing is not None and \
-        fold_out is not None else None
+    settings = _finish(_start(str(top), "config", "-z", "--get-regexp", _SETTINGS), (0, 1))
+    key = _key(str(top), str(git_dir), listing, settings, env) \
+        if listing is not None and settings is not None else None
     if key is None:
         return
-    ticket = {"key": key, "plans_dir": plans_dir,
-              "allowed": list(allowed), "forbids": [list(g) for g in forbids],
-              "fold": list(fold)}
+    ticket = {"key": key, "plans_dir": plans_dir, "mode": mode, "rules": rules.to_data()}
     with contextlib.suppress(OSError):
         state.atomic_write(git_dir / "planscope" / TICKET, json.dumps(ticket))

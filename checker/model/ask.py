@@ -62,8 +62,8 @@ class Answer:
 def cache_key(q: Question, provider: str) -> str:
     command = list(q.config.command or ()) if provider == "command" else []
     tool = json.dumps(q.prompt.tool, sort_keys=True)
-    return state.digest(provider, q.config.model, json.dumps(command), q.kind, q.version,
-                        tool, q.asker, q.prompt.system, q.prompt.user)
+    return state.key("answer", provider, q.config.model, json.dumps(command), q.kind,
+                     q.version, tool, q.asker, q.prompt.system, q.prompt.user)
 
 
 def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: float,

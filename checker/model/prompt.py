@@ -33,15 +33,29 @@ DATA_RULE = (
 HIDDEN_TITLE = "Paths whose content is not shown, and why:"
 
 
-def plan_blocks(plan: Plan, slices: Sequence[Slice]) -> list[Block]:
-    """The claimed slice, the plan's title and summary, and its assumptions: the context of
-    every question about a change."""
+def plan_blocks(parts: Sequence[tuple[Plan, Sequence[Slice]]]) -> list[Block]:
+    """The claimed slices, the plans' titles and summaries, and their assumptions: the
+    context of every question about a change. A change that claims slices of several plans
+    (several ``Plan:`` trailers) shows each plan's, its path first."""
+    if len(parts) == 1:
+        (plan, slices), = parts
+        return [
+            Block("slice", "The claimed slice, as written in the plan file:",
+                  slice_yaml(plan, slices)),
+            Block("plan-summary", "The plan's title and summary:",
+                  f"{plan.title}\n\n{plan.summary.strip() or '(no summary)'}\n"),
+            Block("plan-assumptions", "The plan's assumptions about the existing code:",
+                  "".join(f"- {a}\n" for a in plan.assumptions) or "(none)\n"),
+        ]
     return [
-        Block("slice", "The claimed slice, as written in the plan file:", slice_yaml(plan, slices)),
-        Block("plan-summary", "The plan's title and summary:",
-              f"{plan.title}\n\n{plan.summary.strip() or '(no summary)'}\n"),
-        Block("plan-assumptions", "The plan's assumptions about the existing code:",
-              "".join(f"- {a}\n" for a in plan.assumptions) or "(none)\n"),
+        Block("slice", "The claimed slices (the change may touch what any of them allows), "
+                       "as written in their plan files:",
+              "".join(f"# {plan.path}\n{slice_yaml(plan, slices)}" for plan, slices in parts)),
+        Block("plan-summary", "The plans' titles and summaries:",
+              "".join(f"{plan.path}: {plan.title}\n\n{plan.summary.strip() or '(no summary)'}"
+                      f"\n\n" for plan, _ in parts)),
+        Block("plan-assumptions", "The plans' assumptions about the existing code:",
+              "".join(f"- {a}\n" for plan, _ in parts for a in plan.assumptions) or "(none)\n"),
     ]
 
 

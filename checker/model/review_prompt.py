@@ -143,7 +143,7 @@ def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
         + [f"changed outside the slice: {q(t.path)}\n" for t in scope.drift]
     ) or "(none)\n"
     blocks = [
-        *mprompt.plan_blocks(plan, slices),
+        *mprompt.plan_blocks([(plan, slices)]),
         mprompt.Block("changed-paths",
                       "The changed paths (git status letter; whether the slice lists them):",
                       changed),

@@ -26,7 +26,8 @@ from checker.model import prompt as mprompt
 from checker.model.ask import Answer, Question, ask
 from checker.model.reply import clean_reason, confidence
 from checker.rules.config import VerifyConfig
-from checker.rules.plan import Plan, Slice, slice_yaml
+from checker.rules.plan import slice_yaml
+from checker.rules.ruleset import Part
 from checker.rules.scope import ScopeResult
 
 PROMPT_VERSION = "2"
@@ -123,12 +124,12 @@ class Request:
     """Everything one verification needs; ``diff_revs``/``cached`` re-read the hunks."""
 
     root: Path
-    plan: Plan
-    slices: Sequence[Slice]
+    parts: Sequence[Part]  # the claimed plans and slices
     scope: ScopeResult
     diff_revs: tuple[str, ...]
     cached: bool
     no_cache: bool = False  # --no-cache: ask the model even when a cached verdict exists
+    sha: str | None = None  # the commit judged, when it is one
 
 
 # --- the reply ------------------------------------------------------------------------------
@@ -201,12 +202,12 @@ def _lines(items: Sequence[str]) -> str:
     return "".join(f"{item}\n" for item in items) or "(none)\n"
 
 
-def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
+def build_prompt(parts: Sequence[Part], scope: ScopeResult,
                  files: Sequence[hunks.FileDiff], max_diff_bytes: int) -> mprompt.Prompt:
     """One question for all drifted paths of one check."""
     q = mprompt.quoted
     blocks = [
-        *mprompt.plan_blocks(plan, slices),
+        *mprompt.plan_blocks([(p.plan, p.slices) for p in parts]),
         mprompt.Block("in-scope-paths", "Changed paths inside the slice's scope (not to judge):",
                       _lines([f"{q(t.path)} ({t.status})" for t in scope.in_scope])),
         mprompt.Block("drifted-paths",
@@ -224,16 +225,19 @@ def build_prompt(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
 
 
 def _question(request: Request, config: VerifyConfig) -> Question:
-    plan, scope = request.plan, request.scope
+    scope = request.scope
     files = hunks.collect(request.root, request.diff_revs, request.cached, scope.drift,
                           config.secret_paths, config.max_diff_bytes,
                           forbidden={t.path for t in scope.forbidden})
-    built = build_prompt(plan, request.slices, scope, files, config.max_diff_bytes)
+    built = build_prompt(request.parts, scope, files, config.max_diff_bytes)
+    plans = [{"path": p.plan.path, "id": p.plan.id, "title": p.plan.title,
+              "summary": p.plan.summary, "assumptions": list(p.plan.assumptions),
+              "slices": [s.id for s in p.slices]} for p in request.parts]
     payload = mprompt.command_request(
         built, "verify", PROMPT_VERSION, config.model, REPLY_FORMAT,
-        plan={"path": plan.path, "id": plan.id, "title": plan.title, "summary": plan.summary,
-              "assumptions": list(plan.assumptions)},
-        slice_yaml=slice_yaml(plan, request.slices),
+        plan={k: v for k, v in plans[0].items() if k != "slices"},
+        **({"plans": plans} if len(plans) > 1 else {}),
+        slice_yaml="".join(slice_yaml(p.plan, p.slices) for p in request.parts),
         in_scope=[{"path": t.path, "status": t.status} for t in scope.in_scope],
         drifted=mprompt.files_json(built.files))
     return Question(config, built, payload, "verify", PROMPT_VERSION)
@@ -264,9 +268,11 @@ def verify_drift(request: Request, config: VerifyConfig) -> Verification:
     final = final_verdicts([t.path for t in drifted], result, config.min_confidence)
     state.append_log(request.root, state.VERDICT_LOG, {
         "key": got.key,
-        "plan": request.plan.path,
-        "slice": "+".join(s.id for s in request.slices),
+        "plan": " + ".join(p.plan.path for p in request.parts),
+        "slice": " + ".join("+".join(s.id for s in p.slices) for p in request.parts),
+        "claim": " + ".join(p.ref for p in request.parts),
         "diff": "staged" if request.cached else "..".join(request.diff_revs),
+        "commit": request.sha,
         "provider": result.provider,
         "model": result.model,
         "cached": result.cached,

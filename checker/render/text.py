@@ -113,7 +113,9 @@ def to_text(results: Sequence[UnitResult], every: bool = False) -> tuple[str, st
     if not results:
         return "planscope: ok: no commits to check\n", ""
     out = errors.text(line for r in results for line in unit_text(r, every))
-    err = "".join(errors.error_text(r.error) for r in results if r.error)
+    err = "".join(errors.error_text(r.error) + errors.text(f"planscope: {display(n)}"
+                                                          for n in r.notes)
+                  for r in results if r.error)
     return out, err
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from checker import __version__, stamp
-from checker.state import Cache, digest
+from checker.state import Cache
+from checker.state import key as key_of
 
 T = TypeVar("T")
 
@@ -25,7 +25,7 @@ def once(cache: Cache | None, kind: type[T], name: str, text: str, build: Callab
     """``build()``, or the object it gave before for the same ``name`` and ``text``."""
     if cache is None or cache.folder is None:
         return build()
-    key = digest("built-1", __version__, *stamp.modules(), kind.__qualname__, name, text)
+    key = key_of("built", kind.__qualname__, name, text)
     found = cache.get_object(key)
     if isinstance(found, kind):
         return found

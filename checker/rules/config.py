@@ -222,13 +222,19 @@ def _read(root: Path, rev: str | None, name: str) -> str | None:
 def load(root: Path, rev: str | None = None) -> Config:
     """The repository's config: ``.planscope.yaml``, else ``[tool.planscope]`` of
     pyproject.toml, from the working tree, or with ``rev`` as staged (``blobs.INDEX``) or as
-    committed at ``rev`` (a pull request's base: rules the pull request cannot change).
-    Defaults (``source`` None) when there is none; invalid config raises BadInput."""
-    text, source = _read(root, rev, CONFIG_FILE), CONFIG_FILE
-    if text is None:
-        text, source = _read(root, rev, "pyproject.toml"), PYPROJECT_SOURCE
-        if text is None:
-            return Config()
+    committed at ``rev``. Defaults (``source`` None) when there is none; invalid config
+    raises BadInput. (``checker.rules.book`` reads the rules of a revision as a whole.)"""
+    for name, source in ((CONFIG_FILE, CONFIG_FILE), ("pyproject.toml", PYPROJECT_SOURCE)):
+        text = _read(root, rev, name)
+        if text is not None:
+            return from_text(root, text, source)
+    return Config()
+
+
+def from_text(root: Path, text: str, source: str) -> Config:
+    """The config ``text`` holds, read from ``source`` (``CONFIG_FILE`` or
+    ``PYPROJECT_SOURCE``); a pyproject.toml without ``[tool.planscope]`` gives the defaults
+    (``found`` False). Built once per text (``checker.rules.built``)."""
     valid = Cache.of(root, "valid")
     return built.once(valid.sibling(built.KIND), Config, source, text,
                       lambda: _build(text, source, valid))

@@ -285,7 +285,7 @@ def plan_files(root: Path, plans_dir: str) -> list[str]:
     base = root / plans_dir
     if not base.is_dir():
         return []
-    found = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    found = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir()]
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 

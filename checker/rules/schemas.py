@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from checker import state
 from checker.rules import yamlfile
-from checker.state import Cache, digest
+from checker.state import Cache
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent / "schemas"  # in a wheel
 _SOURCE_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"  # in a checkout
@@ -46,9 +47,7 @@ def checked_errors(schema_name: str, data: Any, file_name: str, source: str,
     """``errors``, skipped for a ``source`` text that passed the same schema before: those
     are remembered in ``cache`` (jsonschema is most of a hook's start-up otherwise). The key
     covers planscope's version, the schema and the text."""
-    from checker import __version__
-
-    key = digest(__version__, schema_name, text(schema_name), source)
+    key = state.key("valid", schema_name, text(schema_name), source)
     if cache is not None and cache.get(key) is True:
         return []
     problems = errors(schema_name, data, file_name)

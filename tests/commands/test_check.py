@@ -237,8 +237,10 @@ def test_malformed_plan_yaml(awards: Repo) -> None:
 def test_schema_violation_in_plan(awards: Repo) -> None:
     text = (awards.path / "plans/awards.yaml").read_text().replace("status: approved", "status: ok")
     awards.write("plans/awards.yaml", text)
+    awards.commit("break the plan", plan="none")  # judged by the plan before: plan files pass
+    assert awards.planscope("check", "--commit", "HEAD").code == 0
     awards.write("db/migrations/0042_awards.sql")
-    awards.commit("x", plan=TABLES)
+    awards.commit("x", plan=TABLES)  # judged by the broken plan: bad input
     r = awards.planscope("check", "--commit", "HEAD")
     assert r.code == 2
     assert r.err.startswith("planscope: error: plans/awards.yaml:5:9: status: 'ok' is not one of")
@@ -293,8 +295,11 @@ def test_plan_files_need_no_plan(awards: Repo) -> None:
     assert awards.planscope("check", "--commit", "HEAD").code == 0
     awards.write("plans/broken.yaml", "version: 1\n")
     awards.commit("a plan that is no plan")
+    assert awards.planscope("check", "--commit", "HEAD").code == 0  # judged by the plans before
+    awards.write("src/x.py")
+    awards.commit("work on top of it", plan=TABLES)
     r = awards.planscope("check", "--commit", "HEAD")
-    assert r.code == 2  # its forbid rules cannot be known: it must be fixed first
+    assert r.code == 2  # the forbid rules of the plans it is judged by cannot be known
     assert r.err.startswith("planscope: error: plans/broken.yaml:1:1: 'id' is a required")
 
 
@@ -365,6 +370,8 @@ def test_bad_config_and_outside_a_repo(
     awards: Repo, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     awards.write(".planscope.yaml", "on_drift: sometimes\n")
+    assert awards.planscope("check").code == 0  # staged changes: the staged rules
+    awards.git("add", ".planscope.yaml")
     r = awards.planscope("check")
     assert r.code == 2 and r.err.startswith("planscope: error: .planscope.yaml:1:11: on_drift:")
     r = Repo(tmp_path_factory.mktemp("nowhere")).planscope("check")

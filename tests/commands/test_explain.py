@@ -46,6 +46,7 @@ def test_in_scope_only_exits_0_and_json(awards: Repo) -> None:
 def test_config_rules_name_the_config_line(awards: Repo) -> None:
     awards.write(".planscope.yaml", "on_drift: block\nalways_allow: ['*.lock']\n"
                                     "forbid:\n  - secrets/\n")
+    awards.git("add", ".planscope.yaml")  # explain judges as the hooks do: by staged rules
     r = awards.planscope("explain", "--plan", TABLES, "web/yarn.lock", "secrets/a/b.txt")
     assert r.out.splitlines()[1:] == [
         "in scope   web/yarn.lock: '*.lock' at .planscope.yaml:2:16 (always_allow)",
@@ -55,6 +56,7 @@ def test_config_rules_name_the_config_line(awards: Repo) -> None:
 
 def test_with_no_slice_claimed(awards: Repo) -> None:
     awards.write(".planscope.yaml", "on_drift: block\nexempt:\n  paths: [docs/**]\n")
+    awards.git("add", ".planscope.yaml")
     r = awards.planscope("explain", "docs/a.md", "plans/new.yaml", "src/x.py")
     assert r.code == 1
     assert r.out.splitlines() == [
@@ -64,6 +66,7 @@ def test_with_no_slice_claimed(awards: Repo) -> None:
         "unclaimed  src/x.py: no slice claims it and no exempt.paths pattern matches it",
     ]
     awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n")
+    awards.git("add", ".planscope.yaml")
     assert awards.planscope("explain", "src/x.py").code == 0
     assert awards.planscope("explain", "app/auth/x.py").code == 1  # forbidden all the same
 

@@ -103,7 +103,7 @@ def test_slice_level_forbid_is_named_as_such(awards: Repo) -> None:
         "    allow: [tests/**/test_awards*.py]\n    forbid: [app/models/legacy/**]\n"))
     awards.planscope("use", TABLES)
     reason = denial(guard(awards, "Write", awards.path / "app/models/legacy/old.py"))
-    assert "forbidden by rule 'app/models/legacy/**' (slice 'tables' forbid)" in reason
+    assert "forbidden by rule 'app/models/legacy/**' (forbid of plans/awards.yaml#tables)" in reason
 
 
 def test_out_of_scope_path_is_refused_with_the_slice_scope(active: Repo) -> None:

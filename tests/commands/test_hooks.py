@@ -89,6 +89,11 @@ def test_pre_commit_uses_the_branch_slice(hooked: Repo) -> None:
     hooked.git("switch", "-q", "-c", "plan/awards-dashboard/views")
     hooked.write("app/models/__init__.py", "x\n")
     hooked.git("add", "-A")
+    # the commit-msg hook is installed: the message, unseen yet, may claim another slice
+    assert cli(hooked, "hook", "pre-commit").code == 0
+    r = git(hooked, "commit", "-q", "-m", "No trailer: the branch claims it")
+    assert r.code == 1 and "against plans/awards.yaml#views (from branch" in r.out
+    (hooked.path / ".git/hooks/commit-msg").unlink()  # now nothing else will see the claim
     r = cli(hooked, "hook", "pre-commit")
     assert r.code == 1 and "against plans/awards.yaml#views (from branch" in r.out
     hooked.git("reset", "-q", "--hard")

@@ -154,9 +154,17 @@ def test_real_push_blocked_then_allowed_after_the_plan_changes(hooked: Repo,
     hooked.write("plans/awards.yaml", plan.replace(
         "allow: [tests/**/test_awards*.py]", "allow: [tests/**/test_awards*.py, app/models/*.py]"))
     hooked.commit("Plan: the award model belongs to tables", plan="none")
+    r = git(hooked, "push", "origin", "main")  # a push is judged by the rules it lands on
+    assert r.code != 0 and "'Award model': drift app/models/award.py" in r.err
+    plan_change, models, award = (hooked.git("rev-parse", f"HEAD~{n}").strip()
+                                  for n in (0, 2, 1))
+    hooked.git("reset", "-q", "--hard", "HEAD~3")  # the plan change goes first
+    hooked.git("cherry-pick", plan_change, models, award)
+    r = git(hooked, "push", "origin", "HEAD~2:main")
+    assert r.code == 0 and "1 commit(s) inside their plan slices" in r.out + r.err, r.err
     r = git(hooked, "push", "origin", "main")
     assert r.code == 0, r.err
-    assert "3 commit(s) inside their plan slices" in r.out + r.err
+    assert "2 commit(s) inside their plan slices" in r.out + r.err
     assert git(hooked, "--git-dir", str(remote), "rev-parse", "main").out.strip() == head(hooked)
     # deleting a remote branch runs the hook with nothing to check
     hooked.git("push", "-q", "--no-verify", "origin", "main:gone")
@@ -204,9 +212,12 @@ def test_a_plan_the_remote_does_not_have_will_fail_the_pull_request(
                f"{awards.git('rev-parse', 'origin/main').strip()}\n")
     assert "this will fail" not in cli(awards, "hook", "pre-push", "origin", str(remote),
                                        stdin=to_main).err  # straight to main: no pull request
+    awards.git("checkout", "-q", "main")  # the rules a push is judged by: the remote's
     awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n"
                                     "prepush:\n  require_plans_on_remote: true\n")
     awards.commit("Refuse such pushes", plan="none")
+    awards.git("push", "-q", "--no-verify", "origin", "main")
+    awards.git("checkout", "-q", "feature")
     line = f"refs/heads/feature {awards.head()} refs/heads/feature {'0' * 40}\n"
     r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=line)
     assert r.code == 1

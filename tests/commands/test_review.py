@@ -230,6 +230,7 @@ def test_review_through_a_command_provider(planned: Repo, tmp_path: Path,
         print('{"matches_plan": "yes", "confidence": 0.9}')
     """)
     configure(planned, provider="command", command=bad)
+    planned.rules_below_head()
     r = cli_run(planned, monkeypatch, "review")
     assert r.code == 3
     (line,) = r.err.strip().splitlines()
@@ -249,6 +250,7 @@ def test_review_finds_its_slice_from_trailers_or_the_command_line(
                           "missing_tests": [], "unplanned_changes": []}))
     """)
     configure(planned, provider="command", command=approve)
+    planned.commit_rules()  # on main: --base main reviews by main's rules
     planned.git("checkout", "-q", "-b", "awards")
     commit_slice(planned, {"db/migrations/0042_awards.sql": "CREATE TABLE awards ();\n"})
     commit_slice(planned, {"docs/notes.md": "notes\n"}, plan="none", message="Notes")
@@ -317,6 +319,7 @@ def test_review_api_down_exits_3_or_warns_and_keeps_local_facts(
     assert "  major    [local] README.md: outside slice 'tables'" in r.out
 
     configure(planned, timeout_s=1.5, on_error="pass")
+    planned.rules_below_head()
     r = planned.planscope("review")
     assert r.code == 0, r.err
     assert "WARNING: the review could not run (cannot reach the API" in r.out

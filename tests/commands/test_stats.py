@@ -35,7 +35,10 @@ def _commit(repo: Repo, files: dict[str, str], message: str, *trailers: str,
 def history(awards: Repo) -> Repo:
     """Three plans, two executors (a trailer, a Co-authored-by), drift, an incidental
     verdict, forbidden, a rename, a commit with no claim, a plan widened after its first
-    claimed commit, and a merge."""
+    claimed commit, and a merge. The verification pass is on (an incidental verdict is
+    taken as the check takes it only where the rules ask a model)."""
+    awards.write(".planscope.yaml", "on_drift: verify\n")
+    awards.git("commit", "-q", "--amend", "--no-edit", "-a")  # in the first commit
     _commit(awards, {"db/migrations/0042_awards.sql": "t\n", "README.md": "drift\n"},
             "tables", f"Plan: {TABLES}", "Executor: codex")
     sha = _commit(awards, {"app/models/__init__.py": "m\n", "app/registry.py": "REG = 1\n"},

@@ -82,6 +82,8 @@ def test_slices_in_dependency_order_with_their_state(awards: Repo) -> None:
 
 
 def test_paths_judged_incidental_are_not_drift(awards: Repo) -> None:
+    awards.write(".planscope.yaml", "on_drift: verify\n")
+    awards.commit("verify drift", plan="none")  # the rules the next commit is judged by
     awards.write("db/migrations/0042_awards.sql", "x\n")
     awards.write("app/registry.py", "REGISTRY = ['awards']\n")
     awards.write("README.md", "# app, with awards\n")

@@ -116,8 +116,9 @@ def test_a_pull_request_body_claims_a_squash_merge(awards: Repo, history: dict[s
 
 def test_before_the_baseline(awards: Repo, history: dict[str, str]) -> None:
     awards.write(".planscope.yaml", f"on_drift: block\nbaseline: {history['view']}\n")
+    awards.commit("baseline", plan="none")
     run = awards.planscope("trace", "app/views/dashboard.py:1")
-    assert "[before planscope's baseline: not checked]" in run.out
+    assert f"[before planscope's baseline ({history['view'][:9]}): not checked]" in run.out
 
 
 @pytest.mark.parametrize(("target", "message"), [

@@ -11,7 +11,8 @@ import pytest
 
 from checker import event
 from checker.judge import adoption, pull_request
-from checker.judge.pipeline import Options, Target
+from checker.judge.changes import Target
+from checker.judge.pipeline import Options
 from checker.rules import config
 from tests.conftest import Repo
 

@@ -1,4 +1,5 @@
-"""Which plan and slice a change claims (checker/claims.py)."""
+"""Which slices a change claims (checker/judge/claims.py): references, trailers (several
+claim the union), the branch, the active slice; plans read through a Rulebook."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from checker.errors import BadInput
 from checker.judge import claims
-from checker.rules.config import Config
+from checker.rules.book import Rulebook
 from tests.conftest import Repo
 
 
@@ -20,7 +21,7 @@ def test_parse_ref() -> None:
 
 
 def test_claims_from_a_reference(awards: Repo) -> None:
-    plans = claims.Plans(awards.path, Config())
+    plans = Rulebook(awards.path)
     claim = claims.from_ref("plans/awards.yaml#views", plans, "--plan")
     assert claim.ref == "plans/awards.yaml#views" and claim.source == "--plan"
     assert claims.from_ref("none", plans, "x").ref == "none"
@@ -35,15 +36,28 @@ def test_claims_from_a_reference(awards: Repo) -> None:
         claims.from_ref("plans/missing.yaml#a", plans, "x")
 
 
-def test_two_trailers_are_bad_input(awards: Repo) -> None:
-    plans = claims.Plans(awards.path, Config())
+def test_several_trailers_claim_the_union_of_their_slices(awards: Repo) -> None:
+    plans = Rulebook(awards.path)
     assert claims.from_trailers((), plans, "commit x") is None
-    with pytest.raises(BadInput, match="2 'Plan:' trailers"):
-        claims.from_trailers(("a", "b"), plans, "commit x")
+    both = claims.from_trailers(("plans/awards.yaml#tables", "plans/awards.yaml#views",
+                                 "plans/awards.yaml#tables"), plans, "commit x")
+    assert both is not None and both.ref == "plans/awards.yaml#tables+views"
+    assert both.source == "'Plan:' trailers of commit x"
+    assert [s.id for s in both.slices] == ["tables", "views"]
+    awards.write("plans/other.yaml", (awards.path / "plans/awards.yaml").read_text()
+                 .replace("id: awards-dashboard", "id: other"))
+    across = claims.from_trailers(("plans/awards.yaml#views", "plans/other.yaml#tables"),
+                                  Rulebook(awards.path), "commit x")
+    assert across is not None and across.plan is None and len(across.parts) == 2
+    assert across.ref == "plans/awards.yaml#views + plans/other.yaml#tables"
+    with pytest.raises(BadInput, match="'Plan: none' together with a slice"):
+        claims.from_trailers(("none", "plans/awards.yaml#views"), plans, "commit x")
+    assert claims.from_ref("plans/awards.yaml#tables+views", plans, "x").ref == (
+        "plans/awards.yaml#tables+views")
 
 
 def test_branches_map_to_slices(awards: Repo) -> None:
-    plans = claims.Plans(awards.path, Config())
+    plans = Rulebook(awards.path)
     assert claims.from_branch(None, plans) is None
     assert claims.from_branch("feature", plans) is None
     found = claims.from_branch("plan/awards-dashboard/views", plans)
@@ -54,32 +68,33 @@ def test_branches_map_to_slices(awards: Repo) -> None:
     awards.write("plans/copy.yaml", text.replace("id: awards-dashboard", "id: copy")
                  .replace("id: views", "id: views\n    branch: work/views"))
     with pytest.raises(BadInput, match="maps to several slices"):
-        claims.from_branch("work/views", claims.Plans(awards.path, Config()))
+        claims.from_branch("work/views", Rulebook(awards.path))
 
 
 def test_plans_at_a_revision(awards: Repo) -> None:
     base = awards.head()
     awards.write("plans/awards.yaml", "broken: [\n")
-    plans = claims.Plans(awards.path, Config(), rev=base)
-    assert plans.get("plans/awards.yaml", "x").id == "awards-dashboard"
+    plans = Rulebook(awards.path, base)
+    assert plans.plan("plans/awards.yaml", "x").id == "awards-dashboard"
     assert plans.files() == ["plans/awards.yaml"]
     assert "awards-dashboard" in plans.text("plans/awards.yaml")
-    with pytest.raises(BadInput, match="no such plan file at the base commit"):
-        plans.get("plans/new.yaml", "x")
+    with pytest.raises(BadInput, match=r"no such plan file at .*, the commit the rules are "):
+        plans.plan("plans/new.yaml", "x")
 
 
 def test_command_line_paths(awards: Repo, monkeypatch: pytest.MonkeyPatch,
                             tmp_path: Path) -> None:
     monkeypatch.chdir(awards.path / "app")
     assert claims.repo_relative(awards.path, "../plans/awards.yaml") == "plans/awards.yaml"
-    plan, slice_ = claims.named_slice(awards.path, Config(), "../plans/awards.yaml#tables")
+    plan, slice_ = claims.named_slice(awards.path, Rulebook(awards.path),
+                                       "../plans/awards.yaml#tables")
     assert (plan.id, slice_.id) == ("awards-dashboard", "tables")
     with pytest.raises(BadInput, match="not inside the repository"):
         claims.repo_relative(awards.path, str(tmp_path))
 
 
 def test_the_active_slice_claims(awards: Repo) -> None:
-    plans = claims.Plans(awards.path, Config())
+    plans = Rulebook(awards.path)
     assert claims.from_active(awards.path, plans, {}) is None
     found = claims.from_active(awards.path, plans, {"PLANSCOPE_PLAN": "plans/awards.yaml#views"})
     assert found is not None and found.source == "PLANSCOPE_PLAN"

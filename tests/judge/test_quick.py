@@ -186,5 +186,5 @@ def test_what_the_key_cannot_tell_goes_to_the_full_check(ticketed: Repo) -> None
 def test_every_module_is_in_the_key() -> None:
     names = {os.path.relpath(entry.split(":")[0], os.path.dirname(stamp.__file__))
              for entry in stamp.modules()}
-    assert {"judge/handoff.py", "judge/order.py", "git/revs.py", "git/amend.py",
+    assert {"rules/handoff.py", "judge/order.py", "git/revs.py", "git/amend.py",
             "commands/hooks.py", "render/text.py", "stamp.py"} <= names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checker.model import hunks, verify
 from checker.rules.plan import Plan, Slice
+from checker.rules.ruleset import Part
 from checker.rules.scope import ScopeResult, Touched
 from tests.conftest import Repo
 from tests.fake_api import data_blocks
@@ -26,7 +27,7 @@ def test_large_diff_is_cut_per_file_and_the_cut_is_stated(awards: Repo) -> None:
                               f"{cut.total_bytes} bytes shown")
     plan = Plan("plans/p.yaml", "p", "P", "approved", (Slice("s", "S", "approved"),))
     scope = ScopeResult(tuple(drifted), (), tuple(drifted), (), ())
-    built = verify.build_prompt(plan, plan.slices, scope, files, 3000)
+    built = verify.build_prompt([Part(plan, plan.slices)], scope, files, 3000)
     assert "Cut to fit 3000 bytes: 1 of 2 file(s) are shown in part" in built.user
     _, blocks, _ = data_blocks(built.user)
     assert any(label.startswith('diff "src/big.py" (A) [cut to fit') for label in blocks)

@@ -52,7 +52,9 @@ def configure(repo: Repo, *, timeout_s: float = 10, on_error: str = "fail",
 
 
 def commit_change(repo: Repo, files: Mapping[str, str | bytes]) -> None:
-    """Commit ``files`` claiming the tables slice (the config file stays uncommitted)."""
+    """Commit ``files`` claiming the tables slice, after the config the working tree holds
+    (a commit is judged by the rules of its parent)."""
+    repo.commit_rules()
     for path, content in files.items():
         if isinstance(content, bytes):
             target = repo.path / path
@@ -332,6 +334,7 @@ def test_fault_ends_within_timeout_and_follows_on_error(
     answer, timeout_s, reason = FAULTS[fault]
     commit_change(awards, STANDARD)
     configure(awards, timeout_s=timeout_s, on_error="fail")
+    awards.rules_below_head()
     if answer is None:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_api.closed_port_url())
     else:
@@ -354,6 +357,7 @@ def test_fault_ends_within_timeout_and_follows_on_error(
     if fault not in ("529", "missing-key"):
         return  # on_error pass takes the same path for every fault: two of them suffice
     configure(awards, timeout_s=timeout_s, on_error="pass")
+    awards.rules_below_head()
     start = time.monotonic()
     passed = awards.planscope("check", "--commit", "HEAD")
     assert time.monotonic() - start < timeout_s + MARGIN_S

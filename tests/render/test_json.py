@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from checker.judge import pipeline
-from checker.judge.pipeline import Options, Target
+from checker.judge import pipeline, targets
+from checker.judge.changes import Target
+from checker.judge.pipeline import Options
 from checker.render import json as as_json
-from checker.rules.config import Config
 from tests.conftest import TABLES, Repo
 
 
@@ -17,8 +17,7 @@ def test_a_range_sums_up_its_commits(awards: Repo) -> None:
     awards.commit("table", plan=TABLES)
     awards.write("app/views/home.py")
     awards.commit("view", plan=TABLES)
-    results = pipeline.run(awards.path, Config(on_drift="block"),
-                           Target("range", f"{first}..HEAD"), Options())
+    results = targets.judge_target(awards.path, Target("range", f"{first}..HEAD"), Options())[0]
     code = pipeline.exit_code(results)
     doc = json.loads(as_json.to_json(results, code, per_commit=True))
     assert doc["ok"] is False and doc["exit_code"] == 1
@@ -34,7 +33,7 @@ def test_a_range_sums_up_its_commits(awards: Repo) -> None:
 def test_one_change_is_one_object(awards: Repo) -> None:
     awards.write("db/migrations/0042_awards.sql")
     awards.commit("table", plan=TABLES)
-    results = pipeline.run(awards.path, Config(), Target("commit", "HEAD"), Options())
+    results = targets.judge_target(awards.path, Target("commit", "HEAD"), Options())[0]
     doc = json.loads(as_json.to_json(results, 0, per_commit=False))
     assert doc["commit"] == awards.head() and doc["claimed_by"].startswith("'Plan:' trailer")
     assert "commits" not in doc

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from checker import event
 from checker.judge import pull_request
-from checker.judge.pipeline import Options, Target
+from checker.judge.changes import Target
+from checker.judge.pipeline import Options
 from checker.render import sections
 from tests.conftest import TABLES, Repo
 

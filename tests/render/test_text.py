@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from checker.judge import pipeline
-from checker.judge.pipeline import Options, Target
+from checker.judge import targets
+from checker.judge.changes import Target
+from checker.judge.pipeline import Options
 from checker.render import text
-from checker.rules.config import Config
 from tests.conftest import TABLES, Repo
 
 
@@ -24,8 +24,7 @@ def test_the_report_and_its_advice(awards: Repo) -> None:
     awards.write("app/views/home.py", "x\n")
     awards.write("app/auth/session.py", "y\n")
     awards.commit("work", plan=TABLES)
-    results = pipeline.run(awards.path, Config(on_drift="block"), Target("commit", "HEAD"),
-                           Options())
+    results = targets.judge_target(awards.path, Target("commit", "HEAD"), Options())[0]
     out, err = text.to_text(results)
     assert err == ""
     lines = out.splitlines()
@@ -42,7 +41,7 @@ def test_the_report_and_its_advice(awards: Repo) -> None:
 def test_errors_go_to_stderr_in_the_one_format(awards: Repo) -> None:
     awards.write("README.md", "x\n")
     awards.commit("no trailer")
-    results = pipeline.run(awards.path, Config(), Target("commit", "HEAD"), Options())
+    results = targets.judge_target(awards.path, Target("commit", "HEAD"), Options())[0]
     out, err = text.to_text(results)
     assert out == ""
     assert err.startswith("planscope: error: commit ") and "no plan claims this change" in err

@@ -1,4 +1,5 @@
-"""The scope engine (checker/scope.py): partition, forbid wins, gitignore-style globs."""
+"""The scope engine (checker/rules/scope.py) on the rules of the one builder
+(checker/rules/ruleset.py): partition, forbid wins, gitignore-style globs."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.git.formats import Change
-from checker.rules.globs import Matcher
+from checker.rules.config import Config
+from checker.rules.globs import EXACT, Matcher
 from checker.rules.plan import Plan, Slice
-from checker.rules.scope import ScopeResult, Touched, classify, compile_scope
+from checker.rules.ruleset import Part, RuleSet, rules_for
+from checker.rules.scope import ScopeResult, Touched, classify
 
 
 def make_plan(forbid: tuple[str, ...] = (), **slice_lists: tuple[str, ...]) -> tuple[Plan, Slice]:
@@ -21,6 +24,11 @@ def make_plan(forbid: tuple[str, ...] = (), **slice_lists: tuple[str, ...]) -> t
     return Plan(
         path="plans/p.yaml", id="p", title="P", status="approved", slices=(s,), forbid=forbid
     ), s
+
+
+def compile_scope(plan: Plan, slices: Sequence[Slice], always_allow: Sequence[str]) -> RuleSet:
+    return rules_for(Config(always_allow=tuple(always_allow)), [], [Part(plan, tuple(slices))],
+                     EXACT)
 
 
 def result_for(

@@ -1,9 +1,9 @@
-"""fixup!/squash!/amend! targets (checker/fixups.py)."""
+"""fixup!/squash!/amend! targets (checker/judge/claims.py)."""
 
 from __future__ import annotations
 
 from checker.git import formats
-from checker.judge import fixups
+from checker.judge import claims as fixups
 
 
 def test_fixup_targets() -> None:
@@ -15,7 +15,6 @@ def test_fixup_targets() -> None:
     assert fixups.fixup_target("Add fixup! x") is None
     nearest_first = [commit("c", "fixup! Add table"), commit("b", "Add table twice"),
                      commit("a", "Add table")]
-    assert fixups.find_target("Add table", nearest_first).sha[0] == "a"  # type: ignore[union-attr]
-    assert fixups.find_target("aaaa", nearest_first).sha[0] == "a"  # type: ignore[union-attr]
-    assert fixups.find_target("Add tab", nearest_first).sha[0] == "b"  # type: ignore[union-attr]
+    found = [fixups.find_target(t, nearest_first) for t in ("Add table", "aaaa", "Add tab")]
+    assert [c.sha[0] if c else None for c in found] == ["a", "a", "b"]
     assert fixups.find_target("Other", nearest_first) is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.judge import handoff
+from checker.rules import handoff
 from checker.rules.config import Handoff
 from checker.rules.plan import Plan, Review, Slice
 from tests.conftest import AWARDS_PLAN, TABLES, Repo
@@ -92,5 +92,7 @@ def test_a_handed_off_plan_passes_and_unclaimed_work_is_untouched(awards: Repo) 
     _stage(awards)
     assert awards.planscope("check", "--staged", "--plan", TABLES).code == 1
     awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n")
+    awards.commit("no plan required", ".planscope.yaml", plan="none")
+    _stage(awards)
     unclaimed = awards.planscope("check", "--staged")
     assert unclaimed.code == 0 and "handed off" not in unclaimed.out + unclaimed.err
