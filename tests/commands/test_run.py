@@ -312,11 +312,34 @@ def test_quiet_after_must_be_a_sensible_number(awards: Repo, value: str) -> None
 
 @linux
 def test_watchdog_waiting_on_a_stdin_pipe(awards: Repo) -> None:
-    proc = subprocess.run(f"(sleep 4) | {sys.executable} -m checker run {TABLES} "
-                          f"--quiet-after 1 -- sh -c 'read x'", shell=True, cwd=awards.path,
-                          capture_output=True, text=True, timeout=PATIENCE_S * 2)
-    assert ("planscope: no output for 1 s; waiting for input on its stdin (a pipe): it reads "
-            "what is piped to it") in proc.stderr, proc.stderr
+    """The pipe stays open until the line is seen (no race with the clock: a slow start
+    only makes the test wait longer), then closes and the executor ends."""
+    proc = subprocess.Popen((sys.executable, "-m", "checker", "run", TABLES, "--quiet-after",
+                             "1", "--", "sh", "-c", "read x"), cwd=awards.path,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stderr is not None
+    said: list[str] = []
+    seen = threading.Event()
+    wanted = ("planscope: no output for 1 s; waiting for input on its stdin (a pipe): it "
+              "reads what is piped to it")
+
+    def read(stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            said.append(line)
+            if wanted in line:
+                seen.set()
+
+    reader = threading.Thread(target=read, args=(proc.stderr,), daemon=True)
+    reader.start()
+    try:
+        assert seen.wait(PATIENCE_S * 2), "".join(said)
+    finally:
+        proc.stdin.write("the line it waits for\n")
+        proc.stdin.close()
+        proc.wait(timeout=PATIENCE_S)
+        reader.join(timeout=PATIENCE_S)
+    assert proc.returncode == 0, "".join(said)
 
 
 def test_a_forbidden_commit_undone_during_the_run_is_still_judged(awards: Repo) -> None:
