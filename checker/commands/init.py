@@ -9,8 +9,8 @@ from checker import errors
 from checker.agents import hookconfig
 from checker.errors import Outcome
 from checker.git import revs
-from checker.rules import templates
 from checker.rules.config import Config
+from checker.setup import templates
 
 
 def _agent_hook(root: Path, install: Callable[[Path], tuple[Path, bool]]) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from checker import errors
 from checker.errors import Outcome
-from checker.rules import templates
 from checker.rules.config import Config
+from checker.setup import templates
 
 
 def new(root: Path, config: Config, title: str, plan_id: str | None, slices: int) -> Outcome:

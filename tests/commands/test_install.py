@@ -1,4 +1,5 @@
-"""`planscope install` / `uninstall` and the shipped hook scripts (checker/commands/install.py)."""
+"""`planscope install` / `uninstall` and the shipped hook scripts
+(checker/setup/githooks.py)."""
 
 from __future__ import annotations
 

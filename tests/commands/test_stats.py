@@ -220,3 +220,26 @@ def test_slices_with_no_work_show_and_unclaimed_rows_have_no_rate(history: Repo)
     assert _counts(got["plans/later.yaml#one"]) == (0, 0, 0, 0, 0, 0, 0, 0)
     text = history.planscope("stats", "--by", "plan").out.splitlines()
     assert next(line for line in text if line.startswith("(no claim)")).endswith(" -")
+
+
+def test_guard_refusals_count_within_the_range(awards: Repo) -> None:
+    """A refusal counts when it falls between the range's oldest and newest commit, or after
+    it when the range reaches HEAD (work in progress), never before."""
+    def at(day: int) -> str:
+        return f"2026-11-{day:02d}T12:00:00+00:00"
+
+    for day, name in ((10, "first"), (12, "second"), (14, "third")):
+        awards.write(f"src/{name}.py")
+        awards.git("add", "-A")
+        awards.git("commit", "-q", f"--date={at(day)}", "-m", name, "-m", "Plan: none")
+    log = awards.path / ".git/planscope/guard.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("".join(json.dumps({"at": at(day), "tool": "Write", "paths": ["x"],
+                                       "slice": TABLES, "reason": "outside"}) + "\n"
+                           for day in (1, 11, 13, 20)))
+    first = awards.git("rev-list", "--max-parents=0", "HEAD").strip()
+    total = json.loads(awards.planscope("stats", "--format", "json").out)["total"]
+    assert total["guard_refusals"] == 3  # from the oldest commit on; reaching HEAD: on to now
+    ranged = json.loads(awards.planscope("stats", "--range", f"{first}..HEAD~1",
+                                         "--format", "json").out)["total"]
+    assert ranged["guard_refusals"] == 1  # day 11 only: between 'first' and 'second'

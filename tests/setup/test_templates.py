@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from checker.errors import BadInput
-from checker.rules import plan, templates
+from checker.rules import plan
 from checker.rules.config import Config
+from checker.setup import templates
 from tests.conftest import Repo
 
 

@@ -1,0 +1,68 @@
+"""planscope stats as a table, one JSON object, CSV, or for GitHub (the table in the job summary
+too)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+
+from checker import errors
+from checker.history.stats import Row
+
+COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
+           "plan_edits_after_claim", "untouched_done", "unreadable", "guard_refusals")
+
+
+def as_text(by: str, rows: Sequence[Row], total: Row) -> str:
+    width = max([len(r.key) for r in rows] + [len(by), 5])
+    head = (f"{by:<{width}}  commits  changed  in scope  drift  forbidden  incidental  "
+            f"unclaimed  plan edits  refused  drift rate")
+    lines = [head]
+    for r in [*rows, total]:
+        rate = r.rates()["drift"] + r.rates()["forbidden"]
+        shown = f"{rate:.1%}" if r.claimed else "-"
+        lines.append(f"{r.key:<{width}}  {r.commits:>7}  {r.changed:>7}  {r.in_scope:>8}  "
+                     f"{r.drift:>5}  {r.forbidden:>9}  {r.incidental:>10}  {r.unclaimed:>9}  "
+                     f"{r.plan_edits_after_claim:>10}  {r.guard_refusals:>7}  {shown:>10}")
+    if any(r.untouched_done for r in rows):
+        lines += [f"planned files of done slices never touched: {r.key}: {r.untouched_done}"
+                  for r in rows if r.untouched_done]
+    return errors.text(lines)
+
+
+def as_json(by: str, rows: Sequence[Row], total: Row) -> str:
+    def one(r: Row) -> dict[str, object]:
+        return {**asdict(r), "rates": r.rates()}
+
+    return json.dumps({"by": by, "groups": [one(r) for r in rows], "total": one(total)},
+                      indent=2) + "\n"
+
+
+def as_csv(by: str, rows: Sequence[Row], total: Row) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow([by, *COLUMNS, "drift_rate"])
+    for r in [*rows, total]:
+        out.writerow([r.key, *(getattr(r, c) for c in COLUMNS), r.rates()["drift"]])
+    return buf.getvalue()
+
+
+def as_github(by: str, rows: Sequence[Row], total: Row, env: Mapping[str, str]) -> str:
+    """The table as Markdown in the job summary, and as text in the log."""
+    from checker.render.github import append_env_file
+    from checker.render.github_summary import discipline_line
+    from checker.render.markdown import md_text
+
+    head = ["planscope stats", by, "commits", "changed", "in scope", "drift", "forbidden",
+            "incidental", "no claim", "plan edits", "refused"]
+    lines = [f"## planscope stats by {by}", "", discipline_line(rows, total), "",
+             "| " + " | ".join(head[1:]) + " |", "|" + "---|" * (len(head) - 1)]
+    for r in [*rows, total]:
+        lines.append("| " + " | ".join([md_text(r.key), *(str(v) for v in (
+            r.commits, r.changed, r.in_scope, r.drift, r.forbidden, r.incidental, r.unclaimed,
+            r.plan_edits_after_claim, r.guard_refusals))]) + " |")
+    append_env_file(env, "GITHUB_STEP_SUMMARY", "\n".join(lines) + "\n")
+    return as_text(by, rows, total)

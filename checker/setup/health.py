@@ -1,0 +1,163 @@
+"""Is everything in place (``planscope doctor``)? One finding per check, with its fix: git,
+the config, the plans, the git hooks, the agents' guards, the model API."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.agents import hookconfig
+from checker.errors import PlanscopeError
+from checker.git import hookfiles, process, repository
+from checker.model import ask
+from checker.rules import config
+from checker.rules.validation import validate
+
+API_TIMEOUT_S = 5.0
+DEFAULT_API = "https://api.anthropic.com"
+STAGES = ("pre-commit", "commit-msg", "pre-push")
+
+
+@dataclass(frozen=True)
+class Line:
+    level: str  # OK | WARN | FAIL
+    what: str
+    fix: str = ""
+
+
+def _git_version() -> Line:
+    try:
+        out = process.run(None, "--version").decode().strip()
+    except PlanscopeError as exc:
+        return Line("FAIL", str(exc), "install git")
+    return Line("OK", out)
+
+
+def _hooks(root: Path) -> list[Line]:
+    found = hookfiles.installed(root)
+    folder = Path(found.pop(""))
+    uses_framework = "planscope" in _text(root / ".pre-commit-config.yaml")
+    lines = [Line("OK", f"{stage} hook: {how} ({folder / stage})") for stage, how in found.items()]
+    missing = [s for s in hookfiles.STAGES if s not in found]
+    if missing:
+        fix = (
+            "pre-commit install --hook-type " + " --hook-type ".join(missing)
+            if uses_framework
+            else "planscope install, or add the hooks to .pre-commit-config.yaml"
+        )
+        lines.append(Line("WARN", f"no planscope hook for: {', '.join(missing)}", fix))
+    return lines
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    except OSError:
+        return ""
+
+
+def _agent_hooks(root: Path) -> list[Line]:
+    """The edit-time guard in each agent's settings: installed, absent, or unreadable."""
+    lines = []
+    for agent, name in hookconfig.AGENT_HOOKS.items():
+        flag = "--codex" if agent == "Codex" else "--claude-code"
+        if not (root / name).exists():
+            lines.append(Line("OK", f"{agent} guard: not installed ({name} does not exist; "
+                                    f"planscope init {flag} adds it)"))
+        elif hookconfig.guard_installed(root, name):
+            trust = "; Codex runs it only once trusted (/hooks)" if agent == "Codex" else ""
+            lines.append(Line("OK", f"{agent} guard: installed in {name}{trust}"))
+        else:
+            lines.append(Line("WARN", f"{agent} guard: {name} does not run "
+                                      f"'{hookconfig.GUARD_COMMAND}'", f"planscope init {flag}"))
+    return lines
+
+
+def _key_line(key: str | None, needed: bool, why: str) -> Line:
+    if key:
+        return Line("OK", "ANTHROPIC_API_KEY is set")
+    if needed:
+        return Line("WARN", "ANTHROPIC_API_KEY is not set: the verification pass cannot run",
+                    "export ANTHROPIC_API_KEY=... (or use on_drift: block)")
+    return Line("OK", f"ANTHROPIC_API_KEY is not set: only planscope review and plan-review "
+                      f"would need it ({why})")
+
+
+def _probe(base: str, key: str | None) -> tuple[int | None, str, float]:
+    """(HTTP status or None, why it failed, seconds) of GET /v1/models."""
+    request = urllib.request.Request(
+        base.rstrip("/") + "/v1/models",
+        headers={"x-api-key": key or "", "anthropic-version": "2023-06-01"})
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=API_TIMEOUT_S) as resp:
+            return resp.status, "", time.monotonic() - start
+    except urllib.error.HTTPError as exc:
+        return exc.code, "", time.monotonic() - start
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        return None, str(getattr(exc, "reason", exc)), time.monotonic() - start
+
+
+def _api(offline: bool, say: Callable[[str], None], cfg: config.Config | None) -> list[Line]:
+    """The key and whether the API answers; both matter only when checks call the model
+    (on_drift: verify with the anthropic provider): otherwise a gap is a warning at most."""
+    needed = cfg is None or (cfg.on_drift == "verify" and cfg.verify.provider == "anthropic")
+    why = "the verification pass is off" if cfg is not None and cfg.on_drift != "verify" \
+        else "the verification pass uses verify.command"
+    key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
+    lines = [_key_line(key, needed, why)]
+    if offline or ask.offline():
+        return [*lines, Line("WARN" if needed else "OK", "API reachability not checked "
+                                                         "(offline)")]
+    base = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_API
+    say(f"      checking {base.rstrip('/')}/v1/models (waits at most {API_TIMEOUT_S:.0f}s)...")
+    status, reason, took = _probe(base, key)
+    if status is None:
+        return [*lines, Line("FAIL" if needed else "WARN",
+                             f"API not reachable at {base} within {took:.1f}s: {reason}",
+                             "check the network or ANTHROPIC_BASE_URL; doctor --offline "
+                             "skips this")]
+    if status in (401, 403):
+        return [*lines, Line("WARN", f"API reachable at {base}, but the key was refused "
+                                     f"({status})", "check ANTHROPIC_API_KEY")]
+    return [*lines, Line("OK", f"API reachable at {base} (HTTP {status}, {took:.1f}s)")]
+
+
+def checks(cwd: Path | None, offline: bool, say: Callable[[str], None]) -> Iterator[Line]:
+    """Yield the checks one by one, so each shows as soon as it is known."""
+    yield _git_version()
+    yield Line("OK", f"python {sys.version.split()[0]}")
+    try:
+        root = repository.repo_root(cwd)
+    except PlanscopeError as exc:
+        yield Line("FAIL", str(exc), "run planscope inside a git repository")
+        return
+    yield Line("OK", f"repository {root}")
+    try:
+        cfg = config.load(root)
+        yield Line("OK", f"config {cfg.source or '(none: defaults)'}")
+    except PlanscopeError as exc:
+        for problem in str(exc).splitlines():
+            yield Line("FAIL", problem, "fix the config (schema: schemas/config.schema.json)")
+        cfg = None
+    if cfg is not None:
+        result = validate(root, cfg, [], None)
+        for p in result.valid:
+            yield Line("OK", f"plan {p.path}")
+        for problem in result.errors:
+            yield Line(
+                "FAIL" if "no plan files" not in problem else "WARN",
+                problem,
+                "planscope validate shows every problem"
+                if "no plan files" not in problem
+                else "planscope new TITLE",
+            )
+    yield from _hooks(root)
+    yield from _agent_hooks(root)
+    yield from _api(offline, say, cfg)
