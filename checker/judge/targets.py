@@ -74,13 +74,17 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
     books = shelf.at([base_of(root, c) for c in commits])
     branch, eligible = (opts.branch, None) if opts.branch is not None else branch_commits(root)
     head = "HEAD" if repository.has_commits(root) else None
+    fallback: list[Config] = []  # the head's config, read once when a base names no baseline
     out = []
     for commit, book in zip(commits, books, strict=True):
         if not book.config.found:  # the adoption is judged by the rules it brings
             (own,) = shelf.at([commit.sha])
             book = own if own.config.found else book
         unit = changes.commit_unit(root, commit, known)
-        rules = baselined(root, book.config, head)
+        rules = book.config
+        if not rules.baseline and head is not None:
+            fallback = fallback or [baselined(root, rules, head)]
+            rules = fallback[0]
         early = rules.baseline or "" if adoption.before_baseline(root, rules, commit.sha) else ""
         mine = eligible is None or commit.sha in eligible
         judge = Judge(root, book.view(new_from=commit.sha),

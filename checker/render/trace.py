@@ -17,7 +17,9 @@ def lines(traces: Sequence[CommitTrace]) -> list[str]:
         out.append(f"{t.commit[:9]} {display(t.subject)}  [{display(t.claim)}{display(said)}]"
                    if t.commit else f"[{display(t.claim)}]")
         for p in t.paths:
-            where = f" ({', '.join(p.sections)})" if p.sections else ""
+            several = "+" in t.claim  # a claim of several slices: say which one it was
+            which = f" of {p.slice.partition('#')[2]}" if several and p.slice else ""
+            where = f" ({', '.join(p.sections)}{which})" if p.sections else ""
             at = f":{p.line}" if p.line is not None else ""
             moved = f", now {display(p.now)}" if p.now else ""
             why = f": {display(p.reason)}" if p.reason else ""

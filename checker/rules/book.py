@@ -16,7 +16,6 @@ what a link says differs between the index (its text) and the working tree (its 
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +34,19 @@ from checker.state import Cache
 WORKTREE = None  # as a revision: the working tree
 
 
+class _Read:
+    """What a rulebook has read at its revision: shared by its views."""
+
+    def __init__(self, config: Config | None, fold: Fold | None) -> None:
+        self.config = config
+        self.fold = fold
+        self.entries: dict[str, tuple[str, str]] | None = None
+        self.bytes: dict[str, bytes] | None = None
+        self.loaded: dict[str, Plan] = {}  # plans at rev
+        self.rules: dict[str, RuleSet] = {}
+        self.validated: Cache | None = None
+
+
 class Rulebook:
     """The config and plans of ``rev`` (None: the working tree; ``blobs.INDEX``: the index),
     with plans ``rev`` lacks read from ``new_from`` when given."""
@@ -44,16 +56,13 @@ class Rulebook:
         self.root = root
         self.rev = rev
         self.new_from = new_from
-        self._config = config
-        self._fold = fold
-        self._loaded: dict[str, Plan] = {}  # plans at rev, shared by views
-        self._added: dict[str, Plan] = {}  # plans only new_from has, this view's own
-        self._rules: dict[str, RuleSet] = {}
+        self._read = _Read(config, fold)
+        self._added: dict[str, Plan] = {}  # plans only new_from has: this view's own
 
     def view(self, new_from: str | None) -> Rulebook:
         """The same rules, with plans ``rev`` lacks read from ``new_from``: what a commit is
         judged by when its base is this book (it may claim a plan it adds itself). Everything
-        read at ``rev`` is shared."""
+        read at ``rev`` is shared with this book and its other views."""
         other = copy.copy(self)
         other.new_from = new_from
         other._added = {}
@@ -63,9 +72,9 @@ class Rulebook:
 
     @property
     def config(self) -> Config:
-        if self._config is None:
-            self._config = self._read_config()
-        return self._config
+        if self._read.config is None:
+            self._read.config = self._read_config()
+        return self._read.config
 
     def _read_config(self) -> Config:
         if self.rev is None:
@@ -87,25 +96,31 @@ class Rulebook:
 
     @property
     def fold(self) -> Fold:
-        if self._fold is None:
-            self._fold = fold_of(self.root)
-        return self._fold
+        if self._read.fold is None:
+            self._read.fold = fold_of(self.root)
+        return self._read.fold
 
     # --- the plans --------------------------------------------------------------------------
 
-    @functools.cached_property
+    @property
     def _entries(self) -> dict[str, tuple[str, str]]:
         """Plan file → (mode, blob id) at ``rev``: one git call for every plan."""
-        assert self.rev is not None
-        found = blobs.entries(self.root, self.rev, [self.config.plans_dir])
-        return {rel: e for rel, e in found.items() if rel.endswith((".yaml", ".yml"))}
+        if self._read.entries is None:
+            assert self.rev is not None
+            found = blobs.entries(self.root, self.rev, [self.config.plans_dir])
+            self._read.entries = {rel: e for rel, e in found.items()
+                                  if rel.endswith((".yaml", ".yml"))}
+        return self._read.entries
 
-    @functools.cached_property
+    @property
     def _bytes(self) -> dict[str, bytes]:
         """Plan file → its bytes at ``rev``, every plan read by one git call."""
-        ids = sorted({oid for mode, oid in self._entries.values() if mode != blobs.LINK})
-        found = blobs.read_blobs(self.root, ids)
-        return {rel: found[oid] for rel, (_, oid) in self._entries.items() if oid in found}
+        if self._read.bytes is None:
+            ids = sorted({oid for mode, oid in self._entries.values() if mode != blobs.LINK})
+            found = blobs.read_blobs(self.root, ids)
+            self._read.bytes = {rel: found[oid] for rel, (_, oid) in self._entries.items()
+                                if oid in found}
+        return self._read.bytes
 
     def files(self) -> list[str]:
         """Repo-relative paths of every plan file."""
@@ -130,10 +145,10 @@ class Rulebook:
         """The plan at ``rel`` (repo-relative), loaded and validated once; BadInput naming
         who asked when there is none or it is not valid."""
         rel = clean(rel, named_by)
-        found = self._loaded.get(rel) or self._added.get(rel)
+        found = self._read.loaded.get(rel) or self._added.get(rel)
         if found is None:
             found, at_rev = self._load(rel, named_by)
-            (self._loaded if at_rev else self._added)[rel] = found
+            (self._read.loaded if at_rev else self._added)[rel] = found
         return found
 
     def _load(self, rel: str, named_by: str) -> tuple[Plan, bool]:
@@ -168,9 +183,11 @@ class Rulebook:
                 f"has: merge the plan first")
         return plan_mod.load_text(text, rel, self._validated), at_rev
 
-    @functools.cached_property
+    @property
     def _validated(self) -> Cache:
-        return Cache.of(self.root, "valid")
+        if self._read.validated is None:
+            self._read.validated = Cache.of(self.root, "valid")
+        return self._read.validated
 
     # --- what every change is judged by --------------------------------------------------------
 
@@ -207,9 +224,9 @@ class Rulebook:
         """The rules of a change that claims ``parts`` (none: a change claiming no slice),
         built once per claim."""
         key = "\n".join(f"{p.ref}@{id(p.plan)}" for p in parts)
-        if key not in self._rules:
-            self._rules[key] = rules_for(self.config, self.plan_forbids(), parts, self.fold)
-        return self._rules[key]
+        if key not in self._read.rules:
+            self._read.rules[key] = rules_for(self.config, self.plan_forbids(), parts, self.fold)
+        return self._read.rules[key]
 
 
 def clean(rel: str, named_by: str) -> str:
