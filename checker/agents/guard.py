@@ -102,15 +102,24 @@ def scope_list(rules: RuleSet) -> str:
     return listed + (f" and {extra} more" if extra > 0 else "")
 
 
+def _forbidden(call: HookCall, paths: Sequence[str], rules: RuleSet, why: str) -> Decision | None:
+    """Refusal when any path is forbidden: ``why`` says for which slice, or for none."""
+    hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.forbidden(p)))
+    if not hits:
+        return None
+    return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by "
+                          f"rule {' and '.join(hits)}{why}")
+
+
 def _judge(call: HookCall, paths: Sequence[str], seen: Guarded, active: Active) -> Decision:
     rules = seen.rules
     name = _slice_name(rules, active)
-    hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.forbidden(p)))
-    if hits:
-        return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by "
-                              f"rule {' and '.join(hits)}, for the active {name}. A forbidden "
-                              f"path is never in scope: do not change it another way; if it "
-                              f"really must change, stop and ask the user to change the plan.")
+    refused = _forbidden(call, paths, rules,
+                         f", for the active {name}. A forbidden path is never in scope: do "
+                         f"not change it another way; if it really must change, stop and ask "
+                         f"the user to change the plan.")
+    if refused is not None:
+        return refused
     if all(rules.allows(p) for p in paths):
         return Decision(ALLOW)
     allowed = scope_list(rules)
@@ -126,13 +135,11 @@ def _judge(call: HookCall, paths: Sequence[str], seen: Guarded, active: Active) 
 
 
 def _no_slice(call: HookCall, paths: Sequence[str], seen: Guarded) -> Decision:
-    rules = seen.rules
-    hits = list(dict.fromkeys(rules.rule(p) for p in paths if rules.forbidden(p)))
-    if hits:
-        return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: forbidden by "
-                              f"rule {' and '.join(hits)}; no change may touch it, whatever "
-                              f"slice is active. If it really must change, stop and ask the "
-                              f"user.")
+    refused = _forbidden(call, paths, seen.rules,
+                         "; no change may touch it, whatever slice is active. If it really "
+                         "must change, stop and ask the user.")
+    if refused is not None:
+        return refused
     how = (f"`planscope use {seen.plans_dir}/<plan>.yaml#<slice>`, {ENV_PLAN}, "
            f"or a branch named plan/<plan-id>/<slice-id>")
     if seen.require_active:
