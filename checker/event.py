@@ -2,8 +2,9 @@
 at ``$GITHUB_EVENT_PATH``.
 
 A ``pull_request`` gives the base (``pull_request.base.sha``), the head, the head branch and
-the body, whose ``Plan:`` line claims a slice for commits that carry no trailer (squash-merge
-style); a ``merge_group`` (merge queue) gives ``merge_group.base_sha`` and ``head_sha``.
+the body, whose ``Plan:`` lines claim slices (their union, like several trailers) for
+commits that carry no trailer (squash-merge style); a ``merge_group`` (merge queue) gives
+``merge_group.base_sha`` and ``head_sha``.
 Every other event, and a run outside GitHub Actions, gives an empty Event.
 """
 
@@ -29,7 +30,7 @@ class Event:
     name: str = ""  # GITHUB_EVENT_NAME; "" outside GitHub Actions
     base: str | None = None  # the sha the change is judged against
     head: str | None = None  # the sha being checked
-    body_ref: str | None = None  # the pull request body's "Plan:" line
+    body_refs: tuple[str, ...] = ()  # the pull request body's "Plan:" lines
     head_branch: str | None = None  # the pull request's head branch (HEAD is detached)
     number: int | None = None
     fork: bool = False  # a pull request from another repository: it gets no secrets
@@ -44,11 +45,11 @@ _PLAN_LINE = re.compile(r"^[ \t]*plan:[ \t]*`?([^`\s]+)`?[ \t]*$", re.IGNORECASE
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
-def body_plan_ref(body: str | None) -> str | None:
-    """The ``Plan: plans/x.yaml#slice`` line of a pull request body (outside code fences);
-    None when there is none. Two different ones are bad input, like two trailers."""
+def body_plan_refs(body: str | None) -> tuple[str, ...]:
+    """The ``Plan: plans/x.yaml#slice`` lines of a pull request body (outside code fences),
+    each once: together they claim the union of their slices, like several trailers."""
     if not body:
-        return None
+        return ()
     found: list[str] = []
     fenced = False
     for line in body.splitlines():
@@ -58,10 +59,7 @@ def body_plan_ref(body: str | None) -> str | None:
         m = None if fenced else _PLAN_LINE.match(line)
         if m and m.group(1) not in found:
             found.append(m.group(1))
-    if len(found) > 1:
-        raise BadInput(f"the pull request body has {len(found)} different 'Plan:' lines "
-                       f"({', '.join(found)}); a pull request body names one slice")
-    return found[0] if found else None
+    return tuple(found)
 
 
 def _dig(doc: Any, *keys: str) -> Any:
@@ -105,7 +103,7 @@ def read_event(env: Mapping[str, str]) -> Event:
         name=name,
         base=base,
         head=_str(_dig(pr, "head", "sha")),
-        body_ref=body_plan_ref(_str(_dig(pr, "body"))),
+        body_refs=body_plan_refs(_str(_dig(pr, "body"))),
         head_branch=_str(_dig(pr, "head", "ref")),
         number=number if isinstance(number, int) else None,
         fork=head_repo is None or (base_repo is not None and head_repo != base_repo),

@@ -189,7 +189,7 @@ def trace_options(func: F) -> F:
         click.option("--follow/--no-follow", default=True, show_default=True,
                      help="With FILE: follow the file across renames."),
         click.option("--pr-body", "pr_body", type=click.File("r"), metavar="FILE",
-                     help="A pull request body whose 'Plan:' line claims commits with no "
+                     help="A pull request body whose 'Plan:' lines claim commits with no "
                           "trailer (a squash merge); - reads stdin."),
         output_format("text", "json"),
     )):

@@ -359,3 +359,29 @@ def test_staged_a_fixup_and_a_forbidden_path(hooked_branch: Repo) -> None:
                                        "--format", "json").out)
     assert _unit_classes(staged) == {"deploy/key.pem": FORBIDDEN}
 
+
+
+def test_a_commit_already_on_the_default_branch_is_not_the_branch_s(
+        based: tuple[Repo, Path, str]) -> None:
+    """The checked-out branch claims only the commits its pull request would hold: a range
+    or a base that reaches back past the default branch leaves main's commits unclaimed."""
+    repo, _, base = based
+    repo.git("checkout", "-q", "main")
+    repo.write("plans/other.yaml", OTHER_PLAN + "# a note\n")
+    on_main = repo.commit("a note in a plan, on main")  # plans only: needs no plan
+    repo.git("push", "-q", "--no-verify", "origin", "main")
+    repo.git("checkout", "-q", BRANCH)
+    repo.git("merge", "-q", "--ff-only", "main")
+    repo.write("app/views/awards.py", "def index(): ...\n")
+    work = repo.commit("the views index, claimed by the branch")
+    said = {}
+    for args in (("--range", f"{base}..HEAD"), ("--base", base), ("--base", "origin/main")):
+        doc = json.loads(repo.planscope("check", *args, "--format", "json").out)
+        said[args] = {c["commit"]: (c["ok"], c["claimed_by"]) for c in doc["commits"]}
+    one = json.loads(repo.planscope("check", "--commit", on_main, "--format", "json").out)
+    assert (one["ok"], one["claimed_by"]) == (True, None)
+    assert said[("--range", f"{base}..HEAD")] == said[("--base", base)] == {
+        on_main: (True, None), work: (True, f"branch {BRANCH}")}
+    assert said[("--base", "origin/main")] == {work: (True, f"branch {BRANCH}")}
+    (traced,) = json.loads(repo.planscope("trace", "--commit", on_main, "--format", "json").out)
+    assert traced["source"] == "" and "needs no plan" in traced["claim"]

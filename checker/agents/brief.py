@@ -173,9 +173,10 @@ def replace_section(text: str, section: str) -> tuple[str, str]:
     return text + glue + section, "added"
 
 
-def for_slice(root: Path, book: Rulebook, ref: str) -> Brief:
-    """The brief of ``PLAN#SLICE`` as named on the command line, by the rules of ``book``."""
+def for_slice(root: Path, book: Rulebook, ref: str, command: str = "brief") -> Brief:
+    """The brief of ``PLAN#SLICE`` as named on the command line (to ``command``), by the
+    rules of ``book``."""
     from checker.judge import claims
 
-    plan, slice_ = claims.named_slice(root, book, ref)
+    plan, slice_ = claims.named_slice(root, book, ref, command)
     return build(plan, slice_, book.rules((Part(plan, (slice_,)),)))

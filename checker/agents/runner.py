@@ -166,7 +166,7 @@ def _rules_changed(judge: Judge, claim: Claim | None, watch: Watch) -> list[str]
 
 def _brief_file(root: Path, book: Rulebook, ref: str) -> tuple[str, Path]:
     """The slice's reference as written and the file its brief was written to."""
-    b = brief_mod.for_slice(root, book, ref)
+    b = brief_mod.for_slice(root, book, ref, "run")
     path = state.shared_dir(root) / "briefs" / (b.ref.replace("/", "_").replace("#", ".")
                                                  + ".md")
     state.atomic_write(path, brief_mod.markdown(b))

@@ -18,7 +18,9 @@ from checker.rules.config import Config
 def pr_body(root: Path, config: Config, refs: Sequence[str], base: str | None = None) -> Outcome:
     """Markdown for a pull request description (pipe to ``gh pr create --body-file -``)."""
     book = Rulebook(root, config=config)
-    named = list(dict.fromkeys(claims.named_slice(root, book, ref) for ref in refs))
+    named = list(dict.fromkeys((plan, s) for ref in refs
+                               for plan, slices in [claims.named_slices(root, book, ref)]
+                               for s in slices))
     if base is None:
         return Outcome(errors.OK, show.render(named))
     from checker import event

@@ -36,8 +36,7 @@ def trace(root: Path, config: Config, target: str | None, rev: str | None, *,
     under which plan, slice, section and assumption."""
     if (target is None) == (rev is None):
         raise BadInput("trace takes FILE, FILE:LINE or --commit REV")
-    pr_ref = event.body_plan_ref(pr_body) if pr_body is not None else None
-    tracer = Tracer(root, pr_ref)
+    tracer = Tracer(root, event.body_plan_refs(pr_body))
     if rev is not None:
         traces = [trace_commit(tracer, rev)]
     else:

@@ -35,9 +35,11 @@ def use(root: Path, config: Config, ref: str | None, clear: bool,
     if ref is None:
         said = state.read_active(git_dir) or "no active slice"
     else:
-        plan, slice_ = claims.named_slice(root, Rulebook(root, config=config), ref)
-        state.write_active(git_dir, f"{plan.path}#{slice_.id}")
-        said = f"active slice: {plan.path}#{slice_.id} ({slice_.title})"
+        plan, slices = claims.named_slices(root, Rulebook(root, config=config), ref)
+        named = f"{plan.path}#{'+'.join(s.id for s in slices)}"
+        state.write_active(git_dir, named)
+        titles = "; ".join(s.title for s in slices)
+        said = f"active slice{'s' * (len(slices) > 1)}: {named} ({titles})"
     note = []
     if env.get(state.ENV_PLAN, "").strip():
         note = [f"planscope: note: {state.ENV_PLAN} is set in this environment and takes "

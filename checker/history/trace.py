@@ -88,9 +88,9 @@ def assumed(plan: Plan, slices: Sequence[Slice], path: str) -> list[Assumed]:
 class Tracer:
     """Commits judged as the check judges them, each once."""
 
-    def __init__(self, root: Path, pr_ref: str | None) -> None:
+    def __init__(self, root: Path, pr_refs: tuple[str, ...] = ()) -> None:
         self.root = root
-        self.opts = Options(verify=False, recorded=recorded_verdicts(root), pr_ref=pr_ref,
+        self.opts = Options(verify=False, recorded=recorded_verdicts(root), pr_refs=pr_refs,
                             pr_source="the pull request body")
         self._judged: dict[str, UnitResult] = {}
 
@@ -137,8 +137,10 @@ class Tracer:
                 v.verdict == "incidental" else ("drift", None)
         if verdict is not None and verdict not in found:
             found.append(verdict)
-        return PathTrace(path, line, found or ["always_allow"], assumed(part.plan, part.slices,
-                                                                        path),
+        # the assumptions of the slice that allows the path; a path no claimed slice allows
+        # rests on what every claimed slice of the plan relies on
+        relied = (s,) if key is not None else part.slices
+        return PathTrace(path, line, found or ["always_allow"], assumed(part.plan, relied, path),
                          slice=f"{part.plan.path}#{s.id}", reason=reason)
 
 

@@ -73,7 +73,7 @@ class Context:
 
     plan_ref: str | None = None  # --plan
     plan_source: str = "--plan"
-    pr_ref: str | None = None  # the pull request's Plan: line
+    pr_refs: tuple[str, ...] = ()  # the pull request body's Plan: lines
     pr_source: str = ""
     branch: str | None = None  # the branch being committed to or pushed; None: unknown
     env: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -120,12 +120,15 @@ def from_ref(ref: str, book: Rulebook, source: str) -> Claim:
     return Claim((Part(plan, select_slices(plan, parsed[1])),), source)
 
 
-def from_trailers(values: Sequence[str], book: Rulebook, where: str) -> Claim | None:
-    """The claim of a change's ``Plan:`` trailers: the union of the slices they name (a plan
-    named twice counts once per slice); ``Plan: none`` only alone."""
+def from_trailers(values: Sequence[str], book: Rulebook, where: str,
+                  source: str | None = None) -> Claim | None:
+    """The claim of a change's ``Plan:`` trailers (or of a pull request body's ``Plan:``
+    lines, said to come from ``source``): the union of the slices they name (a plan named
+    twice counts once per slice); ``Plan: none`` only alone."""
     if not values:
         return None
-    source = f"'{TRAILER}:' trailer{'s' * (len(values) > 1)} of {where}"
+    if source is None:
+        source = f"'{TRAILER}:' trailer{'s' * (len(values) > 1)} of {where}"
     claims = [from_ref(v, book, source) for v in values]
     if len(claims) > 1 and any(c.none for c in claims):
         raise BadInput(f"{where}: 'Plan: none' together with a slice; a change that claims a "
@@ -181,8 +184,8 @@ def claim_of(root: Path, book: Rulebook, ctx: Context, trailers: Sequence[str],
     if ctx.plan_ref is not None:
         return from_ref(ctx.plan_ref, book, ctx.plan_source)
     found = from_trailers(trailers, book, trailer_source)
-    if found is None and ctx.pr_ref is not None:
-        found = from_ref(ctx.pr_ref, book, ctx.pr_source)
+    if found is None and ctx.pr_refs:
+        found = from_trailers(ctx.pr_refs, book, ctx.pr_source, ctx.pr_source)
     if found is None and staged:
         found = from_active(root, book, ctx.env)
     if found is None:
@@ -250,7 +253,7 @@ def inherited(root: Path, subject: str, reverts: str | None, own: Sequence[str],
         kind, target = found
         commit = find_target(target, _earlier(root, before))
         if commit is None:
-            return Trailers((), source, f"'{kind}' target {target!r} is not among the last "
+            return Trailers((), source, f"note: '{kind}' target {target!r} is not among the last "
                                         f"{SEARCH} commits; give this commit a '{TRAILER}:' "
                                         f"trailer of its own")
         return Trailers(commit.plan_trailers, f"commit {commit.short}, the target of '{kind}'")
@@ -260,8 +263,8 @@ def inherited(root: Path, subject: str, reverts: str | None, own: Sequence[str],
     try:
         (commit,) = revs.log(root, "-1", revs.rev_parse(root, sha))
     except (BadInput, ValueError):
-        return Trailers((), source, f"it reverts {sha[:9]}, which is not in this repository; "
-                                    f"give it a '{TRAILER}:' trailer of its own")
+        return Trailers((), source, f"note: it reverts {sha[:9]}, which is not in this "
+                                    f"repository; give it a '{TRAILER}:' trailer of its own")
     return Trailers(commit.plan_trailers, f"commit {commit.short}, which it reverts")
 
 
@@ -293,8 +296,19 @@ def command_line_ref(root: Path, ref: str | None) -> str | None:
     return repo_relative(root, path) + (f"#{slice_id}" if slice_id else "")
 
 
-def named_slice(root: Path, book: Rulebook, ref: str) -> tuple[Plan, Slice]:
-    """``PLAN#SLICE`` as given on the command line → the plan and its slice."""
+def named_slices(root: Path, book: Rulebook, ref: str) -> tuple[Plan, tuple[Slice, ...]]:
+    """``PLAN#SLICE`` or ``PLAN#A+B`` as given on the command line → the plan and its
+    slices."""
     path, _, slice_id = ref.partition("#")
     plan = book.plan(repo_relative(root, path), "the command line")
-    return plan, select_slices(plan, slice_id or None)[0]
+    return plan, select_slices(plan, slice_id or None)
+
+
+def named_slice(root: Path, book: Rulebook, ref: str, command: str) -> tuple[Plan, Slice]:
+    """``PLAN#SLICE`` as given on the command line → the plan and its one slice; ``command``
+    (which takes one slice only) refuses ``PLAN#A+B``."""
+    plan, slices = named_slices(root, book, ref)
+    if len(slices) > 1:
+        raise BadInput(f"planscope {command} takes one slice; {ref} names {len(slices)} "
+                       f"({', '.join(s.id for s in slices)})")
+    return plan, slices[0]

@@ -42,6 +42,8 @@ class UnitResult:
     drift_blocks: bool = True  # False when on_drift is warn: drift is reported, not refused
     rules: RuleSet | None = None  # what it was judged by
     unreadable: bool = False  # its claim or its rules could not be read (``error`` says why)
+    skipped: str | None = None  # why it is not judged at all (before the baseline, ...)
+    unclaimed: bool = False  # refused because nothing claims it and it needs a plan
 
     @property
     def ok(self) -> bool:
@@ -62,7 +64,7 @@ class Options:
     plan_source: str = "--plan"  # what the claim of plan_ref is said to come from
     verify: bool = True  # False with --no-verify
     no_cache: bool = False  # --no-cache: ask the verification pass even on a cached verdict
-    pr_ref: str | None = None  # the pull request's Plan: line
+    pr_refs: tuple[str, ...] = ()  # the pull request body's Plan: lines
     pr_source: str = ""
     branch: str | None = None  # the branch committed to or pushed; None: the checked-out one
     # Verdicts the verification pass gave before, by (commit, path): status, stats and trace
@@ -89,7 +91,7 @@ class Judge:
             given = self.opts.branch  # "": none (a pushed ref that is no branch)
             self._branch = repository.current_branch(self.root) if given is None else given
         branch = self._branch if isinstance(self._branch, str) else None
-        return Context(self.opts.plan_ref, self.opts.plan_source, self.opts.pr_ref,
+        return Context(self.opts.plan_ref, self.opts.plan_source, self.opts.pr_refs,
                        self.opts.pr_source, branch or None, self.opts.env)
 
     def claim(self, unit: Unit) -> Claim | None:
@@ -130,19 +132,18 @@ class Judge:
 
     def check(self, unit: Unit) -> UnitResult:
         result = UnitResult(unit)
-        skipped = self._not_judged(unit)
+        skipped = result.skipped = self._not_judged(unit)
         if skipped is not None:
             result.notes.append(skipped)
+            if self.opts.plan_ref is not None and not unit.before_baseline:
+                self._read_claim(result)  # a --plan that names nothing is bad input anyway
             return result
         if unit.note:
             result.notes.append(unit.note)
-        try:
-            claim = result.claim = self.claim(unit)
-            rules = result.rules = self.rules(claim)
-        except errors.PlanscopeError as exc:
-            result.error, result.exit_code = str(exc), exc.exit_code
-            result.unreadable = True
+        read = self._read_claim(result)
+        if read is None:
             return result
+        claim, rules = read
         if self._refused(result, rules):
             return _cleared(result)
         scope = result.scope = classify(unit.changes, rules)
@@ -154,6 +155,18 @@ class Judge:
         if scope.drift:
             self._on_drift(result, claim, scope)
         return _cleared(result)
+
+    def _read_claim(self, result: UnitResult) -> tuple[Claim | None, RuleSet] | None:
+        """The claim of ``result``'s unit and the rules it is judged by; None when either
+        cannot be read (``result`` says why)."""
+        try:
+            claim = result.claim = self.claim(result.unit)
+            rules = result.rules = self.rules(claim)
+        except errors.PlanscopeError as exc:
+            result.error, result.exit_code = str(exc), exc.exit_code
+            result.unreadable = True
+            return None
+        return claim, rules
 
     def _refused(self, result: UnitResult, rules: RuleSet) -> bool:
         """The plans' gates: handed off, slices in order; True when the claim is refused
@@ -195,6 +208,7 @@ class Judge:
             return result
         result.exit_code = max(result.exit_code, errors.BAD_INPUT)
         if claim is None:
+            result.unclaimed = True
             result.error = (
                 f"{result.unit.label}: no plan claims this change; add the trailer "
                 f"'{claims.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the "

@@ -23,7 +23,7 @@ from checker.event import Event
 from checker.git import blobs, diffs, process, repository, revs
 from checker.judge import adoption, changes, pipeline, targets
 from checker.judge.changes import Target
-from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.judge.pipeline import Options, UnitResult
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
@@ -159,12 +159,11 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
     allow_new = book.config.plans_in_pr == "allow-new"
     if allow_new:
         book = book.view(new_from=head)
-    opts = replace(opts, pr_ref=event.body_ref, pr_source=BODY_SOURCE,
+    opts = replace(opts, pr_refs=event.body_refs, pr_source=BODY_SOURCE,
                    branch=event.head_branch)
-    judge_ = Judge(root, book, opts)
     units = changes.units(root, Target("range", f"{mb}..{head}"), book.config,
                           whole=opts.plan_ref is not None)
-    results = [judge_.check(u) for u in units]
+    results = targets.judge_units(root, book, opts, units)
     added = new_plans(root, results, base, head) if allow_new else {}
     found = plan_changes(root, results, mb, head, added)
     code = pipeline.exit_code(results)
@@ -191,13 +190,15 @@ def drift_paths(out: BranchResult) -> list[str]:
 
 
 def result_word(out: BranchResult) -> str:
-    """The ``result`` output: pass | drift | forbidden | plan-changed | error | unverified."""
+    """The ``result`` output: pass | drift | forbidden | plan-changed | error | unverified.
+    A forbidden path names the result even beside a commit that cannot be judged (the exit
+    code stays that of bad input): it needs no claim to be decided."""
     if out.code == errors.OK:
         return "pass"
-    if out.code == errors.BAD_INPUT:
-        return "error"
     if any(r.scope and r.scope.forbidden for r in out.results):
         return "forbidden"
+    if out.code == errors.BAD_INPUT:
+        return "error"
     if out.code == errors.VERIFY_UNAVAILABLE:
         return "unverified"
     if any(c.blocking for c in out.plan_changes):

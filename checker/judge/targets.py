@@ -116,14 +116,21 @@ def judge_target(root: Path, target: Target,
         book = Rulebook(root)
     units = changes.units(root, target, baselined(root, book.config, book.new_from),
                           whole=whole)
-    if opts.branch is not None or whole:
+    return judge_units(root, book, opts, units), book
+
+
+def judge_units(root: Path, book: Rulebook, opts: Options,
+                units: Sequence[changes.Unit]) -> list[UnitResult]:
+    """``units`` of a range by the rules of ``book``; unless ``opts`` names the branch (a
+    push, a pull request), the checked-out branch claims only the commits made on it."""
+    if opts.branch is not None or opts.plan_ref is not None:
         judge = Judge(root, book, opts)
-        return [judge.check(u) for u in units], book
+        return [judge.check(u) for u in units]
     branch, eligible = branch_commits(root)
     mine, others = (Judge(root, book, replace(opts, branch=branch or "")),
                     Judge(root, book, replace(opts, branch="")))
     return [(mine if eligible is None or u.sha in eligible else others).check(u)
-            for u in units], book
+            for u in units]
 
 
 def unstaged_note(root: Path, rules: Config) -> list[str]:

@@ -88,6 +88,8 @@ def test_bad_uses_say_what_and_change_nothing(awards: Repo) -> None:
     assert r.code == 2 and "does not take --format json" in r.err
     r = awards.planscope("brief", "plans/awards.yaml#nope")
     assert r.code == 2 and "nope" in r.err
+    r = awards.planscope("brief", "plans/awards.yaml#tables+views")
+    assert r.code == 2 and "planscope brief takes one slice" in r.err
     assert "Traceback" not in r.err
 
 

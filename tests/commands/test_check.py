@@ -122,6 +122,9 @@ def test_a_clean_merge_adds_nothing_of_its_own(awards: Repo) -> None:
     code, doc = check_json(awards, "--commit", "HEAD")
     assert (code, doc["changed"]) == (0, [])
     assert doc["notes"] == ["a merge that adds nothing of its own"]
+    # a --plan that names nothing is bad input even where nothing is left to judge
+    r = awards.planscope("check", "--commit", "HEAD", "--plan", "plans/nosuch.yaml#x")
+    assert r.code == 2 and "plans/nosuch.yaml: no such plan file" in r.err
 
 
 def test_range_checks_each_commit_against_its_own_trailer(awards: Repo) -> None:

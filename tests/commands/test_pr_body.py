@@ -38,6 +38,15 @@ def test_pr_body_lists_every_file_and_the_trailer(awards: Repo) -> None:
     ):
         assert f"`{f}`" in r.out
     assert awards.planscope("pr-body", "plans/awards.yaml#nope").code == 2
+    union = awards.planscope("pr-body", "plans/awards.yaml#tables+views").out
+    assert union == awards.planscope("pr-body", "plans/awards.yaml#tables",
+                                     "plans/awards.yaml#views").out
+    assert union.rstrip().endswith("Plan: plans/awards.yaml#tables\nPlan: plans/awards.yaml#views")
+    headings = [line for line in union.splitlines() if line.startswith("#")]
+    assert headings == ["## New database tables (+1 more)", "### Why", "### Assumptions",
+                        "### Plan reviews",
+                        "### New database tables (`tables`)",
+                        "#### Tests", "### Dashboard views (`views`)", "#### Depends on"]
 
 
 def test_what_the_change_did_against_the_base(awards: Repo) -> None:

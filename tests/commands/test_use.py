@@ -22,6 +22,16 @@ def test_use_sets_shows_and_clears_the_active_slice(awards: Repo) -> None:
     assert awards.planscope("use", "--clear").out == "no active slice\n"
 
 
+def test_use_keeps_every_slice_of_a_union(awards: Repo) -> None:
+    """``#a+b`` claims both slices, as a trailer would: the guard and explain see both."""
+    r = awards.planscope("use", "plans/awards.yaml#tables+views")
+    assert r.code == 0
+    assert r.out == ("active slices: plans/awards.yaml#tables+views (New database tables; "
+                     "Dashboard views)\n")
+    r = awards.planscope("explain", "app/views/awards.py", "db/migrations/0042_awards.sql")
+    assert r.code == 0 and r.out.count("in scope") == 2, r.out
+
+
 def test_use_takes_a_path_from_the_current_folder(awards: Repo) -> None:
     r = awards.planscope("use", "awards.yaml#views", cwd=awards.path / "plans")
     assert r.code == 0

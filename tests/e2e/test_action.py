@@ -370,6 +370,27 @@ def test_pull_request_body_plan_line(awards: Repo, action: Runner) -> None:
     assert r.code == 2 and r.outputs["result"] == "error"
 
 
+def test_a_two_slice_pr_body_claims_the_squash_commit(awards: Repo, action: Runner) -> None:
+    """What ``pr-body`` writes for two slices is a description the check accepts: its
+    ``Plan:`` lines claim the union, as several trailers do."""
+    base = open_pr(awards)
+    body = awards.planscope("pr-body", TABLES, "plans/awards.yaml#views").out
+    assert body.rstrip().endswith(f"Plan: {TABLES}\nPlan: plans/awards.yaml#views")
+    awards.write("db/migrations/0042_awards.sql", "x\n")
+    awards.write("app/views/awards.py", "x\n")
+    awards.commit("Awards (#12)")  # a squash commit: no trailer of its own
+    r = action(awards, pr_payload(awards, base, body=body))
+    assert r.code == 0, r.out
+    assert r.outputs == {"result": "pass", "drift-count": "0"}
+    awards.write("app/auth/session.py", "x\n")
+    awards.commit("and auth (#13)")
+    r = action(awards, pr_payload(awards, base, body=body))
+    assert r.code == 1 and r.outputs["result"] == "forbidden", r.out
+    # beside a commit nothing claims (bad input), the forbidden path still names the result
+    r = action(awards, pr_payload(awards, base, body="No plan line."))
+    assert r.code == 2 and r.outputs["result"] == "forbidden", r.out
+
+
 def test_inputs_reach_planscope(awards: Repo, action: Runner) -> None:
     """base, plan, verify and the API key, each through env: only."""
     awards.write(".planscope.yaml", "on_drift: verify\n")

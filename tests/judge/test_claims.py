@@ -86,9 +86,14 @@ def test_command_line_paths(awards: Repo, monkeypatch: pytest.MonkeyPatch,
                             tmp_path: Path) -> None:
     monkeypatch.chdir(awards.path / "app")
     assert claims.repo_relative(awards.path, "../plans/awards.yaml") == "plans/awards.yaml"
-    plan, slice_ = claims.named_slice(awards.path, Rulebook(awards.path),
-                                       "../plans/awards.yaml#tables")
+    book = Rulebook(awards.path)
+    plan, slice_ = claims.named_slice(awards.path, book, "../plans/awards.yaml#tables", "brief")
     assert (plan.id, slice_.id) == ("awards-dashboard", "tables")
+    plan, slices = claims.named_slices(awards.path, book, "../plans/awards.yaml#tables+views")
+    assert [s.id for s in slices] == ["tables", "views"]
+    with pytest.raises(BadInput, match=r"planscope brief takes one slice; "
+                                       r"\.\./plans/awards.yaml#tables\+views names 2"):
+        claims.named_slice(awards.path, book, "../plans/awards.yaml#tables+views", "brief")
     with pytest.raises(BadInput, match="not inside the repository"):
         claims.repo_relative(awards.path, str(tmp_path))
 
@@ -98,3 +103,18 @@ def test_the_active_slice_claims(awards: Repo) -> None:
     assert claims.from_active(awards.path, plans, {}) is None
     found = claims.from_active(awards.path, plans, {"PLANSCOPE_PLAN": "plans/awards.yaml#views"})
     assert found is not None and found.source == "PLANSCOPE_PLAN"
+
+
+def test_a_fixup_or_revert_whose_commit_is_not_found_says_so(awards: Repo) -> None:
+    awards.write("db/migrations/0042_awards.sql")
+    awards.commit("fixup! Nothing by that subject")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2
+    assert ("planscope: note: 'fixup!' target 'Nothing by that subject' is not among the last "
+            "500 commits; give this commit a 'Plan:' trailer of its own") in r.out + r.err
+    assert "no plan claims this change" in r.err
+    awards.write("app/views/awards.py")
+    awards.commit(f"Revert \"x\"\n\nThis reverts commit {'1' * 40}.")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and f"note: it reverts {'1' * 9}, which is not in this repository" \
+        in r.out + r.err
