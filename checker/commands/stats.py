@@ -22,6 +22,8 @@ def rev_args(root: Path, config: Config, base: str | None, rev_range: str | None
     (from DATE with --since); never those before planscope's baseline."""
     if base is not None and rev_range is not None:
         raise BadInput("use one of --base and --range")
+    if rev_range is None and not repository.has_commits(root):
+        raise BadInput("no commits yet: stats counts commits; make the first one")
     args = [f"{revs.merge_base(root, base, 'HEAD')}..HEAD"] if base else [rev_range or "HEAD"]
     if since:
         args.append(f"--since={since}")

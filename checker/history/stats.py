@@ -27,7 +27,7 @@ from checker.git import revs
 from checker.git.formats import Authored, Commit
 from checker.history import judged
 from checker.history.judged import Key, SliceWork, by_slice
-from checker.judge import adoption, claims
+from checker.judge import claims
 from checker.judge.pipeline import UnitResult
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
@@ -50,7 +50,7 @@ class Row:
     drift: int = 0  # less the paths judged incidental
     forbidden: int = 0
     incidental: int = 0
-    unclaimed: int = 0  # commits that claim no slice
+    unclaimed: int = 0  # commits refused because nothing claims them and they need a plan
     plan_edits_after_claim: int = 0
     untouched_done: int = 0  # planned files of done slices no commit of the range touched
     unreadable: int = 0  # commits whose claimed plan could not be read at their parent
@@ -157,19 +157,12 @@ def facts(root: Path, config: Config, rev_args: Sequence[str]) -> list[Fact]:
                                           a.author),
                  result, works, set(result.unit.paths))
         f.row.commits, f.row.changed = 1, len(f.paths)
-        f.row.unclaimed = 1 if result.claim is None and not result.unreadable \
-            and not _skipped(result) else 0
+        f.row.unclaimed = 1 if result.unclaimed else 0
         f.row.unreadable = 1 if result.unreadable else 0
         _counts(f.row, works.values())
         f.drifted = {p for w in works.values() for p in w.drift}
         out.append(f)
     return out
-
-
-def _skipped(result: UnitResult) -> bool:
-    """A commit the check does not judge: before the baseline, the adoption, no rules."""
-    return any(n.startswith(("before planscope's baseline", adoption.NOTE, adoption.NO_RULES))
-               for n in result.notes)
 
 
 def widened(all_facts: Sequence[Fact]) -> list[tuple[Fact, str]]:

@@ -41,13 +41,17 @@ def _n(count: int, noun: str) -> str:
 
 
 def summary_line(plan: Plan, statuses: Sequence[SliceStatus]) -> str:
+    """One line for the plan; a commit that claims several slices counts once, and so does
+    a path several slices drifted or touched."""
     planned = sum(len(st.planned) for st in statuses)
     touched = sum(len(st.touched) for st in statuses)
-    commits = sum(len(st.commits) for st in statuses)
-    drift = sum(len(st.drift) + len(st.forbidden) for st in statuses)
+    commits = len({c.sha for st in statuses for c in st.commits})
+    drift = len({p for st in statuses for p in st.drift})
+    forbidden = len({p for st in statuses for p in st.forbidden})
     return (
         f"{plan.path}  {plan.id}  {plan.status}  {_n(len(plan.slices), 'slice')}  "
-        f"{_n(commits, 'commit')}  {touched}/{planned} planned files touched  {drift} drift"
+        f"{_n(commits, 'commit')}  {touched}/{planned} planned files touched  {drift} drift  "
+        f"{forbidden} forbidden"
     )
 
 

@@ -91,8 +91,9 @@ def test_by_executor(history: Repo) -> None:
     assert _counts(got["claude-code"]) == (1, 2, 1, 0, 0, 1, 0, 0)
     # unknown: Initial (Plan: none, 6 files), the two plans added (Plan: none, before any
     # claim of them), invoice (1 in scope), index (1 in, 1 drift), the note (no claim), the
-    # plan edit (after tables' first claimed commit: widened), the merge (nothing of its own)
-    assert _counts(got["unknown"]) == (7, 13, 2, 1, 0, 0, 2, 1)
+    # plan edit (after tables' first claimed commit: widened), the merge (nothing of its own,
+    # so not unclaimed: the check passes it)
+    assert _counts(got["unknown"]) == (7, 13, 2, 1, 0, 0, 1, 1)
     assert got["codex"]["rates"] == {"in_scope": round(4 / 7, 4), "drift": round(2 / 7, 4),
                                      "forbidden": round(1 / 7, 4), "incidental": 0.0}
 
@@ -102,9 +103,9 @@ def test_by_plan_and_slice(history: Repo) -> None:
     assert _counts(got["plans/awards.yaml"]) == (4, 9, 5, 2, 1, 1, 0, 1)
     assert _counts(got["plans/billing.yaml"]) == (1, 1, 1, 0, 0, 0, 0, 0)
     assert _counts(got["plans/search.yaml"]) == (1, 2, 1, 1, 0, 0, 0, 0)
-    assert _counts(got["(no claim)"]) == (2, 1, 0, 0, 0, 0, 2, 0)
+    assert _counts(got["(no claim)"]) == (2, 1, 0, 0, 0, 0, 1, 0)  # the note; the merge
     assert _counts(got["(Plan: none)"]) == (3, 9, 0, 0, 0, 0, 0, 0)
-    assert _counts(got["total"]) == (11, 22, 7, 3, 1, 1, 2, 1)
+    assert _counts(got["total"]) == (11, 22, 7, 3, 1, 1, 1, 1)
     slices = _stats(history, "--by", "slice")
     assert _counts(slices["plans/awards.yaml#views"]) == (1, 3, 2, 0, 1, 0, 0, 0)
     assert slices["plans/awards.yaml#(plan file)"]["plan_edits_after_claim"] == 1
@@ -243,3 +244,9 @@ def test_guard_refusals_count_within_the_range(awards: Repo) -> None:
     ranged = json.loads(awards.planscope("stats", "--range", f"{first}..HEAD~1",
                                          "--format", "json").out)["total"]
     assert ranged["guard_refusals"] == 1  # day 11 only: between 'first' and 'second'
+
+
+def test_a_repository_with_no_commits_says_so(repo: Repo) -> None:
+    r = repo.planscope("stats")
+    assert r.code == 2 and r.err == ("planscope: error: no commits yet: stats counts commits; "
+                                     "make the first one\n"), r.err

@@ -31,7 +31,7 @@ def test_status_after_three_commits_on_two_slices(awards: Repo) -> None:
     r = awards.planscope("status")
     assert r.out.strip() == (
         "plans/awards.yaml  awards-dashboard  approved  2 slices  3 commits  "
-        "3/6 planned files touched  1 drift"
+        "3/6 planned files touched  1 drift  0 forbidden"
     )
 
 

@@ -114,6 +114,19 @@ def test_a_pull_request_body_claims_a_squash_merge(awards: Repo, history: dict[s
     assert "members-file" in run.out
 
 
+def test_a_commit_of_two_slices_shows_each_path_the_assumptions_of_its_own_slice(
+        awards: Repo, history: dict[str, str]) -> None:
+    awards.write("app/models/awards.py", "class Award:\n    points = 3\n")
+    awards.write("app/views/dashboard.py", "def home(): ...\n")
+    sha = awards.commit("both (#13)", plan=f"{TABLES}\nPlan: {VIEWS}")
+    doc = json.loads(awards.planscope("trace", "--commit", sha, "--format", "json").out)
+    paths = {p["path"]: p for p in doc[0]["paths"]}
+    relied = {path: [a["id"] for a in p["assumptions"] if a["why"] == "relied on"]
+              for path, p in paths.items()}
+    assert relied == {"app/models/awards.py": ["members-file"],
+                      "app/views/dashboard.py": ["views-registry"]}, doc
+
+
 def test_before_the_baseline(awards: Repo, history: dict[str, str]) -> None:
     awards.write(".planscope.yaml", f"on_drift: block\nbaseline: {history['view']}\n")
     awards.commit("baseline", plan="none")

@@ -49,3 +49,18 @@ def test_a_commit_on_main_is_not_claimed_by_a_plan_branch_checked_out_later(
     assert said.code == 2 and "no plan claims this change" in said.err
     doc = json.loads(awards.planscope("status", "plans/awards.yaml", "--format", "json").out)
     assert doc["plans"][0]["slices"][0]["commits"] == []
+
+
+def test_the_plan_line_counts_a_commit_and_a_path_once(awards: Repo) -> None:
+    """A commit that claims two slices is one commit; a forbidden path is not drift."""
+    awards.write("db/migrations/0042_awards.sql", "x\n")
+    awards.write("app/views/awards.py", "x\n")
+    awards.write("app/helpers.py", "x\n")
+    awards.commit("both slices", plan=f"{TABLES}\nPlan: plans/awards.yaml#views")
+    awards.write("app/auth/session.py", "# touched\n")
+    awards.commit("auth", plan=TABLES)
+    line = awards.planscope("status").out.strip()
+    assert line.endswith("2 commits  3/6 planned files touched  1 drift  1 forbidden"), line
+    stats = json.loads(awards.planscope("stats", "--by", "plan", "--format", "json").out)
+    row = next(g for g in stats["groups"] if g["key"] == "plans/awards.yaml")
+    assert row["commits"] == 2 and row["drift"] == 1 and row["forbidden"] == 1, stats
