@@ -70,9 +70,10 @@ def did(out: BranchResult, base: str, named: Sequence[Named]) -> list[str]:
     return lines
 
 
-def _slice_lines(plan: Plan, s: Slice) -> list[str]:
+def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str) -> list[str]:
+    """The slice under ``heading``, its tests and dependencies under ``sub`` headings."""
     by_id = {x.id: x for x in plan.slices}
-    lines = ["### This slice", ""]
+    lines = [heading, ""]
     if s.notes.strip():
         lines += [s.notes.strip(), ""]
     lines += _code_list("Create", s.create)
@@ -81,12 +82,12 @@ def _slice_lines(plan: Plan, s: Slice) -> list[str]:
     lines += _code_list("Also allowed", s.allow)
     lines += _code_list("Must not touch", (*plan.forbid, *s.forbid))
     if s.tests:
-        lines += ["### Tests", ""]
+        lines += [f"{sub} Tests", ""]
         lines += [f"- {md_code(t.path)}" + (f": {t.covers}" if t.covers else "")
                   for t in s.tests]
         lines.append("")
     if s.depends_on:
-        lines += ["### Depends on", ""]
+        lines += [f"{sub} Depends on", ""]
         for dep in s.depends_on:
             d = by_id[dep]
             mark = "x" if d.status == "done" else " "
@@ -128,9 +129,10 @@ def render(named: Sequence[Named], done: list[str] | None = None) -> str:
                   f"slice{'s' * (len(slices) > 1)} {ids}).", ""]
         lines += _plan_lines(plan, slices)
         for s in slices:
-            if len(named) > 1:
-                lines += [f"#### {s.title} (`{s.id}`)", ""]
-            lines += _slice_lines(plan, s)
+            if len(named) > 1:  # a heading per slice, its sections below it
+                lines += _slice_lines(plan, s, f"### {s.title} (`{s.id}`)", "####")
+            else:
+                lines += _slice_lines(plan, s, "### This slice", "###")
     lines += done or []
     lines += ["---", "", *(f"{TRAILER}: {plan.path}#{s.id}" for plan, s in named)]
     return "\n".join(lines) + "\n"

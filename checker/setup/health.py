@@ -118,9 +118,11 @@ def _api(offline: bool, say: Callable[[str], None], cfg: config.Config | None) -
     base = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_API
     say(f"      checking {base.rstrip('/')}/v1/models (waits at most {API_TIMEOUT_S:.0f}s)...")
     status, reason, took = _probe(base, key)
-    if status is None:
+    if status is None:  # refused or unresolvable at once, or no answer within the timeout
+        after = (f"no answer within {API_TIMEOUT_S:.0f}s" if took >= API_TIMEOUT_S
+                 else f"failed after {took:.1f}s")
         return [*lines, Line("FAIL" if needed else "WARN",
-                             f"API not reachable at {base} within {took:.1f}s: {reason}",
+                             f"API not reachable at {base} ({after}): {reason}",
                              "check the network or ANTHROPIC_BASE_URL; doctor --offline "
                              "skips this")]
     if status in (401, 403):
