@@ -32,7 +32,7 @@ from pathlib import Path
 from checker import errors
 from checker.agents import executors
 from checker.errors import Outcome
-from checker.git import blobs, hookfiles, messages, repository
+from checker.git import amend, blobs, hookfiles, messages, repository
 from checker.judge import changes, pipeline, quick, targets
 from checker.judge.changes import Unit
 from checker.judge.pipeline import Judge, Options, UnitResult
@@ -61,7 +61,8 @@ def _report(results: Sequence[UnitResult], notes: Sequence[str] = ()) -> Outcome
 def pre_commit(root: Path, opts: Options) -> Outcome:
     """The staged change before its message exists (see the module docstring): speaks only
     to refuse; a pass leaves a ticket for the next commit's quick answer."""
-    if repository.merge_heads(root):
+    if repository.merge_heads(root) and len(repository.commit_parents(root)) > 1:
+        # a merge: commit-msg judges what it adds
         return Outcome()
     unit = changes.staged_unit(root)
     book = Rulebook(root, blobs.INDEX)
@@ -114,11 +115,13 @@ def commit_msg(root: Path, message_file: Path | None, opts: Options,
     those of the commit its fixup! or revert names, then the active slice and the branch)."""
     path = message_file if message_file is not None else repository.git_path(root,
                                                                              "COMMIT_EDITMSG")
-    message = messages.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":")
-    if not message.strip():
-        return Outcome()  # git refuses an empty message itself
-    _executor_trailer(root, path, message, env)
-    unit = changes.staged_unit(root, message)
+    args = amend.commit_args(root) or []  # the options of the git commit being run
+    message = messages.read_message(root, path, editor_used=env.get("GIT_EDITOR") != ":",
+                                    cleanup=amend.commit_cleanup(args))
+    # an empty message (--allow-empty-message) claims nothing: judged like any other
+    if message.strip():
+        _executor_trailer(root, path, message, env)
+    unit = changes.staged_unit(root, message, amending=amend.commit_args_amend(args))
     book = Rulebook(root, blobs.INDEX)
     notes = targets.unstaged_note(root, book.config)
     return _report([Judge(root, book, opts).check(unit)], notes)

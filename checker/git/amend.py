@@ -1,11 +1,12 @@
-"""Whether a hook runs under ``git commit --amend``.
+"""Whether a hook runs under ``git commit --amend``, and the ``--cleanup`` it was given.
 
 During ``git commit --amend`` the index is compared with HEAD, but the commit being made
 replaces HEAD: its change is the index against HEAD's first parent. Git tells hooks nothing
 about it (``GIT_REFLOG_ACTION`` is read by ``git commit``, never set, and the
 ``commit (amend)`` reflog entry is written after the hooks ran), so the hook looks at the
 ``git commit`` process it runs under (``/proc``, else ``ps``) and reads its options, aliases
-included. When no such process can be seen the commit counts as a new one.
+included. When no such process can be seen the commit counts as a new one. The same options
+give the message's ``--cleanup`` mode, which decides what git records of the message file.
 """
 
 from __future__ import annotations
@@ -105,38 +106,63 @@ def _process(pid: int) -> tuple[int, list[str]] | None:
     return int(parts[0]), parts[1:]
 
 
-def amending(root: Path | str, process: Callable[[int], tuple[int, list[str]] | None] = _process,
-             start: int | None = None) -> bool:
-    """Whether this hook runs under ``git commit --amend``: the nearest git process among
-    our ancestors is ``git commit`` (or an alias of it) with ``--amend``."""
+def commit_cleanup(args: Sequence[str]) -> str | None:
+    """The ``--cleanup=MODE`` that ``git commit`` options ``args`` give (the last one wins;
+    unambiguous abbreviations such as ``--cleanup`` → ``--cl`` included), else None."""
+    mode = None
+    take = False
+    for arg in args:
+        if take:
+            mode, take = arg, False
+            continue
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 4 and "--cleanup".startswith(name):
+            mode, take = (value, False) if eq else (mode, True)
+    return mode.lower() if mode else None
+
+
+def commit_args(root: Path | str,
+                process: Callable[[int], tuple[int, list[str]] | None] = _process,
+                start: int | None = None) -> list[str] | None:
+    """The options of the ``git commit`` this hook runs under (aliases expanded): the nearest
+    git process among our ancestors; None when it cannot be seen or is not a commit."""
     pid = os.getppid() if start is None else start
     for _ in range(16):
         if pid <= 1:
-            return False
+            return None
         info = process(pid)
         if info is None:
-            return False
+            return None
         ppid, argv = info
         found = _git_command(argv)
         if found is not None:
             sub, args = found
             for _depth in range(5):  # aliases of aliases, as git allows
                 if sub == "commit":
-                    return commit_args_amend(args)
+                    return args
                 from pathlib import Path  # only for an alias: not on the hook's quick path
 
                 from checker.git import repository
 
                 alias = repository.config_get(Path(root), f"alias.{sub}")
                 if not alias or alias.startswith("!"):
-                    return False
+                    return None
                 try:
                     words = shlex.split(alias)
                 except ValueError:
-                    return False
+                    return None
                 if not words:
-                    return False
+                    return None
                 sub, args = words[0], [*words[1:], *args]
-            return False
+            return None
         pid = ppid
-    return False
+    return None
+
+
+def amending(root: Path | str, process: Callable[[int], tuple[int, list[str]] | None] = _process,
+             start: int | None = None) -> bool:
+    """Whether this hook runs under ``git commit --amend`` (or an alias of it)."""
+    args = commit_args(root, process, start)
+    return args is not None and commit_args_amend(args)

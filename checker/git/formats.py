@@ -1,6 +1,7 @@
 """git's output formats, parsed: pure functions and the records they make, no process.
 
-``gitio`` runs git and hands its output here; nothing else in planscope reads git output.
+``checker.git`` runs git and hands its output here; nothing else in planscope reads git
+output.
 Names arrive with ``-z`` and are decoded like ``os.fsdecode`` (undecodable bytes kept as
 surrogate escapes), so any byte a file name can hold survives the round trip.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from checker.errors import BadInput
+from checker.git.messagetext import reverted, split_message, trailer_values
 
 _FS_ENCODING = sys.getfilesystemencoding()
 
@@ -128,28 +130,32 @@ class Commit:
         return self.sha[:9]
 
 
-LOG_FORMAT = "%H%x1f%P%x1f%s%x1f%b%x1f%(trailers:key=Plan,valueonly,separator=%x1e)"
-_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{7,64})\b", re.MULTILINE)
+# Four fields a commit, each ended by a NUL (``-z`` ends the last): no field can hold a NUL
+# (git keeps none in a message), so no message can shift the fields. The Plan: trailers come
+# as git's trailer parser gives them, one ``Key: value`` line each, continuation lines
+# unfolded: the same lines ``git interpret-trailers --parse`` gives the commit-msg hook.
+LOG_FORMAT = "%H%x00%P%x00%(trailers:key=Plan,unfold)%x00%B"
+_LOG_FIELDS = 4
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
-def reverted(message: str) -> str | None:
-    """The commit a ``git revert`` message names (``This reverts commit X.``), or None."""
-    found = _REVERTS.search(message)
-    return found.group(1) if found else None
+def _commit(fields: list[bytes]) -> Commit:
+    sha, parent_ids, trailers, message = (f.decode("utf-8", "replace") for f in fields)
+    parents = tuple(parent_ids.split())
+    if not _OID.fullmatch(sha) or not all(_OID.fullmatch(p) for p in parents):
+        raise BadInput(f"git log: unexpected record {fields[0][:80]!r}")
+    subject, _ = split_message(message)
+    return Commit(sha, parents, subject, trailer_values(trailers, "Plan"), reverted(message))
 
 
 def parse_log(out: bytes) -> list[Commit]:
-    """``git log -z --format=LOG_FORMAT`` output → commits, oldest first. The body comes
-    before the trailers and is read up to the last separator, so whatever it holds stays
-    in it."""
-    commits = []
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        sha, parent_ids, subject, rest = record.decode("utf-8", "replace").split("\x1f", 3)
-        body, _, trailers = rest.rpartition("\x1f")
-        values = tuple(v.strip() for v in trailers.split("\x1e") if v.strip())
-        commits.append(Commit(sha, tuple(parent_ids.split()), subject, values, reverted(body)))
+    """``git log -z --format=LOG_FORMAT`` output → commits, oldest first."""
+    fields = out.split(b"\0")
+    if fields and not fields[-1]:
+        fields.pop()  # the end of the last record
+    if len(fields) % _LOG_FIELDS:
+        raise BadInput(f"git log: {len(fields)} fields, not {_LOG_FIELDS} a commit")
+    commits = [_commit(fields[i:i + _LOG_FIELDS]) for i in range(0, len(fields), _LOG_FIELDS)]
     commits.reverse()
     return commits
 
@@ -168,8 +174,10 @@ def parse_log_changes(out: bytes) -> list[tuple[Commit, list[Change]]]:
         if not fields[i]:
             i += 1
             continue
-        commit = parse_log(fields[i])[0]
-        i += 1
+        if i + _LOG_FIELDS > len(fields):
+            raise BadInput("git log: a commit record cut short")
+        commit = _commit(fields[i:i + _LOG_FIELDS])
+        i += _LOG_FIELDS
         changes: list[Change] = []
         if i < len(fields) and fields[i].startswith(b"\n"):
             fields[i] = fields[i][1:]
@@ -200,36 +208,6 @@ def parse_range(text: str) -> tuple[str, str]:
 def abbrev(rev: str) -> str:
     """A full commit id shortened for messages; any other revision as given."""
     return rev[:9] if re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", rev) else rev
-
-
-# --- commit messages, as git cleans them up ----------------------------------------------
-
-SCISSORS = "------------------------ >8 ------------------------"
-_AUTO_COMMENT_CHARS = "#;@!$%^&|:"
-
-
-def auto_comment_prefix(text: str) -> str:
-    """The comment character git chose for ``core.commentChar=auto``, as the file shows it."""
-    lines = text.splitlines()
-    for c in _AUTO_COMMENT_CHARS:
-        if f"{c} {SCISSORS}" in lines:
-            return c
-    last = next((ln for ln in reversed(lines) if ln.strip()), "")
-    return last[0] if last and last[0] in _AUTO_COMMENT_CHARS else "#"
-
-
-def clean_message(text: str, comment: str, mode: str) -> str:
-    """The message git will record, as far as trailers care: ``mode`` is git's
-    ``commit.cleanup`` (strip, scissors, whitespace, verbatim). Everything below the
-    scissors line (``git commit -v``'s diff) goes, and with strip the comment lines."""
-    if mode == "verbatim":
-        return text
-    lines = text.splitlines()
-    if f"{comment} {SCISSORS}" in lines:
-        lines = lines[: lines.index(f"{comment} {SCISSORS}")]
-    if mode == "strip":
-        lines = [ln for ln in lines if not ln.startswith(comment)]
-    return "\n".join(ln.rstrip() for ln in lines).strip("\n") + "\n"
 
 
 # --- what git tells a pre-push hook on stdin ----------------------------------------------
@@ -344,8 +322,10 @@ def parse_blame(out: bytes) -> Blamed | None:
     return Blamed(head[0].decode("ascii"), os.fsdecode(raw), int(head[1]))
 
 
-STATS_FORMAT = ("%H%x1f%an <%ae>%x1f%aI%x1f%(trailers:key=Executor,valueonly,separator=%x1e)"
-                "%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1e)")
+# Five NUL-ended fields a commit, as LOG_FORMAT: no name or trailer can shift them.
+STATS_FORMAT = ("%H%x00%an <%ae>%x00%aI%x00%(trailers:key=Executor,unfold)%x00"
+                "%(trailers:key=Co-authored-by,unfold)")
+_STATS_FIELDS = 5
 
 
 class Authored(NamedTuple):
@@ -359,13 +339,17 @@ class Authored(NamedTuple):
 
 def parse_authored(out: bytes) -> dict[str, Authored]:
     """``git log -z --format=STATS_FORMAT`` output → sha → Authored."""
+    fields = out.split(b"\0")
+    if fields and not fields[-1]:
+        fields.pop()
+    if len(fields) % _STATS_FIELDS:
+        raise BadInput(f"git log: {len(fields)} fields, not {_STATS_FIELDS} a commit")
     found: dict[str, Authored] = {}
-    for record in out.split(b"\0"):
-        if not record.strip():
-            continue
-        sha, author, date, named, co = record.decode("utf-8", "replace").strip(
-            "\n").split("\x1f", 4)
-        found[sha] = Authored(author, date, tuple(v.strip() for v in named.split("\x1e")
-                                                  if v.strip()),
-                              tuple(v.strip() for v in co.split("\x1e") if v.strip()))
+    for i in range(0, len(fields), _STATS_FIELDS):
+        sha, author, date, named, co = (f.decode("utf-8", "replace")
+                                        for f in fields[i:i + _STATS_FIELDS])
+        sha = sha.lstrip("\n")  # -z ends a record with NUL, git may start the next with \n
+        found[sha] = Authored(author, date,
+                              tuple(v for v in trailer_values(named, "Executor") if v),
+                              tuple(v for v in trailer_values(co, "Co-authored-by") if v))
     return found

@@ -7,23 +7,18 @@ from pathlib import Path
 
 from checker import files
 from checker.errors import BadInput
-from checker.git import process, repository
-from checker.git.formats import (
-    auto_comment_prefix,
-    clean_message,
-)
+from checker.git import messagetext, process, repository
+from checker.git.messagetext import auto_comment_prefix, clean_message
 
 
-def message_trailers(root: Path, message: str) -> list[tuple[str, str]]:
-    """(key, value) trailers of a commit message, parsed by ``git interpret-trailers``."""
+def _parsed(root: Path, message: str) -> str:
+    """The trailer lines of a commit message, ``Key: value`` each, as git's trailer parser
+    (``git interpret-trailers --parse``) gives them: what ``git log`` gives for a commit."""
     out = process.run(root, "interpret-trailers", "--parse", "--no-divider",
-              stdin=message.encode("utf-8", "surrogateescape"))
-    pairs = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            pairs.append((key.strip(), value.strip()))
-    return pairs
+                      stdin=message.encode("utf-8", "surrogateescape"))
+    return out.decode("utf-8", "replace")
+
+
 
 
 def comment_prefix(root: Path, text: str) -> str:
@@ -36,15 +31,16 @@ def comment_prefix(root: Path, text: str) -> str:
     return auto_comment_prefix(text) if value == "auto" else value
 
 
-def read_message(root: Path, path: Path, editor_used: bool) -> str:
-    """A commit message file as git will record it (``editor_used``: git strips comments
-    only when an editor was involved, under the default cleanup)."""
+def read_message(root: Path, path: Path, editor_used: bool, cleanup: str | None = None) -> str:
+    """A commit message file as git will record it, under ``cleanup`` (``git commit
+    --cleanup``) else ``commit.cleanup`` (``editor_used``: git strips comments only when an
+    editor was involved, under the default cleanup)."""
     try:
         raw = files.read(path, str(path))
     except BadInput as exc:
         raise BadInput(f"cannot read the commit message: {exc}") from None
     text = raw.decode("utf-8", "surrogateescape")
-    mode = (repository.config_get(root, "commit.cleanup") or "default").lower()
+    mode = cleanup or (repository.config_get(root, "commit.cleanup") or "default").lower()
     if mode == "default":
         mode = "strip" if editor_used else "whitespace"
     return clean_message(text, comment_prefix(root, text), mode)
@@ -57,5 +53,6 @@ def add_trailer(root: Path, path: Path, key: str, value: str) -> None:
 
 
 def trailer_values(root: Path, message: str, key: str) -> tuple[str, ...]:
-    """The values of every ``KEY:`` trailer of a message (key case-insensitive), in order."""
-    return tuple(v for k, v in message_trailers(root, message) if k.lower() == key.lower())
+    """The values of every ``KEY:`` trailer of a message (key case-insensitive), in order,
+    read as ``checker.git.formats`` reads them from ``git log``."""
+    return messagetext.trailer_values(_parsed(root, message), key)

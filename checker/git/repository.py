@@ -56,6 +56,27 @@ def merge_heads(root: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def commit_parents(root: Path) -> list[str]:
+    """The parents the commit being made will have, as ``git commit`` computes them: HEAD
+    (none on an unborn branch), then each MERGE_HEAD while a merge is being concluded; unless
+    MERGE_MODE says ``no-ff``, git drops a parent another one reaches, so a MERGE_HEAD that
+    HEAD already has makes an ordinary commit."""
+    head = [] if not has_commits(root) else [
+        process.run(root, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()]
+    merging = merge_heads(root)
+    if not merging:
+        return head
+    parents = list(dict.fromkeys([*head, *merging]))
+    try:
+        mode = (facts(root).git_dir / "MERGE_MODE").read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        mode = ""
+    if "no-ff" in mode.split() or len(parents) < 2:
+        return parents
+    kept = set(process.run(root, "merge-base", "--independent", *parents).decode().split())
+    return [p for p in parents if p in kept]
+
+
 def has_commits(root: Path) -> bool:
     """False on an unborn branch (a new repository before its first commit)."""
     try:

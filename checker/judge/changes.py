@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.git import amend, blobs, diffs, merges, messages, repository, revs
-from checker.git.formats import Change, Commit, reverted
+from checker.git.formats import Change, Commit
+from checker.git.messagetext import reverted, split_message
 from checker.judge import adoption, claims
 from checker.rules.config import Config
 
@@ -95,13 +96,16 @@ def staged_unit(root: Path, message: str | None = None, amending: bool | None = 
         return unit
     unit = replace(unit, trailers=messages.trailer_values(root, message, claims.TRAILER))
     head = "HEAD" if repository.has_commits(root) else None
-    return claimed_by(root, unit, message.partition("\n")[0], reverted(message), head)
+    return claimed_by(root, unit, split_message(message)[0], reverted(message), head)
 
 
 def _staged(root: Path, amending: bool) -> Unit:
-    merging = repository.merge_heads(root)
-    if merging:
-        return _merge_unit(root, [revs.rev_parse(root, "HEAD"), *merging])
+    if repository.merge_heads(root):  # the parents git will record, not MERGE_HEAD as written
+        parents = repository.commit_parents(root)
+        if len(parents) > 1:
+            return _merge_unit(root, parents)
+        return Unit("staged changes", None, tuple(diffs.diff(root, parents[0], cached=True)),
+                    diff_revs=(parents[0],), cached=True, trailer_source="the commit message")
     head = revs.head_commit(root) if amending else None
     if head is None:
         return Unit("staged changes", None, tuple(diffs.staged(root)), cached=True,

@@ -96,7 +96,10 @@ def _key(top: str, git_dir: str, listing: bytes, settings: bytes,
 
     head = _state(os.path.join(git_dir, "HEAD"))
     active = _state(os.path.join(git_dir, "planscope", "active"))
-    hook = _state(os.path.join(_hooks_dir(top, git_dir, settings), "commit-msg"))
+    hook_path = os.path.join(_hooks_dir(top, git_dir, settings), "commit-msg")
+    hook = _state(hook_path)
+    if hook:  # whether git will run it counts too
+        hook += f"\0{os.access(hook_path, os.X_OK)}"
     framework = _state(os.path.join(top, ".pre-commit-config.yaml"))
     if not head or ".invalid" in head or active is None or hook is None or framework is None:
         return None

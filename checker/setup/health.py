@@ -45,6 +45,11 @@ def _hooks(root: Path) -> list[Line]:
     uses_framework = "planscope" in _text(root / ".pre-commit-config.yaml")
     lines = [Line("OK", f"{stage} hook: {how} ({folder / stage})") for stage, how in found.items()]
     missing = [s for s in hookfiles.STAGES if s not in found]
+    for stage in missing:
+        path = folder / stage
+        if path.is_file() and not os.access(path, os.X_OK):
+            lines.append(Line("WARN", f"{stage} hook {path} is not executable: git skips it",
+                              f"chmod +x {path}"))
     if missing:
         fix = (
             "pre-commit install --hook-type " + " --hook-type ".join(missing)

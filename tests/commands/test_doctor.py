@@ -23,6 +23,10 @@ def test_doctor_without_and_with_hooks(awards: Repo) -> None:
     assert "WARN  API reachability not checked (offline)" in r.out  # now checks call a model
     hook = awards.path / ".git/hooks/commit-msg"
     hook.write_text('#!/bin/sh\nexec planscope hook commit-msg "$1"\n')
+    r = awards.planscope("doctor", "--offline")  # git skips a hook it cannot execute
+    assert f"WARN  commit-msg hook {hook} is not executable: git skips it" in r.out
+    assert "no planscope hook for: pre-commit, commit-msg, pre-push" in r.out
+    hook.chmod(0o755)
     r = awards.planscope("doctor", "--offline")
     assert f"OK    commit-msg hook: plain hook ({hook})" in r.out
     assert "no planscope hook for: pre-commit, pre-push" in r.out

@@ -3,6 +3,7 @@ amend, merge, fixup!, the rules read from the index."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 
@@ -220,3 +221,50 @@ def test_hooks_judge_by_the_staged_rules_not_unstaged_edits(hooked: Repo) -> Non
     r = git(hooked, "commit", "-m", "View, under the committed rule", "-m", f"Plan: {TABLES}")
     assert r.code == 0, r.err  # the rule is in the index now: it applies
     assert "planscope: note: plans/awards.yaml differs from what is staged" in r.out
+
+
+def test_pre_commit_judges_itself_when_git_would_skip_commit_msg(hooked: Repo) -> None:
+    """pre-commit leaves drift to commit-msg only when git will run that hook."""
+    hooked.git("checkout", "-q", "-b", "plan/awards-dashboard/views")
+    hooked.write("app/views/awards.py")
+    hooked.write("app/registry.py")
+    hooked.git("add", "-A")
+    assert hooked.planscope("hook", "pre-commit").code == 0  # commit-msg will judge it
+    (hooked.path / ".git/hooks/commit-msg").chmod(0o644)
+    r = hooked.planscope("hook", "pre-commit")
+    assert r.code == 1 and "drift      app/registry.py" in r.out + r.err
+
+
+def test_a_merge_head_git_drops_makes_an_ordinary_commit(hooked: Repo) -> None:
+    """A MERGE_HEAD that HEAD already reaches (no MERGE_MODE no-ff): git records an ordinary
+    commit, so the hooks judge one, forbidden path and all."""
+    first = hooked.git("rev-list", "--max-parents=0", "HEAD").strip()
+    hooked.write("app/auth/session.py", "# fixed\n")
+    hooked.git("commit", "-q", "--no-verify", "-am", "a fix, by a maintainer")
+    hooked.git("checkout", first, "--", "app/auth/session.py")  # back to the old version
+    (hooked.path / ".git/MERGE_HEAD").write_text(first + "\n")
+    r = git(hooked, "commit", "-m", "Tidy")
+    assert r.code == 1 and "forbidden  app/auth/session.py" in r.out, r.out
+
+
+def test_commit_msg_reads_the_message_as_the_cleanup_option_leaves_it(hooked: Repo) -> None:
+    """``git commit --cleanup=strip`` drops a comment line inside the trailer block: the
+    trailer's continuation line then joins it, as git records it."""
+    hooked.write("app/views/awards.py", "x\n")
+    hooked.write("db/migrations/0042_awards.sql", "x\n")
+    hooked.git("add", "-A")
+    r = git(hooked, "commit", "--cleanup=strip", "-m", "Both",
+            "-m", f"Plan: {TABLES}\n#c\n +views")
+    assert r.code == 0, r.out
+    assert "against plans/awards.yaml#tables+views" in r.out
+    said = json.loads(hooked.planscope("check", "--commit", "HEAD", "--format", "json").out)
+    assert said["ok"] and said["slice"] == "tables+views"
+
+
+def test_an_empty_message_is_judged_like_any_other(hooked: Repo) -> None:
+    hooked.git("switch", "-q", "-c", "plan/awards-dashboard/views")
+    hooked.write("app/views/awards.py", "x\n")
+    hooked.write("app/registry.py", "x\n")
+    hooked.git("add", "-A")
+    r = git(hooked, "commit", "--allow-empty-message", "-m", "")
+    assert r.code == 1 and "drift      app/registry.py" in r.out, r.out

@@ -1,11 +1,11 @@
-"""git's output formats (checker/formats.py): message cleanup, pre-push lines, quoted names."""
+"""git's output formats (checker/git/formats.py) and message text (checker/git/messagetext.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from checker import errors
-from checker.git import formats
+from checker.git import formats, messagetext
 
 ZERO = "0" * 40
 
@@ -14,10 +14,10 @@ def test_clean_message_like_git() -> None:
     text = ("Add table\n\n# a comment\nPlan: plans/a.yaml#t\n# Please enter...\n"
             "# ------------------------ >8 ------------------------\n"
             "diff --git a/x b/x\n Plan: not-a-trailer\n")
-    assert formats.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
-    kept = formats.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
+    assert messagetext.clean_message(text, "#", "strip") == "Add table\n\nPlan: plans/a.yaml#t\n"
+    kept = messagetext.clean_message("#123 fixed\n\nPlan: x\n", "#", "whitespace")
     assert kept == "#123 fixed\n\nPlan: x\n"
-    assert formats.clean_message(text, "#", "verbatim") == text
+    assert messagetext.clean_message(text, "#", "verbatim") == text
 
 
 def test_parse_push_lines() -> None:

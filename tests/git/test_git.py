@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import BadInput
-from checker.git import blobs, diffs, messages, process, repository, revs
+from checker.git import blobs, diffs, messages, messagetext, process, repository, revs
 from checker.git.formats import Change
 from checker.model import hunks
 from checker.rules.scope import Touched
@@ -109,9 +109,40 @@ def test_log_reads_plan_trailers_oldest_first(repo: Repo) -> None:
     assert [c.plan_trailers for c in commits] == [("plans/a.yaml#x",), ("none",), ()]
 
 
-def test_message_trailers(repo: Repo) -> None:
-    pairs = messages.message_trailers(repo.path, "Subject\n\nBody\n\nPlan: plans/a.yaml#s\n")
-    assert pairs == [("Plan", "plans/a.yaml#s")]
+MESSAGES = [
+    "Subject\n\nBody\n\nPlan: plans/a.yaml#s\n",
+    "fixup! Add\nlib\n\nPlan: plans/wide.yaml#all\n",  # a subject of two lines
+    "This reverts commit 1234567.\n\nbody\n",  # named in the subject: not a revert
+    "Revert \"x\"\n\nThis reverts commit 1234567.\n",
+    "Sub\x1fject\x1e\n\nPlan: plans/wide.yaml#all\x1f\nPlan:\n",  # separators, empty value
+    "Views\n\nPlan: plans/awards.yaml#tables\n +views\nplan:  plans/b.yaml#y  \n",
+    "  \n\nfixup! Add  \n  lib\t\nmore\n\nbody\n",
+    "a\x0b\x0c\x1c \n b\x0b\n\x0b\n\nbody",  # white space to Python, not to git
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES)
+def test_a_message_reads_the_same_in_the_hook_and_in_the_log(repo: Repo, message: str) -> None:
+    """What the commit-msg hook reads of a message (its trailers, its subject, the commit it
+    reverts) is what ``git log`` gives for the commit made from it."""
+    path = repo.path / "message"
+    path.write_text(message)
+    repo.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", str(path))
+    (commit,) = revs.log(repo.path, "-1", "HEAD")
+    assert commit.plan_trailers == messages.trailer_values(repo.path, message, "Plan")
+    assert commit.subject == repo.git("log", "-1", "--format=%s").rstrip("\n")
+    assert commit.subject == messagetext.split_message(message)[0]
+    assert commit.reverts == messagetext.reverted(message)
+
+
+def test_hostile_messages_are_read_field_by_field(repo: Repo) -> None:
+    for message in MESSAGES:
+        (repo.path / "message").write_text(message)
+        repo.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "message")
+    commits = revs.log(repo.path, "HEAD")[-len(MESSAGES):]
+    assert [c.reverts for c in commits] == [None, None, None, "1234567", None, None, None, None]
+    assert commits[4].plan_trailers == ("plans/wide.yaml#all\x1f", "")
+    assert commits[5].plan_trailers == ("plans/awards.yaml#tables +views", "plans/b.yaml#y")
 
 
 def test_errors_are_one_line(repo: Repo, tmp_path: Path) -> None:
