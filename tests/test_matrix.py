@@ -385,3 +385,22 @@ def test_a_commit_already_on_the_default_branch_is_not_the_branch_s(
     assert said[("--base", "origin/main")] == {work: (True, f"branch {BRANCH}")}
     (traced,) = json.loads(repo.planscope("trace", "--commit", on_main, "--format", "json").out)
     assert traced["source"] == "" and "needs no plan" in traced["claim"]
+
+
+def test_a_baseline_written_after_the_adoption_hides_nothing(
+        based: tuple[Repo, Path, str]) -> None:
+    """The baseline leaves out what came before planscope; one the change itself moves past
+    a forbidden commit hides it from no entry point."""
+    repo, bare, base = based
+    shas = build(repo, [Step("auth", {"app/auth/session.py": "# changed\n"}, (TABLES,),
+                             {"app/auth/session.py": FORBIDDEN})])
+    config = (repo.path / ".planscope.yaml").read_text()
+    repo.write(".planscope.yaml", config + f"baseline: {shas[0]}\n")
+    repo.commit("baseline", plan="none")
+    assert by_check_commit(repo, shas[0]) == {"app/auth/session.py": FORBIDDEN}
+    for args in (("--range", f"{base}..HEAD"), ("--base", "origin/main")):
+        assert by_range(repo, *args)[shas[0]] == {"app/auth/session.py": FORBIDDEN}, args
+    assert by_trace(repo, shas[0]) == {"app/auth/session.py": FORBIDDEN}
+    assert shas[0][:9] in by_prepush(repo, bare)
+    doc = json.loads(repo.planscope("status", "plans/awards.yaml", "--format", "json").out)
+    assert doc["plans"][0]["slices"][0]["forbidden"] == ["app/auth/session.py"]

@@ -129,30 +129,34 @@ class Checked:
 def rules_base(root: Path, push: Push, remote: str | None, commits: list[Commit]) -> str:
     """The revision whose rules judge a push: the remote's default branch (what its pull
     request will be judged by) unless the push goes to it; else what the remote branch
-    holds now; else the parent of the oldest pushed commit (the empty tree: no rules)."""
+    holds now; else where the pushed tip's first-parent line leaves the pushed commits (a
+    commit the remote has; the empty tree when the line ends inside them: no rules)."""
     default = repository.remote_default(root, remote) if remote else None
     if default is not None and push.target != default.partition("/")[2]:
         return revs.rev_parse(root, default)
     if push.base is not None:
         return push.base
-    oldest = commits[0] if commits else None
-    if oldest is not None and oldest.parents:
-        return oldest.parents[0]
-    return repository.empty_tree(root)
+    parents = {c.sha: c.parents for c in commits}
+    sha: str | None = push.tip
+    while sha is not None and sha in parents:
+        sha = parents[sha][0] if parents[sha] else None
+    return sha if sha is not None else repository.empty_tree(root)
 
 
-def _pushed_results(root: Path, push: Push, opts: Options, seen: set[str],
+def _pushed_results(root: Path, push: Push, opts: Options, seen: set[tuple[str, str, str]],
                     remote: str | None) -> Checked:
     """The new commits of one pushed ref, each against its own claim by the rules of the
     push's base (``rules_base``); a commit without a trailer is claimed by the pushed
-    branch."""
+    branch. A commit already judged for another ref of the push is judged again when the
+    branch or the base differ (its claim or its rules may)."""
     listed = revs.log(root, *push.revs)
-    book = Rulebook(root, rules_base(root, push, remote, listed)).view(new_from=push.tip)
+    base = rules_base(root, push, remote, listed)
+    book = Rulebook(root, base).view(new_from=push.tip)
     baseline = targets.baselined(root, book.config, push.tip)
     if baseline.baseline:  # commits before planscope's baseline are never judged
         listed = revs.log(root, *adoption.commits_after(root, baseline), *push.revs)
-    commits = [c for c in listed if c.sha not in seen]
-    seen.update(c.sha for c in commits)
+    commits = [c for c in listed if (c.sha, push.branch or "", base) not in seen]
+    seen.update((c.sha, push.branch or "", base) for c in commits)
     known = revs.log_changes(root, [c.sha for c in commits])
     opts = replace(opts, branch=push.branch or "")
     if not book.config.found:  # no rules yet where it lands: each commit on its own
@@ -182,16 +186,20 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
 def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
              env: Mapping[str, str], opts: Options) -> Outcome:
     """Every commit being pushed, each against its own trailer; one line per failing one."""
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str]] = set()
     remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
     groups = [_pushed_results(root, push, opts, seen, remote)
               for push in pushes(root, remote, stdin, env)]
     checked = [pair for g in groups for pair in g.results]
     if not checked:
         return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
-    err = [_failure_line(r, c.subject) for c, r in checked if not r.ok]
-    out = [f"planscope: {c.short} {c.subject!r}: {n}" for c, r in checked if r.ok
-           for n in r.notes if n.startswith(("WARNING", "on_drift", adoption.NOTE))]
+    # a commit judged for two refs says the same thing once
+    err = list(dict.fromkeys(_failure_line(r, c.subject) for c, r in checked if not r.ok))
+    out = list(dict.fromkeys(
+        f"planscope: {c.short} {c.subject!r}: {n}" for c, r in checked if r.ok
+        for n in r.notes if n.startswith(("WARNING", "on_drift", adoption.NOTE))))
+    failed = {c.sha for c, r in checked if not r.ok}
+    commits = len({c.sha for c, _ in checked})
     refused = False
     for g in groups:
         missing = plans_missing_on_remote(root, remote, g)
@@ -201,12 +209,11 @@ def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
     code = max(pipeline.exit_code([r for _, r in checked]), errors.DRIFT if refused else 0)
     if code:
         err.append(
-            f"planscope: push refused: {sum(1 for _, r in checked if not r.ok)} of "
-            f"{len(checked)} commit(s) failed the check"
+            f"planscope: push refused: {len(failed)} of {commits} commit(s) failed the check"
             + ("; plans are missing on the remote (prepush.require_plans_on_remote)"
                if refused else "")
             + f". Add the paths to the slice and commit the plan, or rewrite the commits "
               f"(git rebase -i: fix the '{claims.TRAILER}:' trailer, split the commit)")
     else:
-        out.append(f"planscope: ok: {len(checked)} commit(s) inside their plan slices")
+        out.append(f"planscope: ok: {commits} commit(s) inside their plan slices")
     return Outcome.of(code, out, err)

@@ -90,8 +90,10 @@ def worktree_changes(root: Path, base: str) -> list[Change]:
 
 
 def changed_lines(root: Path, *revs: str, cached: bool = False) -> int | None:
-    """Added plus deleted lines (``None`` when a binary file is among the changes)."""
-    args = ["diff", "--no-color", "--no-ext-diff", "--no-relative", "--numstat", "-z", "-M"]
+    """Added plus deleted lines (``None`` when a binary file is among the changes); a rename
+    counts as the deletion of one file and the addition of the other (moving code is change)."""
+    args = ["diff", "--no-color", "--no-ext-diff", "--no-relative", "--numstat", "-z",
+            "--no-renames"]
     if cached:
         args.append("--cached")
     return parse_numstat(process.run(root, *args, *revs, "--"))

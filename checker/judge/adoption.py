@@ -3,6 +3,8 @@
 - **The baseline.** ``planscope init`` records the commit it ran on as ``baseline`` in the
   config. Commits reachable from it came before planscope and are never checked, by any
   entry point: hooks, pre-push (to any remote), ``check --range``/``--base``, the Action.
+  A baseline is honoured only when it is at or before the adoption (its parent has no
+  planscope config): one written later would hide commits made under the rules.
 - **The adoption change.** The commit (or the staged change) that brings planscope in, where
   its parent has no planscope config, passes with one line saying so, as long as it touches
   only planscope's own files: the config, the plans, the plan schema, the hook and workflow
@@ -16,6 +18,7 @@ the plans is judged like any other (in a pull request, by the base's rules).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,7 +80,15 @@ def commits_after(root: Path, rules: Config) -> tuple[str, ...]:
         raise BadInput(f"{rules.source}: baseline {rules.baseline[:12]} is not a commit in this "
                        f"repository", hint="set baseline to the commit planscope was adopted on "
                                            "(git log --diff-filter=A -- .planscope.yaml)")
-    return (f"^{rules.baseline}",)
+    return (f"^{rules.baseline}",) if _before_rules(root, rules.baseline) else ()
+
+
+@functools.lru_cache(maxsize=8)
+def _before_rules(root: Path, sha: str) -> bool:
+    """Whether commit ``sha`` is at or before the adoption: its first parent (if any) has no
+    planscope config."""
+    (commit,) = revs.log(root, "-1", sha)
+    return not commit.parents or not present(root, commit.parents[0])
 
 
 def before_baseline(root: Path, rules: Config, sha: str) -> bool:

@@ -245,7 +245,7 @@ def inherited(root: Path, subject: str, reverts: str | None, own: Sequence[str],
               source: str, before: str | None) -> Trailers:
     """A change's own trailers; without any, a ``fixup!``/``squash!``/``amend!`` change takes
     those of the commit it names (among the commits before ``before``), and a revert those of
-    the commit it reverts."""
+    the commit it reverts (when ``before`` reaches it)."""
     if own:
         return Trailers(tuple(own), source)
     found = fixup_target(subject)
@@ -263,8 +263,12 @@ def inherited(root: Path, subject: str, reverts: str | None, own: Sequence[str],
     try:
         (commit,) = revs.log(root, "-1", revs.rev_parse(root, sha))
     except (BadInput, ValueError):
-        return Trailers((), source, f"note: it reverts {sha[:9]}, which is not in this "
-                                    f"repository; give it a '{TRAILER}:' trailer of its own")
+        commit = None
+    # only a commit of its own history: one only this clone has would claim it here and
+    # not in the pull request check
+    if commit is None or before is None or not revs.is_ancestor(root, commit.sha, before):
+        return Trailers((), source, f"note: it reverts {sha[:9]}, which is not in its "
+                                    f"history; give it a '{TRAILER}:' trailer of its own")
     return Trailers(commit.plan_trailers, f"commit {commit.short}, which it reverts")
 
 

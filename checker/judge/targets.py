@@ -58,9 +58,10 @@ def branch_commits(root: Path) -> tuple[str | None, set[str] | None]:
 
 
 def baselined(root: Path, rules: Config, head: str | None) -> Config:
-    """The config whose baseline leaves commits out: ``rules`` when it names one, else the
-    one ``head`` holds (a history that starts before planscope was adopted)."""
-    if rules.baseline or head is None:
+    """The config whose baseline leaves commits out: ``rules`` when there are rules, else the
+    one ``head`` holds (a history that starts before planscope was adopted; a baseline it
+    names is honoured only at or before the adoption, see ``checker.judge.adoption``)."""
+    if rules.found or rules.baseline or head is None:
         return rules
     return Rulebook(root, head).config
 
@@ -74,7 +75,7 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
     books = shelf.at([base_of(root, c) for c in commits])
     branch, eligible = (opts.branch, None) if opts.branch is not None else branch_commits(root)
     head = "HEAD" if repository.has_commits(root) else None
-    fallback: list[Config] = []  # the head's config, read once when a base names no baseline
+    fallback: list[Config] = []  # the head's config, read once, for commits before any rules
     out = []
     for commit, book in zip(commits, books, strict=True):
         if not book.config.found:  # the adoption is judged by the rules it brings
@@ -82,7 +83,7 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
             book = own if own.config.found else book
         unit = changes.commit_unit(root, commit, known)
         rules = book.config
-        if not rules.baseline and head is not None:
+        if not rules.found and not rules.baseline and head is not None:
             fallback = fallback or [baselined(root, rules, head)]
             rules = fallback[0]
         early = rules.baseline or "" if adoption.before_baseline(root, rules, commit.sha) else ""
@@ -107,15 +108,17 @@ def judge_target(root: Path, target: Target,
         return judge_commits(root, [commit], opts), book
     if target.kind == "range":
         a, b = parse_range(target.rev)
-        book = Rulebook(root, revs.rev_parse(root, a), new_from=revs.rev_parse(root, b))
+        tip: str | None = revs.rev_parse(root, b)
+        book = Rulebook(root, revs.rev_parse(root, a))
         if not book.config.found and not whole:  # no rules yet: each commit on its own
-            rules = baselined(root, book.config, book.new_from)
+            rules = baselined(root, book.config, tip)
             commits = revs.log(root, *adoption.commits_after(root, rules), target.rev)
             return judge_commits(root, commits, opts), book
+        if book.config.plans_in_pr == "allow-new":  # as the pull request check reads them
+            book = book.view(new_from=tip)
     else:  # --base REF --rules-from worktree (the pull request check reads REF's rules)
-        book = Rulebook(root)
-    units = changes.units(root, target, baselined(root, book.config, book.new_from),
-                          whole=whole)
+        book, tip = Rulebook(root), None
+    units = changes.units(root, target, baselined(root, book.config, tip), whole=whole)
     return judge_units(root, book, opts, units), book
 
 

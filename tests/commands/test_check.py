@@ -315,6 +315,9 @@ def test_small_changes_exempt_by_size(awards: Repo) -> None:
     awards.write("src/big.py", "1\n2\n3\n")
     awards.commit("bigger", plan="none")
     assert awards.planscope("check", "--commit", "HEAD").code == 2
+    awards.git("mv", "src/big.py", "app/moved.py")  # moving code is change: 6 lines, not 0
+    awards.commit("moved", plan="none")
+    assert awards.planscope("check", "--commit", "HEAD").code == 2
 
 
 def test_on_drift_warn_reports_and_passes(awards: Repo) -> None:

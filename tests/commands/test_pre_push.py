@@ -223,3 +223,49 @@ def test_a_plan_the_remote_does_not_have_will_fail_the_pull_request(
     assert r.code == 1
     assert "planscope: error: this will fail the pull request check: plans/badges.yaml" in r.err
     assert "plans are missing on the remote (prepush.require_plans_on_remote)" in r.err
+
+
+def test_each_ref_is_judged_with_its_own_branch(awards: Repo, remote: Path) -> None:
+    """A commit pushed under two refs is judged for each (the branch may claim it in one and
+    not in the other): pushing another ref beside it changes nothing."""
+    awards.git("switch", "-q", "-c", "plan/awards-dashboard/views")
+    awards.write("app/views/awards.py", "x\n")
+    sha = awards.commit("a view, claimed by the branch")
+    old = awards.git("rev-parse", "origin/main").strip()
+    alone = f"refs/heads/main {sha} refs/heads/main {old}\n"
+    both = (f"refs/heads/plan/awards-dashboard/views {sha} "
+            f"refs/heads/plan/awards-dashboard/views {ZERO}\n" + alone)
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=alone)
+    assert r.code == 2 and "no plan claims this change" in r.err
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=both)
+    assert r.code == 2 and "no plan claims this change" in r.err
+    assert r.err.count(short(sha)) == 1  # said once
+
+
+def test_the_rules_of_a_new_branch_come_from_below_the_push(awards: Repo, remote: Path) -> None:
+    """With no default branch known, the rules come from where the pushed tip's first-parent
+    line leaves the pushed commits, never from a commit inside the push (log order puts a
+    side commit with an old date first)."""
+    from checker.commands import pre_push
+    from checker.git import revs
+
+    below = awards.head()
+    awards.git("switch", "-q", "-c", "feature")
+    awards.write("app/auth/session.py", "x\n")
+    awards.commit("auth", plan=TABLES)
+    awards.write("plans/awards.yaml", (awards.path / "plans/awards.yaml").read_text()
+                 .replace("status: approved", "status: done", 1))
+    widened = awards.commit("done", plan="none")
+    awards.git("switch", "-q", "-c", "side")
+    awards.write("side.txt", "x\n")
+    awards.git("add", "-A")
+    env = {"GIT_COMMITTER_DATE": "2001-01-01T00:00:00", "GIT_AUTHOR_DATE": "2001-01-01T00:00:00"}
+    subprocess.run(("git", "commit", "-q", "-m", "old side\n\nPlan: none"), cwd=awards.path,
+                   env={**os.environ, **env}, check=True)
+    awards.git("switch", "-q", "feature")
+    awards.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    tip = awards.head()
+    push = pre_push.Push("feature", tip, (tip, "--not", "--remotes=origin"))
+    listed = revs.log(awards.path, *push.revs)
+    assert listed[0].parents == (widened,)  # the log's oldest is the side commit
+    assert pre_push.rules_base(awards.path, push, None, listed) == below

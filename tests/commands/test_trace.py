@@ -127,11 +127,23 @@ def test_a_commit_of_two_slices_shows_each_path_the_assumptions_of_its_own_slice
                       "app/views/dashboard.py": ["views-registry"]}, doc
 
 
-def test_before_the_baseline(awards: Repo, history: dict[str, str]) -> None:
+def test_before_the_baseline(repo: Repo) -> None:
+    repo.write("app/old.py", "old = 1\n")
+    before = repo.commit("before planscope")
+    assert repo.planscope("init").code == 0  # the baseline: the commit it ran on
+    repo.commit("Adopt planscope")
+    run = repo.planscope("trace", "app/old.py:1")
+    assert f"[before planscope's baseline ({before[:9]}): not checked]" in run.out
+
+
+def test_a_baseline_moved_after_the_adoption_hides_nothing(awards: Repo,
+                                                          history: dict[str, str]) -> None:
     awards.write(".planscope.yaml", f"on_drift: block\nbaseline: {history['view']}\n")
     awards.commit("baseline", plan="none")
     run = awards.planscope("trace", "app/views/dashboard.py:1")
-    assert f"[before planscope's baseline ({history['view'][:9]}): not checked]" in run.out
+    assert f"[{VIEWS} ('Plan:' trailer of commit {history['view'][:9]})]" in run.out
+    said = awards.planscope("check", "--commit", history["view"])
+    assert said.code == 0 and "baseline" not in said.out, said.out
 
 
 @pytest.mark.parametrize(("target", "message"), [

@@ -116,5 +116,15 @@ def test_a_fixup_or_revert_whose_commit_is_not_found_says_so(awards: Repo) -> No
     awards.write("app/views/awards.py")
     awards.commit(f"Revert \"x\"\n\nThis reverts commit {'1' * 40}.")
     r = awards.planscope("check", "--commit", "HEAD")
-    assert r.code == 2 and f"note: it reverts {'1' * 9}, which is not in this repository" \
+    assert r.code == 2 and f"note: it reverts {'1' * 9}, which is not in its history" \
+        in r.out + r.err
+    # a commit this clone has but the history does not: the same answer as in a fresh clone
+    awards.git("checkout", "-q", "-b", "elsewhere", "HEAD~2")
+    awards.write("README.md", "elsewhere\n")
+    other = awards.commit("elsewhere", plan="plans/awards.yaml#tables")
+    awards.git("checkout", "-q", "main")
+    awards.write("app/views/awards.py", "reverted\n")
+    awards.commit(f"Revert \"elsewhere\"\n\nThis reverts commit {other}.")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and f"note: it reverts {other[:9]}, which is not in its history" \
         in r.out + r.err
