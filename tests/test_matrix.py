@@ -3,7 +3,8 @@
 One table of histories (a trailer against the branch, a fixup!, a revert, a squash with two
 trailers, a merge, forbidden paths from the config, another plan and the slice, an
 incidental verdict, a plan widened inside a range, the active slice against the message's
-trailer) is run through ``check --commit``, ``check --range``, ``check --base`` (the pull
+trailer, a commit already on the default branch, a baseline moved past a forbidden commit)
+is run through ``check --commit``, ``check --range``, ``check --base`` (the pull
 request's decision), the Action (``--format github`` on a pull_request event), pre-push,
 ``status``, ``stats``, ``trace``, and for staged changes the commit hooks, ``check
 --staged``, ``explain`` and the guard. Each history states one verdict per commit and per
