@@ -5,7 +5,8 @@ trailers, a merge, forbidden paths from the config, another plan and the slice, 
 incidental verdict, a plan widened inside a range, the active slice against the message's
 trailer, a commit already on the default branch, a baseline moved past a forbidden commit)
 is run through ``check --commit``, ``check --range``, ``check --base`` (the pull
-request's decision), the Action (``--format github`` on a pull_request event), pre-push,
+request's decision), the Action (``--format github`` on a pull_request event), ``pr-body
+--base``, pre-push,
 ``status``, ``stats``, ``trace``, and for staged changes the commit hooks, ``check
 --staged``, ``explain`` and the guard. Each history states one verdict per commit and per
 path; every entry point must give it (status and stats as their slice totals). A new entry
@@ -246,6 +247,10 @@ def test_every_entry_point_gives_each_commit_and_path_one_verdict(
     # the Action on a pull_request event: the same decision, as outputs
     run = gh(repo, payload=pr_payload(repo, base, head_ref=BRANCH))
     assert run.outputs["result"] == "forbidden"
+    # pr-body --base: the same decision, in the description
+    body = repo.planscope("pr-body", TABLES, VIEWS, "--base", "origin/main").out
+    assert "the pull request check says **forbidden**" in body
+    assert "- `app/registry.py`" in body.split("**Drift**")[1].split("**Forbidden**")[0]
     assert int(run.outputs["drift-count"]) == sum(
         1 for c in expected.values() for cls in c.values() if cls in (DRIFT, FORBIDDEN))
     # pre-push: refuses exactly the commits with drift or a forbidden path
