@@ -3,10 +3,12 @@
 In the shared git directory (``.git/planscope/``, the same for every linked worktree):
 
 - ``cache/<kind>/<digest>.json``: values derived from inputs, stored under a digest of those
-  inputs (validated plan and config texts, the guard's settings, verdicts and reviews);
-  ``cache/built/<digest>.pickle``: plans and config as built from their text. An
-  entry is found only while every input is unchanged, so nothing in it is ever stale; a
-  broken, missing or unwritable cache only costs time.
+  inputs (validated plan and config texts, plans and config as built, the guard's settings,
+  verdicts and reviews). Every entry is plain JSON data holding its own key: one that does
+  not parse, or holds another key (a file copied or written over), is built again. Nothing
+  in a cache is ever code: whoever can write the folder can make planscope recompute, never
+  run something. An entry is found only while every input is unchanged, so nothing in it is
+  ever stale; a broken, missing or unwritable cache only costs time.
 - ``verdicts.jsonl``: one JSON line for every verdict a check used.
 - ``hooks/``: the git hooks of ``planscope install --hooks-path``.
 
@@ -103,52 +105,29 @@ class Cache:
             return cls(None)
 
     def get(self, key: str) -> Any | None:
-        """The value stored under ``key``; None when absent or unreadable."""
+        """The value stored under ``key``; None when absent, unreadable, or an entry that
+        does not say it is ``key``'s."""
         if self.folder is None:
             return None
         try:
-            return json.loads((self.folder / f"{key}.json").read_bytes())
-        except (OSError, ValueError):
+            entry = json.loads((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
             return None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        return entry.get("value")
 
     def sibling(self, kind: str) -> Cache:
         """The cache of another kind, beside this one."""
         return Cache(None if self.folder is None else self.folder.parent / kind)
-
-    def get_object(self, key: str) -> object | None:
-        """The object ``put_object`` stored under ``key``; None when absent or unreadable.
-        (Pickles: the folder is the repository's own git directory, as trusted as its
-        hooks.)"""
-        if self.folder is None:
-            return None
-        try:
-            raw = (self.folder / f"{key}.pickle").read_bytes()
-        except OSError:
-            return None
-        import pickle
-
-        try:
-            found: object = pickle.loads(raw)
-        except Exception:  # a truncated or foreign entry: built again
-            return None
-        return found
-
-    def put_object(self, key: str, value: object) -> None:
-        if self.folder is None:
-            return
-        import pickle
-
-        with contextlib.suppress(OSError):
-            atomic_write(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=5))
-            self._prune()
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` (JSON-able) under ``key``; a cache that cannot be written is
         skipped. Beyond CACHE_ENTRIES entries, the oldest are removed."""
         if self.folder is None:
             return
-        with contextlib.suppress(OSError):
-            atomic_write(self.folder / f"{key}.json", json.dumps(value))
+        with contextlib.suppress(OSError, ValueError):
+            atomic_write(self.folder / f"{key}.json", json.dumps({"key": key, "value": value}))
             self._prune()
 
     def _prune(self) -> None:

@@ -36,7 +36,17 @@ def test_cache_stores_json_and_survives_damage(repo: Repo) -> None:
     cache.put("k", {"a": [1, 2]})
     assert cache.get("k") == {"a": [1, 2]}
     assert cache.folder is not None
+    assert json.loads((cache.folder / "k.json").read_text()) == {"key": "k",
+                                                                  "value": {"a": [1, 2]}}
     (cache.folder / "k.json").write_text("{broken")
+    assert cache.get("k") is None
+    # an entry copied from another key, or with no key, is not this key's
+    cache.put("other", {"a": "relaxed"})
+    (cache.folder / "k.json").write_bytes((cache.folder / "other.json").read_bytes())
+    assert cache.get("k") is None
+    (cache.folder / "k.json").write_text('{"a": [1, 2]}')
+    assert cache.get("k") is None
+    (cache.folder / "k.json").write_text("[" * 100000)  # nested past the parser's depth
     assert cache.get("k") is None
     assert state.Cache(None).get("k") is None
     state.Cache(None).put("k", 1)  # nothing kept, nothing raised

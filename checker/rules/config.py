@@ -236,8 +236,10 @@ def from_text(root: Path, text: str, source: str) -> Config:
     ``PYPROJECT_SOURCE``); a pyproject.toml without ``[tool.planscope]`` gives the defaults
     (``found`` False). Built once per text (``checker.rules.built``)."""
     valid = Cache.of(root, "valid")
-    return built.once(valid.sibling(built.KIND), Config, source, text,
-                      lambda: _build(text, source, valid))
+    return built.once(valid.sibling(built.KIND), "Config", source, text,
+                      lambda: _build(text, source, valid),
+                      lambda cfg: cfg.data if cfg.found else None,
+                      lambda data: _from_dict(data, source))
 
 
 def _build(text: str, source: str, valid: Cache) -> Config:

@@ -277,7 +277,8 @@ def load_text(text: str, name: str, validated: Cache | None = None) -> Plan:
             raise BadInput("\n".join(problems))
         return plan
 
-    return built.once(validated and validated.sibling(built.KIND), Plan, name, text, build)
+    return built.once(validated and validated.sibling(built.KIND), "Plan", name, text, build,
+                      lambda plan: plan.data, lambda data: _build(data, name))
 
 
 def plan_files(root: Path, plans_dir: str) -> list[str]:

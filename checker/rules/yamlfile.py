@@ -202,3 +202,51 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def to_json(value: Any) -> Any:
+    """Loaded data (with line marks) as JSON data that keeps the marks: a mapping is
+    ``["map", LOC, [[KEY, KEY_LOC, VALUE, VALUE_LOC], ...]]``, a sequence
+    ``["seq", LOC, [[VALUE, LOC], ...]]``; a scalar is itself (``from_json`` reverses it).
+    Plain dicts and lists (from TOML) get the first line's mark."""
+    if isinstance(value, dict):
+        keys = getattr(value, "key_locs", {})
+        values = getattr(value, "value_locs", {})
+        return ["map", list(getattr(value, "loc", (1, 1))),
+                [[k, list(keys.get(k, (1, 1))), to_json(v), list(values.get(k, (1, 1)))]
+                 for k, v in value.items()]]
+    if isinstance(value, (list, tuple)):
+        locs = getattr(value, "item_locs", [(1, 1)] * len(value))
+        return ["seq", list(getattr(value, "loc", (1, 1))),
+                [[to_json(v), list(loc)] for v, loc in zip(value, locs, strict=True)]]
+    return value
+
+
+def from_json(data: Any) -> Any:
+    """``to_json``'s data as loaded data again; ValueError for anything it did not write."""
+    if not isinstance(data, list):
+        if data is None or isinstance(data, (str, int, float, bool)):
+            return data
+        raise ValueError("not loaded data")
+    tag, loc, items = data
+    out: MarkedDict | MarkedList
+    if tag == "map":
+        out = MarkedDict()
+        for key, key_loc, value, value_loc in items:
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise ValueError("a mapping key that is no scalar")
+            out[key] = from_json(value)
+            out.key_locs[key], out.value_locs[key] = _mark(key_loc), _mark(value_loc)
+    elif tag == "seq":
+        out = MarkedList([from_json(v) for v, _ in items], [_mark(loc) for _, loc in items])
+    else:
+        raise ValueError(f"not loaded data: {tag!r}")
+    out.loc = _mark(loc)
+    return out
+
+
+def _mark(loc: Any) -> Loc:
+    line, col = loc
+    if not (isinstance(line, int) and isinstance(col, int)):
+        raise ValueError("a mark that is no line and column")
+    return line, col

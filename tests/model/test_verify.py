@@ -572,7 +572,7 @@ def test_only_the_paths_asked_about_are_kept(awards: Repo, api: fake_api.FakeAPI
                                     ("invented/path.py", "incidental", 1.0))
     assert awards.planscope("check", "--commit", "HEAD").code == 0
     (cached,) = (awards.path / ".git/planscope/cache/answers").glob("*")
-    kept = json.loads(cached.read_text())["answer"]["verdicts"]
+    kept = json.loads(cached.read_text())["value"]["answer"]["verdicts"]
     assert sorted(v["path"] for v in kept) == ["README.md", "app/registry.py"]
 
 

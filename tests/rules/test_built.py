@@ -1,8 +1,11 @@
-"""Plans and config built once (checker/built.py): an unchanged text is neither parsed nor
-validated again, an edited one is, and a broken cache entry only costs a rebuild."""
+"""Plans and config built once (checker/rules/built.py): an unchanged text is neither parsed
+nor validated again, an edited one is, and a broken or foreign cache entry only costs a
+rebuild: entries are JSON data, never code."""
 
 from __future__ import annotations
 
+import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -52,14 +55,35 @@ def test_the_same_text_under_another_name_is_another_plan(awards: Repo) -> None:
     assert plan.load(awards.path, "plans/awards.yaml", valid).path == "plans/awards.yaml"
 
 
-def test_a_broken_entry_is_built_again(awards: Repo) -> None:
+def test_a_broken_or_foreign_entry_is_built_again(awards: Repo, tmp_path: Path) -> None:
     valid = Cache.of(awards.path, "valid")
     first = plan.load(awards.path, "plans/awards.yaml", valid)
     (entry,) = _built(awards).iterdir()
-    for garbage in (b"", b"not a pickle", b"\x80\x05N."):  # the last: a pickled None
+    good = json.loads(entry.read_bytes())
+    assert good["key"] == entry.stem  # the key is inside the entry
+    assert first.where("slices", 1, "id") == "plans/awards.yaml:20:9"
+    ran = tmp_path / "ran"
+    pickled = pickle.dumps(_Runs(str(ran)))  # what an old cache entry could hold: code
+    for garbage in (b"", b"not json", pickled, b"[]", json.dumps({"key": "other",
+                    "value": good["value"]}).encode(), json.dumps(
+                    {"key": good["key"], "value": ["map", [1, 1], [[1, 2]]]}).encode(),
+                    json.dumps({"key": good["key"], "value": ["set", [1, 1], []]}).encode()):
         entry.write_bytes(garbage)
-        assert plan.load(awards.path, "plans/awards.yaml", valid) == first
-    assert entry.read_bytes().startswith(b"\x80")  # written again, whole
+        again = plan.load(awards.path, "plans/awards.yaml", valid)
+        assert again == first and again.where("slices", 1, "id") == "plans/awards.yaml:20:9"
+    assert not ran.exists()  # never unpickled
+    assert json.loads(entry.read_bytes()) == good  # written again, whole
+    assert not list(_built(awards).glob("*.pickle"))
+
+
+class _Runs:
+    """An object whose unpickling would write a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.path), "ran"))  # type: ignore[return-value]
 
 
 def test_a_plan_that_fails_is_never_kept(awards: Repo) -> None:
