@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import cli, main, output
+from checker.git import repository
 from tests import fake_api, gitignore, reviewing
 from tests.actions import Gh
 
@@ -140,6 +141,7 @@ class Repo:
         click's runner for the rest (````clicked``: click's runner always)."""
         old = os.getcwd()
         os.chdir(cwd or self.path)
+        repository.facts.cache_clear()  # what a new process would find
         try:
             call = None if stdin is not None else main.fast(args)
             if call is not None and main.quick_pass(args):

@@ -48,14 +48,15 @@ Policies, in one place:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker import state
-from checker.agents import guardrules
+from checker.agents import gatepaths, guardrules, shellwrites
 from checker.agents.guardrules import Active, Guarded
-from checker.agents.hookinput import HookCall, repo_paths
+from checker.agents.hookinput import HookCall, entry_and_target, repo_paths
 from checker.errors import PlanscopeError
 from checker.git import worktrees
 from checker.rules.globlint import literal
@@ -157,7 +158,8 @@ def _one_line(exc: PlanscopeError) -> str:
 def evaluate(call: HookCall, env: Mapping[str, str]) -> Decision:
     """Each file of the call judged by every work tree it answers to
     (``checker.git.worktrees``): refused when one refuses one of them; otherwise what was
-    said (the first warning, every note)."""
+    said (the first warning, every note). A shell call's plain writes are read for the
+    gate's own files (``checker.agents.shellwrites``, best effort)."""
     if call.refusal:
         return Decision(DENY, f"planscope: {call.tool} refused: {call.refusal}")
     said: list[Decision] = []
@@ -166,6 +168,9 @@ def evaluate(call: HookCall, env: Mapping[str, str]) -> Decision:
         if decision.kind == DENY:
             return decision
         said.append(decision)
+    refused = _shell_gate(call, env) if call.shell else None
+    if refused is not None:
+        return refused
     warned = next((d for d in said if d.kind == WARN), None)
     notes = "\n".join(dict.fromkeys(d.note for d in said if d.note))
     if warned is not None:
@@ -183,6 +188,9 @@ def _evaluate_name(call: HookCall, name: str, env: Mapping[str, str]) -> Decisio
 
 def _evaluate_path(call: HookCall, name: str, env: Mapping[str, str]) -> Decision:
     trees = worktrees.work_trees(call.cwd, name, env.get("CLAUDE_PROJECT_DIR"))
+    refused = _at_the_gate(call, name, [top for top, _ in trees], env)
+    if refused is not None:
+        return refused
     if not trees:
         return Decision(ALLOW, note=f"planscope: {name} is not in a git work tree "
                                     f"(from {call.cwd}); not checked")
@@ -197,6 +205,75 @@ def _evaluate_path(call: HookCall, name: str, env: Mapping[str, str]) -> Decisio
             return decision
         said.append(decision)
     return said[0] if said else Decision(ALLOW)
+
+
+def _at_the_gate(call: HookCall, name: str, tops: Sequence[Path], env: Mapping[str, str],
+                 cwd: Path | None = None) -> Decision | None:
+    """A refusal when ``name`` (its directory entry or what it links to) lies in the gate's
+    own folders: a git directory, the hooks folder, the agents' user settings."""
+    places = [*tops, call.cwd, *([cwd] if cwd is not None else [])]
+    gate = gatepaths.around(places, env)
+    for path in entry_and_target(cwd or call.cwd, name):
+        what = gate.holds(path)
+        if what is not None:
+            return Decision(DENY, f"planscope: {call.tool} of {name[:200]} refused: it is in "
+                                  f"{what}, part of the gate that checks this work; no agent "
+                                  f"edit may change it. If it really must change, stop and ask "
+                                  f"the user.")
+    return None
+
+
+def _shell_gate(call: HookCall, env: Mapping[str, str]) -> Decision | None:
+    """A refusal when a shell call's plain writes reach the gate (best effort)."""
+    said = shellwrites.writes(call.shell)
+    cwd = call.shell_cwd or call.cwd
+    if said.past_gate:
+        return Decision(DENY, f"planscope: {call.tool} refused: {said.past_gate[0]}. The gate "
+                              f"is not the agent's to change; if it must, stop and ask the "
+                              f"user.")
+    for text in said.texts:
+        if gatepaths.names_the_gate(text):
+            return Decision(DENY, f"planscope: {call.tool} refused: a one-line script that "
+                                  f"writes near the gate's own files (the git directory, "
+                                  f"the hook settings, planscope's rules). Edit files with "
+                                  f"the edit tools; if this must run, ask the user.")
+    bases = [cwd, *(cwd / os.path.expanduser(d) for d in said.dirs)]
+    for written in dict.fromkeys(said.paths):
+        name = os.path.expanduser(written)
+        for base in bases:
+            trees = worktrees.work_trees(base, name, env.get("CLAUDE_PROJECT_DIR"))
+            refused = _at_the_gate(call, name, [top for top, _ in trees], env, base)
+            for top, git_dir in trees if refused is None else ():
+                paths = repo_paths(top, base, name)
+                refused = _rule_file(top, git_dir, call, paths, env) if paths else None
+                if refused is not None:
+                    break
+            if refused is not None:
+                return refused
+    return None
+
+
+def _rule_file(root: Path, git_dir: Path, call: HookCall, paths: Sequence[str],
+               env: Mapping[str, str], seen: Guarded | None = None) -> Decision | None:
+    """A refusal when one of ``paths`` is a rule file or hook settings the active slice does
+    not plan by name (nor ``guard.unprotect`` opens)."""
+    if seen is None:
+        seen = guardrules.guarded(root, git_dir, env, _cache(git_dir))
+    rules = seen.rules
+    for rel in paths:
+        what = gatepaths.rule_file(rel, seen.plans_dir, seen.config_source, rules.fold)
+        if what is not None and not gatepaths.opened(rel, rules.planned, seen.unprotect,
+                                                     rules.fold):
+            return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: "
+                                  f"{rel} is {what}, which decides what this work may touch; "
+                                  f"an agent changes it only when the active slice names it "
+                                  f"in its files (a change of rules, reviewed as one). Stop "
+                                  f"and ask the user to change it.")
+    return None
+
+
+def _cache(git_dir: Path) -> state.Cache:
+    return state.Cache(state.worktree_dir(git_dir) / "cache" / "guard")
 
 
 def _log(root: Path, git_dir: Path, call: HookCall, paths: Sequence[str], decision: Decision,
@@ -217,25 +294,17 @@ def _log(root: Path, git_dir: Path, call: HookCall, paths: Sequence[str], decisi
 
 def _evaluate_in(root: Path, git_dir: Path, call: HookCall, paths: tuple[str, ...],
                  env: Mapping[str, str]) -> Decision:
-    cache = state.Cache(state.worktree_dir(git_dir) / "cache" / "guard")
     try:
-        seen = guardrules.guarded(root, git_dir, env, cache)
-    except PlanscopeError as exc:
-        if not _requires_active(root):
-            raise
-        return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: "
-                              f"guard.require_active is true and the active slice cannot be "
-                              f"used: {_one_line(exc)}")
+        seen = guardrules.guarded(root, git_dir, env, _cache(git_dir))
+    except PlanscopeError as exc:  # fail closed: no rules, no edit
+        return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: the rules "
+                              f"this edit is judged by cannot be read: {_one_line(exc)}. Ask "
+                              f"the user to fix them.")
+    refused = _rule_file(root, git_dir, call, paths, env, seen)
+    if refused is not None:
+        return refused
     if seen.active is None:
         return _no_slice(call, paths, seen)
     return _judge(call, paths, seen, seen.active)
 
 
-def _requires_active(root: Path) -> bool:
-    """Whether the config sets guard.require_active (false when it cannot be read)."""
-    from checker.rules import config
-
-    try:
-        return config.load(root).guard.require_active
-    except PlanscopeError:
-        return False

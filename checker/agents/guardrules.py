@@ -25,7 +25,7 @@ from checker.git import repository
 from checker.rules import schemas
 from checker.rules.config import CONFIG_FILE
 
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Guarded:
     mode: str  # guard.mode: block | warn
     require_active: bool
     plans_dir: str
+    config_source: str | None = None  # where the config was read (pyproject.toml's section?)
+    unprotect: tuple[str, ...] = ()  # guard.unprotect: rule files the config opens to agents
 
 
 def _read(path: Path) -> bytes:
@@ -121,7 +123,8 @@ def _compute(root: Path, given: tuple[str, str] | None, branch: str | None) -> d
     cfg = book.config
     return {"format": FORMAT, "rules": book.rules(claim.parts if claim else ()).to_data(),
             "active": active, "mode": cfg.guard.mode,
-            "require_active": cfg.guard.require_active, "plans_dir": cfg.plans_dir}
+            "require_active": cfg.guard.require_active, "plans_dir": cfg.plans_dir,
+            "config_source": cfg.source, "unprotect": list(cfg.guard.unprotect)}
 
 
 def _decode(data: Mapping[str, Any]) -> Guarded:
@@ -132,4 +135,6 @@ def _decode(data: Mapping[str, Any]) -> Guarded:
     active = data["active"]
     return Guarded(RuleSet.from_data(data["rules"]),
                    Active(str(active[0]), str(active[1])) if active else None,
-                   str(data["mode"]), bool(data["require_active"]), str(data["plans_dir"]))
+                   str(data["mode"]), bool(data["require_active"]), str(data["plans_dir"]),
+                   None if data["config_source"] is None else str(data["config_source"]),
+                   tuple(str(p) for p in data["unprotect"]))

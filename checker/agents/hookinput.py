@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 FILE_TOOLS: dict[str, str] = {
@@ -62,6 +62,8 @@ class HookCall:
     names: tuple[str, ...]  # the files the tool edits, from cwd; () for calls not read
     cwd: Path
     refusal: str = ""  # why the call is refused unread (a patch the guard cannot follow)
+    shell: str = ""  # a shell call's script, read for writes to the gate's own files
+    shell_cwd: Path | None = None  # where that script runs (Codex's workdir), else cwd
 
 
 def _header_names(line: str, head: str) -> list[str]:
@@ -207,7 +209,11 @@ def _call(tool: str, tool_input: dict[str, object], cwd: Path) -> HookCall:
         workdir = tool_input.get("workdir")
         if isinstance(workdir, str) and workdir:  # Codex's shell tools run the command there
             names = [os.path.join(workdir, n) for n in names]
-        return _made(tool, names, cwd, why)
+        made = _made(tool, names, cwd, why)
+        script = _script(tool_input.get(key))
+        runs_in = cwd / workdir if isinstance(workdir, str) and workdir else cwd
+        return replace(made, shell=script, shell_cwd=runs_in) if script and not made.refusal \
+            else made
     field = FILE_TOOLS.get(tool)
     if field is None:
         return HookCall(tool, (), cwd)
@@ -231,17 +237,24 @@ def _made(tool: str, names: list[str], cwd: Path, refusal: str = "") -> HookCall
     return HookCall(tool, () if refusal else tuple(names), cwd, refusal=refusal)
 
 
-def repo_paths(root: Path, cwd: Path, name: str) -> tuple[str, ...]:
-    """The repo-relative paths an edit of ``name`` touches: the directory entry it names and,
-    when that entry is a symbolic link, the file it leads to; those outside the work tree are
-    left out (so an empty result means "not in this repository")."""
+def entry_and_target(cwd: Path, name: str) -> tuple[str, str]:
+    """The absolute paths an edit of ``name`` touches: the directory entry it names (the
+    links among its folders resolved) and the file that entry leads to (itself unless it
+    is a symbolic link)."""
     joined = os.path.join(cwd, name)  # an absolute name replaces cwd
     head, tail = os.path.split(joined)
     target = os.path.realpath(joined)
     entry = target if tail in ("", ".", "..") else os.path.join(os.path.realpath(head), tail)
+    return entry, target
+
+
+def repo_paths(root: Path, cwd: Path, name: str) -> tuple[str, ...]:
+    """The repo-relative paths an edit of ``name`` touches: the directory entry it names and,
+    when that entry is a symbolic link, the file it leads to; those outside the work tree are
+    left out (so an empty result means "not in this repository")."""
     top = Path(os.path.realpath(root))
     found: list[str] = []
-    for candidate in (Path(entry), Path(target)):
+    for candidate in map(Path, entry_and_target(cwd, name)):
         if candidate == top or not candidate.is_relative_to(top):
             continue
         rel = candidate.relative_to(top).as_posix()

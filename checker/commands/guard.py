@@ -1,7 +1,8 @@
 """``planscope guard``: the edit-time guard as a PreToolUse hook. The hook's JSON is read by
 ``checker.agents.hookinput``, judged by ``checker.agents.guard`` and answered in the hook
-protocol by ``checker.render.guard``. Input that is no hook call, rules that cannot be read:
-exit 1 with the message (a non-blocking hook error), never a traceback."""
+protocol by ``checker.render.guard``. Fails closed: input that is no hook call, rules that
+cannot be read, an internal error refuse the call (exit 2, the reason to the agent and the
+user), never a traceback and never an error the agent would take for "go ahead"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from checker.agents import guard
+from checker.agents.guard import DENY, Decision
 from checker.agents.hookinput import HookInputError, parse_input
 from checker.errors import Outcome, PlanscopeError, error_text
 from checker.render.guard import DENY_WITH, EXIT_ERROR, outcome
@@ -25,13 +27,17 @@ def run(raw: bytes, *, env: Mapping[str, str] | None = None, cwd: Path | None = 
         call = parse_input(raw, cwd or Path(os.getcwd()))
         return outcome(guard.evaluate(call, os.environ if env is None else env), deny_with)
     except HookInputError as exc:
-        return Outcome(EXIT_ERROR, stderr=error_text(
-            f"{exc}; it reads the JSON a Claude Code or Codex PreToolUse hook gets on stdin"))
+        why = f"{exc}; it reads the JSON a Claude Code or Codex PreToolUse hook gets on stdin"
     except PlanscopeError as exc:
-        return Outcome(EXIT_ERROR, stderr=error_text(str(exc), exc.hint))
-    except Exception as exc:  # a hook must not crash into a traceback; exit 1 lets the edit go
-        return Outcome(EXIT_ERROR, stderr=error_text(
-            f"internal error, edit not checked: {type(exc).__name__}: {exc}"))
+        why = _one_line(str(exc)) + (f" ({exc.hint})" if exc.hint else "")
+    except Exception as exc:
+        why = f"internal error: {type(exc).__name__}: {exc}"
+    reason = f"planscope: refused, the guard could not judge this call: {why}"
+    return outcome(Decision(DENY, reason), deny_with)
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def from_stdin(stdin: TextIO, deny_with: str) -> Outcome:

@@ -18,6 +18,7 @@ class Facts(NamedTuple):
     top: Path  # the top folder of the work tree
     git_dir: Path  # this work tree's git directory (.git/worktrees/NAME in a linked one)
     common_dir: Path  # the directory every work tree shares (.git of the main one)
+    hooks_dir: Path  # where git looks for hooks (core.hooksPath, else the common hooks/)
 
 
 @functools.cache
@@ -26,15 +27,42 @@ def facts(cwd: Path) -> Facts:
     GitError outside a work tree."""
     try:
         out = process.run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir",
-                          "--git-common-dir")
+                          "--git-common-dir", "--git-path", "hooks")
     except process.GitError:
         raise process.GitError(f"not inside a git repository: {cwd}") from None
     lines = os.fsdecode(out).rstrip("\n").split("\n")
-    if len(lines) != 3:
+    if len(lines) != 4:
         raise process.GitError(f"not inside a git repository: {cwd}")
-    common = Path(lines[2])
+    common, hooks = Path(lines[2]), Path(lines[3])
     return Facts(Path(lines[0]), Path(lines[1]),
-                 common if common.is_absolute() else (cwd / common).resolve())
+                 common if common.is_absolute() else (cwd / common).resolve(),
+                 hooks if hooks.is_absolute() else (cwd / hooks).resolve())
+
+
+def git_dirs(place: Path) -> tuple[Path, ...] | None:
+    """The git directory, common directory and hooks folder of the repository ``place``
+    belongs to, and the ``.git`` entry of its work tree; also from inside a git directory
+    (where ``facts`` fails: no work tree). None when it belongs to none."""
+    try:
+        if place.is_dir():
+            found = facts(place)
+            return found.git_dir, found.common_dir, found.hooks_dir, found.top / ".git"
+    except process.GitError:
+        pass
+    folder = next((p for p in (place, *place.parents) if p.is_dir()), None)
+    if folder is None:
+        return None
+    try:
+        out = process.run(folder, "rev-parse", "--absolute-git-dir", "--git-common-dir",
+                          "--git-path", "hooks")
+    except process.GitError:
+        return None
+    lines = os.fsdecode(out).rstrip("\n").split("\n")
+    if len(lines) != 3:
+        return None
+    git_dir, common, hooks = (Path(x) if Path(x).is_absolute() else (folder / x).resolve()
+                              for x in lines)
+    return git_dir, common, hooks
 
 
 def repo_root(cwd: Path | None = None) -> Path:

@@ -35,6 +35,7 @@ class GuardConfig:
 
     mode: str = "block"  # block | warn (forbidden paths always block)
     require_active: bool = False  # block every edit while no slice is active
+    unprotect: tuple[str, ...] = ()  # rule files and hook settings agents may edit
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
         guard=GuardConfig(
             mode=data.get("guard", {}).get("mode", GuardConfig.mode),
             require_active=data.get("guard", {}).get("require_active", GuardConfig.require_active),
+            unprotect=tuple(data.get("guard", {}).get("unprotect", ())),
         ),
         review=ReviewConfig(PlanReviewConfig(
             reviewers=reviewers,
@@ -269,7 +271,8 @@ def _non_finite(data: Any, source: str, path: tuple[Any, ...] = ()) -> list[str]
     return [p for key, value in items for p in _non_finite(value, source, (*path, key))]
 
 
-_PATTERN_LISTS = (("always_allow",), ("forbid",), ("exempt", "paths"), ("verify", "secret_paths"))
+_PATTERN_LISTS = (("always_allow",), ("forbid",), ("exempt", "paths"), ("verify", "secret_paths"),
+                  ("guard", "unprotect"))
 
 
 def _glob_problems(data: dict[str, Any], source: str) -> list[str]:

@@ -282,24 +282,20 @@ def test_warn_mode_allows_drift_with_a_warning_but_not_forbidden(active: Repo) -
     assert forbidden.code == 2 and "forbidden by rule" in denial(forbidden)
 
 
-def test_invalid_guard_config_is_rejected(active: Repo) -> None:
+def test_an_invalid_config_refuses_the_edit(active: Repo) -> None:
+    """Fail closed: rules that cannot be read let nothing through."""
     active.write(".planscope.yaml", "guard:\n  mode: lenient\n")
     r = guard(active, "Write", active.path / "app/views/awards.py")
-    assert r.code == 1 and r.out == ""
-    assert "planscope: error: .planscope.yaml:2:9: guard.mode:" in r.err
+    assert r.code == 2
+    assert "the rules this edit is judged by cannot be read: .planscope.yaml:2:9: guard.mode:" \
+        in denial(r)
 
 
-def test_an_invalid_plan_is_a_non_blocking_error(active: Repo) -> None:
+def test_an_invalid_plan_refuses_the_edit(active: Repo) -> None:
     active.write("plans/awards.yaml", "version: 1\nid: Bad Id\n")
     r = guard(active, "Write", active.path / "app/views/awards.py")
-    assert r.code == 1 and r.out == ""
-    assert r.err.startswith("planscope: error: plans/awards.yaml:")
-    # ... but refuses the edit when an active slice is required
-    active.write(".planscope.yaml", "guard:\n  require_active: true\n")
-    r = guard(active, "Write", active.path / "app/views/awards.py")
-    assert r.code == 2
-    assert "guard.require_active is true and the active slice cannot be used: " \
-        "plans/awards.yaml:" in denial(r)
+    assert r.code == 2 and "cannot be read: plans/awards.yaml:" in denial(r)
+    assert len(r.err.splitlines()) == 1
 
 
 def test_active_slice_is_per_worktree(active: Repo, tmp_path: Path) -> None:
@@ -336,17 +332,20 @@ def test_outside_a_git_work_tree_is_not_checked(active: Repo, tmp_path: Path) ->
          "planscope guard is a PreToolUse hook"),
     ],
 )
-def test_malformed_input_is_a_non_blocking_error(active: Repo, stdin: str, message: str) -> None:
+def test_malformed_input_refuses_the_call(active: Repo, stdin: str, message: str) -> None:
+    """Fail closed: a call the guard cannot read is refused, with why, in one line."""
     r = active.planscope("guard", stdin=stdin)
-    assert r.code == 1 and r.out == ""
-    assert r.err.startswith("planscope: error: ") and message in r.err
-    assert len(r.err.splitlines()) == 1
+    assert r.code == 2 and '"permissionDecision": "deny"' in r.out
+    assert r.err.startswith("planscope: refused, the guard could not judge this call: ")
+    assert message in r.err and len(r.err.splitlines()) == 1
+    json_mode = active.planscope("guard", "--deny-with", "json", stdin=stdin)
+    assert json_mode.code == 0 and '"permissionDecision": "deny"' in json_mode.out
 
 
-def test_invalid_utf8_input_is_a_non_blocking_error(active: Repo) -> None:
+def test_invalid_utf8_input_refuses_the_call(active: Repo) -> None:
     proc = subprocess.run((sys.executable, "-m", "checker", "guard"), cwd=active.path,
                           input=b'{"tool_name": "\xff"}', capture_output=True, check=False)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert b"hook input is not valid JSON" in proc.stderr and b"Traceback" not in proc.stderr
 
 

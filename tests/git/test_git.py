@@ -239,7 +239,8 @@ def test_facts_from_a_subfolder_and_a_linked_worktree(repo: Repo, tmp_path: Path
     repo.write("sub/deep/a.py")
     repo.commit("init")
     found = repository.facts(repo.path / "sub" / "deep")
-    assert found == repository.Facts(repo.path, repo.path / ".git", repo.path / ".git")
+    assert found == repository.Facts(repo.path, repo.path / ".git", repo.path / ".git",
+                                     repo.path / ".git/hooks")
     repo.git("worktree", "add", "-q", "-b", "side", str(tmp_path / "wt"))
     linked = repository.facts(tmp_path / "wt" / "sub")
     assert linked.top == tmp_path / "wt"

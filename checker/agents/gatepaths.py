@@ -1,0 +1,153 @@
+"""The gate's own files: what no agent edit may write, whatever the active slice allows.
+
+An executor that could write the gate could free itself from it. Refused to the guard's
+agent, always:
+
+- **the git directory** of every work tree the edit or the agent answers to, as git names
+  it (``--absolute-git-dir``, ``--git-common-dir``: a linked worktree's own and the shared
+  one, wherever they lie) and the folder git runs hooks from (``core.hooksPath``). That holds
+  the hooks, git's config, and planscope's state: the active slice, the pre-commit ticket,
+  the caches, the logs;
+- **the agents' own hook settings** outside the repository: ``~/.claude/settings.json``
+  (``$CLAUDE_CONFIG_DIR``), ``~/.codex/config.toml`` and ``hooks.json`` (``$CODEX_HOME``).
+
+Refused unless the active slice plans the file by name (a rules change, judged as one at
+commit time) or the config's ``guard.unprotect`` names it:
+
+- **planscope's rules**: ``.planscope.yaml``, ``pyproject.toml`` when it holds the config,
+  and every plan file (``*.yaml``, ``*.yml`` under ``plans_dir``);
+- **the hook settings in the repository**: ``.claude/settings.json``,
+  ``.claude/settings.local.json``, ``.codex/hooks.json``, ``.codex/config.toml``,
+  ``.pre-commit-config.yaml``.
+
+A folder or file is matched by identity (device and inode of the nearest existing folder),
+so another spelling of it (case on a case-insensitive file system, a symbolic link, ``..``)
+is the same folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.git import repository
+from checker.rules.config import CONFIG_FILE, PYPROJECT_SOURCE
+from checker.rules.globs import Fold
+
+IN_REPOSITORY = {
+    ".claude/settings.json": "Claude Code's hook settings",
+    ".claude/settings.local.json": "Claude Code's hook settings",
+    ".codex/hooks.json": "Codex's hook settings",
+    ".codex/config.toml": "Codex's settings",
+    ".pre-commit-config.yaml": "the pre-commit framework's hooks",
+}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The folders and files of the gate outside the rules: absolute, as found."""
+
+    dirs: tuple[tuple[str, str], ...]  # (folder, what it is)
+    files: tuple[tuple[str, str], ...]  # (file, what it is)
+
+    def holds(self, path: str) -> str | None:
+        """What of the gate ``path`` (absolute) lies in or is, or None."""
+        for file, what in self.files:
+            if _same_file(path, file):
+                return what
+        ids: dict[tuple[int, int], str] = {}
+        for folder, what in self.dirs:
+            found = _id(folder)
+            if found is not None:
+                ids.setdefault(found, what)
+        if not ids:
+            return None
+        current = path
+        while True:
+            found = _id(current)
+            if found is not None and found in ids:
+                return ids[found]
+            parent = os.path.dirname(current)
+            if parent == current:
+                return None
+            current = parent
+
+
+def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
+    """The gate of the repositories ``places`` belong to (work trees, or folders inside a
+    git directory): their git directories and hooks folders; and the agents' user-level
+    settings."""
+    dirs: list[tuple[str, str]] = []
+    for place in dict.fromkeys(places):
+        found = repository.git_dirs(place)
+        if found is None:
+            continue
+        git_dir, common, hooks, *entry = found
+        dirs += [(str(git_dir), f"the git directory {common}"),
+                 (str(common), f"the git directory {common}"),
+                 (str(hooks), f"the git hooks folder {hooks}"),
+                 *((str(e), f"the git directory {common}") for e in entry)]
+    return Gate(tuple(dict.fromkeys(dirs)), tuple(user_files(env)))
+
+
+def user_files(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The agents' hook settings in the user's home (or where their variables move it)."""
+    home = env.get("HOME") or os.path.expanduser("~")
+    claude = env.get("CLAUDE_CONFIG_DIR") or os.path.join(home, ".claude")
+    codex = env.get("CODEX_HOME") or os.path.join(home, ".codex")
+    return [(os.path.join(claude, "settings.json"), "Claude Code's user settings"),
+            (os.path.join(claude, "settings.local.json"), "Claude Code's user settings"),
+            (os.path.join(codex, "config.toml"), "Codex's user settings"),
+            (os.path.join(codex, "hooks.json"), "Codex's user hooks")]
+
+
+def rule_file(rel: str, plans_dir: str, config_source: str | None, fold: Fold) -> str | None:
+    """What ``rel`` (repo-relative) is of the rules or the hook settings, or None."""
+    folder = plans_dir.strip("/")
+    under = "/**" if folder in ("", ".") else f"/{folder}/**"
+    patterns = {f"/{CONFIG_FILE}": "planscope's config", f"{under}/*.yaml": "a plan file",
+                f"{under}/*.yml": "a plan file",
+                **{f"/{p}": what for p, what in IN_REPOSITORY.items()}}
+    if config_source == PYPROJECT_SOURCE:
+        patterns["/pyproject.toml"] = "planscope's config (pyproject.toml)"
+    matcher = fold.matcher(list(patterns))
+    index = matcher.which(rel)
+    return None if index is None else list(patterns.values())[index]
+
+
+def opened(rel: str, planned: Sequence[str], unprotect: Sequence[str], fold: Fold) -> bool:
+    """Whether the active slice plans ``rel`` by name, or ``guard.unprotect`` names it."""
+    return fold.matcher([f"/{p}" for p in planned]).match(rel) or (
+        bool(unprotect) and fold.matcher(list(unprotect)).match(rel))
+
+
+def _id(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _same_file(path: str, other: str) -> bool:
+    """Whether ``path`` is ``other``: the same file when one exists, else the same name once
+    the links of the folders that exist are resolved."""
+    mine, theirs = _id(path), _id(other)
+    if mine is not None or theirs is not None:
+        return mine == theirs
+    return os.path.normcase(os.path.realpath(path)) == os.path.normcase(os.path.realpath(other))
+
+
+_MARKERS = re.compile(r"\.git(?:[/\\]|$|[\"'])|\.claude[/\\]|\.codex[/\\]|\.planscope\.yaml|"
+                      r"\.pre-commit-config|hooks[/\\]|core\.hookspath", re.IGNORECASE)
+_WRITES = re.compile(r"write|open\([^)]*['\"][wax]|unlink|remove|rename|replace|chmod|copy|"
+                     r"move|rmtree|mkdir|symlink|truncate|appendFile|writeFile", re.IGNORECASE)
+
+
+def names_the_gate(code: str) -> bool:
+    """Whether one-line code (``python -c``...) both names a gate file and writes
+    something: a guess, on the side of refusing."""
+    return bool(_MARKERS.search(code)) and bool(_WRITES.search(code))

@@ -1,0 +1,192 @@
+"""The guard protects the gate (checker/agents/gatepaths.py, checker/agents/shellwrites.py):
+the git directory of every work tree the edit answers to, the hooks folder, planscope's
+rules and the agents' hook settings, whatever the active slice allows; a shell call's plain
+writes there too (best effort)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from checker.agents import gatepaths, shellwrites
+from tests.commands.test_guard import denial, guard
+from tests.conftest import Repo, Run
+
+EVERYTHING = "plans/awards.yaml#everything"
+
+
+@pytest.fixture
+def wide(awards: Repo) -> Repo:
+    """The awards repository with an active slice that allows every path: only the gate
+    itself can refuse."""
+    plan = (awards.path / "plans/awards.yaml").read_text()
+    awards.write("plans/awards.yaml", plan + "  - id: everything\n    title: Everything\n"
+                 "    files: {}\n    allow: ['**']\n")
+    awards.commit("a slice that allows everything", plan="none")
+    assert awards.planscope("use", EVERYTHING).code == 0
+    return awards
+
+
+def shell(repo: Repo, command: str, cwd: Path | None = None, tool: str = "Bash") -> Run:
+    payload = {"hook_event_name": "PreToolUse", "tool_name": tool, "cwd": str(cwd or repo.path),
+               "tool_input": {"command": command}}
+    return repo.planscope("guard", stdin=json.dumps(payload),
+                          env={"HOME": str(repo.path.parent / "home")})
+
+
+@pytest.mark.parametrize("name", [".git/hooks/pre-commit", ".git/config", ".git/HEAD",
+                                  ".git/planscope/active", ".git/planscope/cache/built/x.json",
+                                  ".git/hooks", ".git/info/exclude"])
+def test_the_git_directory_is_refused_whatever_the_slice_allows(wide: Repo, name: str) -> None:
+    r = guard(wide, "Write", wide.path / name)
+    assert r.code == 2 and "the git " in denial(r), r.err
+    relative = guard(wide, "Edit", name)
+    assert relative.code == 2
+
+
+def test_another_spelling_of_the_git_directory_is_the_same_folder(wide: Repo) -> None:
+    (wide.path / "app" / "link").symlink_to(wide.path / ".git")
+    for name in ("app/link/hooks/pre-commit", "app/../.git/hooks/x", "./.git//config"):
+        r = guard(wide, "Write", name)
+        assert r.code == 2 and "the git " in denial(r), name
+
+
+def test_a_linked_worktree_and_a_git_directory_outside_the_work_tree(wide: Repo,
+                                                                      tmp_path: Path) -> None:
+    other = tmp_path / "wt"
+    wide.git("worktree", "add", "-q", "-b", "side", str(other))
+    for name, cwd in ((wide.path / ".git/worktrees/wt/HEAD", other),
+                      (wide.path / ".git/hooks/pre-push", other),
+                      (other / ".git", other)):
+        r = guard(wide, "Write", name, cwd)
+        assert r.code == 2 and "the git " in denial(r), name
+    separate = tmp_path / "separate"
+    subprocess.run(("git", "init", "-q", "--separate-git-dir", str(tmp_path / "sep.git"),
+                    str(separate)), check=True)
+    r = guard(wide, "Write", tmp_path / "sep.git/hooks/pre-commit", separate)
+    assert r.code == 2 and "the git " in denial(r)
+
+
+def test_the_hooks_folder_git_is_told_to_use(wide: Repo) -> None:
+    wide.git("config", "core.hooksPath", ".githooks")
+    (wide.path / ".githooks").mkdir()
+    r = guard(wide, "Write", ".githooks/pre-commit")
+    assert r.code == 2 and "the git hooks folder" in denial(r)
+
+
+@pytest.mark.parametrize("name", [".planscope.yaml", "plans/awards.yaml", "plans/new.yaml",
+                                  "plans/sub/deep.yml", ".claude/settings.json",
+                                  ".claude/settings.local.json", ".codex/hooks.json",
+                                  ".codex/config.toml", ".pre-commit-config.yaml"])
+def test_rules_and_hook_settings_are_refused_unless_the_slice_names_them(wide: Repo,
+                                                                        name: str) -> None:
+    r = guard(wide, "Write", name)
+    assert r.code == 2 and "decides what this work may touch" in denial(r), r.err
+    assert guard(wide, "Write", "plans/notes.md").code == 0  # not a plan file
+
+
+def test_a_slice_that_names_a_rule_file_may_change_it(wide: Repo) -> None:
+    plan = (wide.path / "plans/awards.yaml").read_text()
+    wide.write("plans/awards.yaml", plan + "  - id: hooks\n    title: Set up the hooks\n"
+               "    files:\n      create: [.claude/settings.json]\n")
+    wide.commit("a slice that plans the hook settings", plan="none")
+    assert wide.planscope("use", "plans/awards.yaml#hooks").code == 0
+    assert guard(wide, "Write", ".claude/settings.json").code == 0
+    assert guard(wide, "Write", ".codex/hooks.json").code == 2  # not named: refused
+    assert guard(wide, "Write", ".git/hooks/pre-commit").code == 2  # never opened
+
+
+def test_guard_unprotect_opens_a_named_file(wide: Repo) -> None:
+    wide.write(".planscope.yaml", (wide.path / ".planscope.yaml").read_text()
+               + "guard:\n  unprotect: [.pre-commit-config.yaml]\n")
+    assert guard(wide, "Write", ".pre-commit-config.yaml").code == 0
+    assert guard(wide, "Write", ".planscope.yaml").code == 2
+
+
+def test_a_config_in_pyproject_is_protected_there(repo: Repo) -> None:
+    repo.write("pyproject.toml", "[project]\nname = 'x'\n\n[tool.planscope]\non_drift = 'block'\n")
+    repo.write("app.py")
+    repo.commit("start")
+    assert guard(repo, "Write", "pyproject.toml").code == 2
+    repo.write(".planscope.yaml", "on_drift: block\n")  # now the config lives elsewhere
+    assert guard(repo, "Write", "pyproject.toml").code == 0
+
+
+def test_the_agents_user_settings(wide: Repo) -> None:
+    home = wide.path.parent / "home"
+    (home / ".claude").mkdir(parents=True)
+    for name in (home / ".claude/settings.json", home / ".codex/config.toml"):
+        r = wide.planscope("guard", stdin=json.dumps({
+            "hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(wide.path),
+            "tool_input": {"file_path": str(name)}}), env={"HOME": str(home)})
+        assert r.code == 2 and "user" in denial(r), name
+
+
+@pytest.mark.parametrize("command", [
+    "echo 'exec true' > .git/hooks/pre-commit",
+    "printf x >>.git/config",
+    "cat evil | tee -a .git/hooks/commit-msg",
+    "cp /tmp/evil .git/hooks/pre-push && chmod +x .git/hooks/pre-push",
+    "install -m 755 evil -t .git/hooks",
+    "sed -i 's/block/warn/' .planscope.yaml",
+    "rm -f .git/planscope/active",
+    "cd .git && echo > hooks/pre-commit",
+    "bash -c 'echo > .git/hooks/pre-commit'",
+    "sudo -u me tee .claude/settings.json < x",
+    "python3 -c \"open('.git/hooks/pre-commit', 'w').write('')\"",
+    "git config core.hooksPath /tmp/nothing",
+    "git config --unset core.hooksPath",
+    "git -c core.hooksPath=/dev/null commit -m x",
+    "git commit --no-verify -m 'skip the hooks'",
+    "git commit -nm x",
+    "git push --no-verify origin HEAD",
+    "planscope use --clear",
+    "planscope uninstall",
+    "dd if=x of=.git/config",
+])
+def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
+    r = shell(wide, command)
+    assert r.code == 2 and denial(r), (command, r.err)
+
+
+@pytest.mark.parametrize("command", [
+    "echo hi > notes.txt", "cat .git/config", "git config --get user.name", "git config -l",
+    "git commit -m 'no skipping'", "ls -la > out.txt 2>&1", "pytest -q", "python3 -c 'print(1)'",
+    "git log --oneline | head", "sed -n 1,5p .planscope.yaml",
+])
+def test_ordinary_shell_calls_pass(wide: Repo, command: str) -> None:
+    r = shell(wide, command)
+    assert r.code == 0, (command, r.err)
+
+
+def test_codex_shell_workdir(wide: Repo) -> None:
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "shell", "cwd": "/",
+               "tool_input": {"command": ["bash", "-lc", "echo x > hooks/pre-commit"],
+                              "workdir": str(wide.path / ".git")}}
+    r = wide.planscope("guard", stdin=json.dumps(payload))
+    assert r.code == 2 and "the git " in denial(r)
+
+
+def test_shell_reading_units() -> None:
+    said = shellwrites.writes("a > b; c >> 'd e' && f 2>g | tee -a h i; j &> k")
+    assert said.paths == ["b", "d e", "g", "h", "i", "k"]
+    assert shellwrites.writes("echo 'unterminated > x").paths  # split at blanks: a name more
+    assert shellwrites.writes("cd /x && mv a b").dirs == ["/x"]
+    assert shellwrites.writes("cp -t dir a b").paths == ["dir"]
+    assert not shellwrites.writes("git config --get core.hooksPath").past_gate
+    assert gatepaths.names_the_gate("import os; os.remove('.git/hooks/x')")
+    assert not gatepaths.names_the_gate("print(open('.git/HEAD').read())")
+
+
+def test_the_gate_is_matched_by_identity(tmp_path: Path) -> None:
+    folder = tmp_path / "gitdir"
+    folder.mkdir()
+    gate = gatepaths.Gate(((str(folder), "the git directory"),), ())
+    assert gate.holds(str(folder / "hooks" / "new")) == "the git directory"
+    os.symlink(folder, tmp_path / "alias")
+    assert gate.holds(str(tmp_path / "alias" / "config")) == "the git directory"
+    assert gate.holds(str(tmp_path / "elsewhere")) is None
