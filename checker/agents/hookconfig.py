@@ -3,14 +3,19 @@
 Claude Code reads ``PreToolUse`` hooks from ``.claude/settings.json``, Codex from
 ``.codex/hooks.json``: in both, a ``hooks`` object whose ``PreToolUse`` list holds
 ``{"matcher": ..., "hooks": [{"type": "command", "command": ...}]}`` entries.
-``merge_hook`` adds the guard there, keeping every other setting, and does nothing when a
-command that runs ``planscope guard`` is already registered (also one added by hand).
-A file it cannot merge (not JSON, not an object) is left alone with a message.
+``merge_hook`` adds the guard there, keeping every other setting, and does nothing when
+commands that run ``planscope guard`` (also ones added by hand) are already registered for
+every tool the guard must see. A matcher is read the way Claude Code reads it: ``*``, empty
+or absent matches every tool; letters, digits, ``_``, ``-``, blanks and commas name tools
+exactly; anything else is an unanchored regular expression. A guard entry whose matcher
+leaves a tool out is widened (an entry of its own) or joined by a new one. A file it cannot
+merge (not JSON, not an object) is left alone with a message.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,7 @@ from checker.errors import BadInput
 
 GUARD_COMMAND = "planscope guard"
 CLAUDE_SETTINGS = ".claude/settings.json"
-CLAUDE_MATCHER = "Edit|Write|MultiEdit|NotebookEdit"
+CLAUDE_MATCHER = "Edit|Write|MultiEdit|NotebookEdit|Bash"  # Bash: writes to the gate
 CODEX_HOOKS = ".codex/hooks.json"
 CODEX_MATCHER = "apply_patch|Edit|Write|Bash"  # Bash: a shell call may run apply_patch
 CODEX_TRUST = ("Codex runs a new or changed hook only after you trust it, and skips it "
@@ -69,26 +74,53 @@ def _entries(settings: dict[str, Any], name: str) -> list[Any]:
     return entries
 
 
-def has_guard(entries: list[Any]) -> bool:
-    for entry in entries:
-        handlers = entry.get("hooks") if isinstance(entry, dict) else None
-        if isinstance(handlers, list) and any(
-            isinstance(h, dict) and is_guard_command(h.get("command")) for h in handlers
-        ):
-            return True
-    return False
+def matches(matcher: Any, tool: str) -> bool:
+    """Whether a hook entry's ``matcher`` selects ``tool``, as Claude Code reads it."""
+    if matcher is None or matcher in ("", "*"):
+        return True
+    if not isinstance(matcher, str):
+        return False
+    if re.fullmatch(r"[A-Za-z0-9_\- ,]*", matcher):
+        return tool in (m.strip() for m in matcher.split(","))
+    try:
+        return re.search(matcher, tool) is not None
+    except re.error:  # a matcher that does not compile selects nothing
+        return False
+
+
+def _guard_entries(entries: list[Any]) -> list[dict[str, Any]]:
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("hooks"), list)
+            and any(isinstance(h, dict) and is_guard_command(h.get("command"))
+                    for h in e["hooks"])]
+
+
+def unguarded(entries: list[Any], matcher: str) -> list[str]:
+    """The tools of ``matcher`` (``A|B|C``) no guard entry selects."""
+    guards = _guard_entries(entries)
+    return [t for t in matcher.split("|") if not any(matches(e.get("matcher"), t)
+                                                     for e in guards)]
+
+
+def has_guard(entries: list[Any], matcher: str = CLAUDE_MATCHER) -> bool:
+    """Whether guard entries select every tool of ``matcher``."""
+    return not unguarded(entries, matcher)
 
 
 def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
-    """Add the guard to the JSON settings file ``name`` (repo-relative) as a PreToolUse hook,
-    keeping every other setting; returns the file and whether it changed."""
+    """Add the guard to the JSON settings file ``name`` (repo-relative) as a PreToolUse hook
+    for every tool of ``matcher``, keeping every other setting; returns the file and whether
+    it changed."""
     path = root / name
     settings = _load(path, name)
     entries = _entries(settings, name)
-    if has_guard(entries):
+    if has_guard(entries, matcher):
         return path, False
-    entries.append({"matcher": matcher, "hooks": [{"type": "command",
-                                                   "command": GUARD_COMMAND}]})
+    own = next((e for e in _guard_entries(entries) if len(e["hooks"]) == 1), None)
+    if own is not None:  # planscope's own entry: its matcher widened to every tool
+        own["matcher"] = matcher
+    else:
+        entries.append({"matcher": matcher, "hooks": [{"type": "command",
+                                                       "command": GUARD_COMMAND}]})
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     state.atomic_write(path, json.dumps(settings, indent=2, ensure_ascii=False) + "\n",
                        mode=mode)
@@ -104,8 +136,10 @@ def install_codex_hook(root: Path) -> tuple[Path, bool]:
 
 
 def guard_installed(root: Path, name: str) -> bool:
-    """Whether the settings file ``name`` registers the guard (False when unreadable)."""
+    """Whether the settings file ``name`` registers the guard for every tool it must see
+    (False when unreadable)."""
+    matcher = CODEX_MATCHER if name == CODEX_HOOKS else CLAUDE_MATCHER
     try:
-        return has_guard(_entries(_load(root / name, name), name))
+        return has_guard(_entries(_load(root / name, name), name), matcher)
     except BadInput:
         return False

@@ -220,20 +220,31 @@ def _call(tool: str, tool_input: dict[str, object], cwd: Path) -> HookCall:
     path = tool_input.get(field)
     if not isinstance(path, str) or not path or "\0" in path:
         raise HookInputError(f"{tool} hook input has no usable tool_input.{field}")
-    return HookCall(tool, (path,), cwd)
+    return _made(tool, [path], cwd)
 
 
-def _why_not(names: list[str]) -> str:
+def _why_not(names: list[str], cwd: Path) -> str:
     """Why names cannot be judged one by one (the call is then refused), or ""."""
     if len(names) > MAX_NAMES:
         return f"it names {len(names)} files, more than the {MAX_NAMES} the guard judges at once"
     if any("\0" in n for n in names):
         return "it names a path with a NUL byte"
+    if not _text(str(cwd)) or not all(_text(n) for n in names):
+        return "it names a path that is not valid Unicode text (a lone surrogate)"
     return ""
 
 
+def _text(name: str) -> bool:
+    """Whether ``name`` is text a file system can hold (no lone surrogate)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _made(tool: str, names: list[str], cwd: Path, refusal: str = "") -> HookCall:
-    refusal = refusal or _why_not(names)
+    refusal = refusal or _why_not(names, cwd)
     return HookCall(tool, () if refusal else tuple(names), cwd, refusal=refusal)
 
 

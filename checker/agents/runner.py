@@ -138,12 +138,12 @@ def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunO
 
 
 def _final_check(judge: Judge, watch: Watch) -> list[UnitResult]:
-    """Each commit made during the run, then the paths changed and not committed (and those
-    git was told to stop looking at), checked against the slice by the rules read when the
-    run started. A commit undone by a later one is still a commit the branch carries."""
+    """Each commit made during the run, on HEAD or on any other branch, tag or remote ref,
+    then the paths changed and not committed (and those git was told to stop looking at),
+    checked against the slice by the rules read when the run started. A commit undone by a
+    later one is still a commit the branch carries."""
     root = judge.root
-    commits = revs.log(root, f"{watch.start}..HEAD") if watch.start_is_commit else (
-        revs.log(root, "HEAD") if revs.head_commit(root) is not None else [])
+    commits = revs.made_since(root, watch.tips)
     results = [judge.check(changes.commit_unit(root, c)) for c in commits]
     touched = set(watch.seen)
     head = revs.head_commit(root)

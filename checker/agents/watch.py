@@ -38,6 +38,7 @@ class Watch:
         self.start_is_commit = head is not None
         self.start = head.sha if head is not None else repository.empty_tree(root)
         self._head = self.start
+        self.tips = revs.tips(root)  # every ref's commit now: a commit made on any ref counts
         self._before = {p: signature(root / p) for p in diffs.status_paths(root)}
         self._hidden = diffs.hidden_paths(root)
         self.seen: list[str] = []  # every path changed during the run, in the order seen

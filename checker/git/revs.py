@@ -108,6 +108,25 @@ def merge_base(root: Path, a: str, b: str) -> str:
         raise process.GitError(f"no common ancestor between {a} and {b}") from None
 
 
+def tips(root: Path) -> list[str]:
+    """The distinct commits every branch, tag and remote-tracking branch, and HEAD, point
+    at now (the stash left out: its commits are no work of a branch)."""
+    out = process.run(root, "for-each-ref", "--format=%(objectname) %(objecttype)",
+                      "refs/heads", "refs/tags", "refs/remotes")
+    found = [line.split()[0] for line in out.decode().splitlines()
+             if line.endswith(" commit") or line.endswith(" tag")]
+    head = head_commit(root)
+    return list(dict.fromkeys([*found, *([head.sha] if head else [])]))
+
+
+def made_since(root: Path, before: Sequence[str]) -> list[Commit]:
+    """Commits every branch, tag, remote-tracking branch and HEAD reach now that none of
+    the commits ``before`` reached, oldest first: what was committed anywhere since."""
+    args = ["HEAD"] if head_commit(root) is not None else []
+    return log(root, *args, "--branches", "--tags", "--remotes",
+               *(["--not", *before] if before else []))
+
+
 def head_commit(root: Path) -> Commit | None:
     """The commit HEAD points at; None on an unborn branch."""
     try:

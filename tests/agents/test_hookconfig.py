@@ -1,4 +1,5 @@
-"""Agent settings files (checker/agents.py) through `planscope init --claude-code`."""
+"""Agent settings files (checker/agents/hookconfig.py) through `planscope init
+--claude-code`: the guard registered for every tool it must see."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from checker.agents import hookconfig
 from tests.conftest import Repo
 
 BASH_ENTRY = {"matcher": "Bash", "hooks": [{"type": "command", "command": "./check-bash.sh"}]}
@@ -25,7 +27,7 @@ EXISTING_SETTINGS: dict[str, Any] = {
 }
 
 
-GUARD_ENTRY = {"matcher": "Edit|Write|MultiEdit|NotebookEdit",
+GUARD_ENTRY = {"matcher": "Edit|Write|MultiEdit|NotebookEdit|Bash",
                "hooks": [{"type": "command", "command": "planscope guard"}]}
 
 
@@ -54,12 +56,45 @@ def test_init_claude_code_creates_the_settings_file(repo: Repo) -> None:
 
 
 def test_init_claude_code_recognises_a_guard_installed_by_hand(repo: Repo) -> None:
-    custom = {"hooks": {"PreToolUse": [{"matcher": "Write", "hooks": [
+    custom = {"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
         {"type": "command", "command": "/opt/bin/planscope guard --deny-with json"}]}]}}
     settings = repo.write(".claude/settings.json", json.dumps(custom))
     r = repo.planscope("init", "--claude-code")
     assert r.code == 0 and "nothing changed" in r.out
     assert json.loads(settings.read_text()) == custom
+
+
+def test_a_guard_entry_with_a_narrower_matcher_is_widened(repo: Repo) -> None:
+    """A guard registered for Write only leaves Edit unguarded: it is not "installed"."""
+    narrow = {"hooks": {"PreToolUse": [{"matcher": "Write", "hooks": [
+        {"type": "command", "command": "/opt/bin/planscope guard --deny-with json"}]}]}}
+    settings = repo.write(".claude/settings.json", json.dumps(narrow))
+    assert not hookconfig.guard_installed(repo.path, ".claude/settings.json")
+    r = repo.planscope("init", "--claude-code")
+    assert r.code == 0 and "nothing changed" not in r.out
+    (entry,) = json.loads(settings.read_text())["hooks"]["PreToolUse"]
+    assert entry["matcher"] == hookconfig.CLAUDE_MATCHER
+    assert entry["hooks"][0]["command"] == "/opt/bin/planscope guard --deny-with json"
+    assert hookconfig.guard_installed(repo.path, ".claude/settings.json")
+    shared = {"hooks": {"PreToolUse": [{"matcher": "Edit", "hooks": [
+        {"type": "command", "command": "planscope guard"},
+        {"type": "command", "command": "./lint.sh"}]}]}}
+    settings.write_text(json.dumps(shared))
+    assert repo.planscope("init", "--claude-code").code == 0
+    entries = json.loads(settings.read_text())["hooks"]["PreToolUse"]
+    assert entries[0] == shared["hooks"]["PreToolUse"][0] and entries[1] == GUARD_ENTRY
+
+
+@pytest.mark.parametrize(("matcher", "tool", "selected"), [
+    (None, "Edit", True), ("", "Bash", True), ("*", "Write", True),
+    ("Write", "Write", True), ("Write", "Edit", False), ("Edit, Write", "Write", True),
+    ("Edit|Write", "MultiEdit", True),  # a regular expression, unanchored
+    ("^Edit$", "MultiEdit", False), ("Notebook.*", "NotebookEdit", True),
+    ("(", "Edit", False), (3, "Edit", False),
+])
+def test_matchers_read_as_claude_code_reads_them(matcher: Any, tool: str,
+                                                 selected: bool) -> None:
+    assert hookconfig.matches(matcher, tool) is selected
 
 
 @pytest.mark.parametrize(

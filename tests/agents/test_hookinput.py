@@ -68,3 +68,15 @@ def test_a_patch_name_with_a_nul_byte_is_refused(tmp_path: Path) -> None:
                       "tool_input": {"command": "*** Add File: a\u0000b\n+x"}})
     call = parse_input(raw.encode(), tmp_path)
     assert call.names == () and "NUL" in call.refusal
+
+
+@pytest.mark.parametrize("tool_input", [
+    {"tool_name": "Write", "tool_input": {"file_path": "app/x\udc80.py"}},
+    {"tool_name": "apply_patch", "tool_input": {"command": "*** Add File: x\udcff\n+x"}},
+    {"tool_name": "Edit", "tool_input": {"file_path": "a.py"}, "cwd": "/tmp/\ud800"},
+])
+def test_a_path_that_is_no_text_is_refused_not_an_error(tool_input: dict[str, object],
+                                                        tmp_path: Path) -> None:
+    raw = json.dumps(tool_input).encode()  # JSON carries a lone surrogate as \udc80
+    call = parse_input(raw, tmp_path)
+    assert call.names == () and "not valid Unicode text" in call.refusal

@@ -354,6 +354,27 @@ git revert --no-edit HEAD >/dev/null
            "1 forbidden" in r.out
 
 
+def test_a_commit_made_on_another_ref_during_the_run_is_judged(awards: Repo) -> None:
+    """The executor commits on a branch of its own and returns to the first: the run still
+    sees that commit (and one tagged then left)."""
+    exe = script(awards, """
+git switch -qc elsewhere
+echo "# evil" >> app/auth/session.py
+git commit -qam "on another branch" --no-verify
+git switch -q -
+git switch -q --detach
+echo "# more" >> app/views/home.py
+git add -A
+git commit -qm "tagged and left" --no-verify
+git tag left
+git switch -q -
+""")
+    r = run(awards, TABLES, "--", exe)
+    assert r.code == 1, r.out + r.err
+    assert "'on another branch' against plans/awards.yaml#tables" in r.out
+    assert "1 forbidden" in r.out and "'tagged and left'" in r.out
+
+
 def test_git_config_cannot_blind_the_run(awards: Repo) -> None:
     """An executor that tells git to trust file sizes only and restores the file's time, or
     installs an fsmonitor hook of its own: planscope's git calls do not listen."""
