@@ -175,6 +175,8 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
     default = repository.remote_default(root, remote) if remote else None
     if default is None or checked.push.target == default.partition("/")[2]:
         return []
+    if adoption.last_rules(root, default) is None:  # its pull request adopts planscope
+        return []
     if config_mod.load(root, default).plans_in_pr == "allow-new":
         return []
     plans = dict.fromkeys(p.plan.path for _, r in checked.results

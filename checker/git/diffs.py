@@ -43,17 +43,36 @@ def changed_names(root: Path, a: str, b: str) -> set[str]:
     return {os.fsdecode(name) for name in out.split(b"\0") if name}
 
 
-def merge_tree(root: Path, ours: str, theirs: str) -> str | None:
-    """The tree git's own merge of two commits gives, conflicts left in as markers
-    (``git merge-tree --write-tree``, git 2.38 and later); None when git cannot say."""
+def merge_tree(root: Path, ours: str, theirs: str) -> tuple[str, set[str]] | None:
+    """The tree git's own merge of two commits gives, conflicts left in as markers, and the
+    paths that conflicted (``git merge-tree --write-tree``, git 2.38 and later); None when
+    git cannot say."""
     try:
-        out = process.run(root, "merge-tree", "--write-tree", "--no-messages", ours, theirs,
-                          ok=(0, 1))
+        out = process.run(root, "merge-tree", "--write-tree", "--no-messages", "--name-only",
+                          "-z", ours, theirs, ok=(0, 1))
     except process.GitError:
         return None
-    first = out.split(b"\n", 1)[0].decode("ascii", "replace").strip()
-    return first if len(first) in (40, 64) and all(c in "0123456789abcdef" for c in first) \
-        else None
+    first, *conflicted = out.split(b"\0")
+    tree = first.decode("ascii", "replace").strip()
+    if len(tree) not in (40, 64) or any(c not in "0123456789abcdef" for c in tree):
+        return None
+    return tree, {os.fsdecode(p) for p in conflicted if p}
+
+
+def deleted(root: Path, a: str, b: str) -> set[str]:
+    """The paths ``a`` has and ``b`` does not."""
+    return _filtered(root, a, b, "D")
+
+
+def added(root: Path, a: str, b: str) -> set[str]:
+    """The paths ``b`` has and ``a`` does not."""
+    return _filtered(root, a, b, "A")
+
+
+def _filtered(root: Path, a: str, b: str, status: str) -> set[str]:
+    out = process.run(root, "diff", "--no-color", "--no-ext-diff", "--no-relative",
+                      "--no-renames", f"--diff-filter={status}", "--name-only", "-z", a, b, "--")
+    return {os.fsdecode(name) for name in out.split(b"\0") if name}
 
 
 def write_tree(root: Path) -> str:

@@ -2,10 +2,19 @@
 
 A merge's result differs from its first parent by everything the merged branch brought, and
 those commits are judged one by one. What the merge itself adds is where its result differs
-from every parent and from the tree git's own merge of the two parents gives: a conflict
-resolution that writes new code, or an "evil merge" that edits what no side changed. A
-clean merge adds nothing. An octopus merge (or a git before 2.38) has no re-merge to compare
-with: there every path that differs from all parents counts (git's combined diff).
+from the tree git's own merge of the two parents gives (``git merge-tree``):
+
+- on a path git merges cleanly, any difference: an "evil merge" that edits what no side
+  changed, and also one that keeps one side's version where git would have taken the
+  other's (a fix on the base undone by the merge);
+- on a path that conflicted, a resolution that differs from every parent (new code); taking
+  one side's version as it is adds nothing;
+- a path the first parent had deleted since the merge base and the result brings back is a
+  change to that path, even when it equals the other parent (forbidden when the path is).
+
+A clean merge adds nothing. An octopus merge (or a git before 2.38) has no re-merge to
+compare with: there every path that differs from all parents counts (git's combined diff),
+and the restored paths too.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.git import diffs
+from checker.git import diffs, process
 from checker.git.formats import Change
 
 
@@ -21,9 +30,31 @@ def own_changes(root: Path, parents: Sequence[str], result: str) -> tuple[str, l
     """(what the merge's own changes are diffed from, those changes) for a merge of
     ``parents`` into ``result`` (a commit, or the tree of a merge being committed)."""
     remerged = diffs.merge_tree(root, parents[0], parents[1]) if len(parents) == 2 else None
-    base = remerged or parents[0]
+    base = remerged[0] if remerged else parents[0]
     found = diffs.diff(root, base, result)
-    if not found:
+    restored = _restored(root, parents, result)
+    if not found and not restored:
         return base, []
-    everywhere = set.intersection(*(diffs.changed_names(root, p, result) for p in parents))
-    return base, [c for c in found if any(p in everywhere for p in c.paths)]
+    everywhere = set.intersection(*(diffs.changed_names(root, p, result) for p in parents)) \
+        if found else set()
+    conflicted = remerged[1] if remerged else None
+    own = [c for c in found
+           if any(p in everywhere or (conflicted is not None and p not in conflicted)
+                  or p in restored for p in c.paths)]
+    seen = {p for c in own for p in c.paths}
+    own += [Change("A", p) for p in sorted(restored) if p not in seen]
+    return base, own
+
+
+def _restored(root: Path, parents: Sequence[str], result: str) -> set[str]:
+    """Paths the first parent deleted since its merge base with another parent, which the
+    result has."""
+    back = diffs.added(root, parents[0], result)
+    if not back:
+        return set()
+    try:
+        bases = [process.run(root, "merge-base", parents[0], p).decode().strip()
+                 for p in parents[1:]]
+    except process.GitError:  # unrelated histories: nothing was deleted since a common base
+        return set()
+    return back & set().union(*(diffs.deleted(root, b, parents[0]) for b in bases if b))

@@ -5,12 +5,21 @@
   entry point: hooks, pre-push (to any remote), ``check --range``/``--base``, the Action.
   A baseline is honoured only when it is at or before the adoption (its parent has no
   planscope config): one written later would hide commits made under the rules.
-- **The adoption change.** The commit (or the staged change) that brings planscope in, where
-  its parent has no planscope config, passes with one line saying so, as long as it touches
-  only planscope's own files: the config, the plans, the plan schema, the hook and workflow
-  settings. Anything else in it is judged as usual.
-- **The adoption pull request.** When the base commit has no config, there are no rules to
-  judge by yet: the check passes and says that the rules apply once the change is merged.
+- **Adoption is a fact about the history.** A change adopts planscope only when no commit
+  below it ever had a config: a config deleted and added again adopts nothing, and where the
+  config was deleted the rules in force are those of the last commit that had it
+  (``last_rules``). Config presence is what the config loader finds (``present``), never a
+  search of the text.
+- **The adoption change.** The commit (or the staged change) that brings planscope in passes
+  with one line saying so, as long as it touches only planscope's own files: the config, the
+  plans, the plan schema, the hook and workflow settings. Anything else in it is judged as
+  usual. Only where the rules are read from a revision without rules: judged by a base that
+  has rules (a pull request, a range), a commit that brings a config is a rules change like
+  any other, a root commit included.
+- **The adoption pull request.** When no commit below the base ever had a config, there are
+  no rules to judge by yet: the commits are judged one by one, as ``check --range`` judges
+  them (the adoption by the rules it brings, each later one by its parent's), and the check
+  says that the rules apply to the base once the change is merged.
 
 None of this opens a door later: once a config exists, a change that edits the config or
 the plans is judged like any other (in a pull request, by the base's rules).
@@ -23,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checker.errors import BadInput
-from checker.git import repository, revs
+from checker.git import process, repository, revs
 from checker.rules import config, globs
 from checker.rules.config import Config
 
@@ -58,13 +67,50 @@ def present(root: Path, rev: str | None) -> bool:
 def adopts(root: Path, rules: Config, paths: Sequence[str], before: str | None,
            after: str | None) -> bool:
     """Whether a change from ``before`` (None: nothing, an unborn branch) to ``after`` is the
-    adoption: no config before, one after, and only planscope's own files touched."""
-    had = before is not None and before != repository.empty_tree(root) and present(root, before)
+    adoption: no config before nor ever below it, one after, and only planscope's own files
+    touched."""
+    had = before is not None and before != repository.empty_tree(root) and \
+        last_rules(root, before) is not None
     if had or not present(root, after):
         return False
     own = globs.fold_of(root).matcher([*OWN_FILES, f"/{rules.plans_dir}/**",
                     *(["/pyproject.toml"] if rules.source == config.PYPROJECT_SOURCE else [])])
     return bool(paths) and all(own.match(p) for p in paths)
+
+
+def last_rules(root: Path, rev: str) -> str | None:
+    """The revision whose rules are in force at ``rev``: ``rev`` when it has a config, else
+    the newest commit below it that had one (a config deleted since); None when no commit
+    below ``rev`` ever had one (planscope was never adopted there)."""
+    if present(root, rev):
+        return rev
+    if not _ever_removed(root):  # the cheap answer, for every history that never dropped it
+        return None
+    out = process.run(root, "log", "--format=%H", "-n", str(_LOOK_BACK), rev, "--",
+                      config.CONFIG_FILE, "pyproject.toml")
+    for sha in out.decode().split():
+        (commit,) = revs.log(root, "-1", sha)
+        for candidate in (sha, *commit.parents[:1]):
+            if present(root, candidate):
+                return candidate
+    return None
+
+
+_LOOK_BACK = 200  # commits that touched a config file, newest first, searched for rules
+
+
+@functools.lru_cache(maxsize=8)
+def _ever_removed(root: Path) -> bool:
+    """Whether any commit of any ref deleted ``.planscope.yaml`` or changed a pyproject.toml
+    line that mentions planscope: only then can rules have been in force where a revision
+    has none (a trigger for ``last_rules``' exact search, never its answer)."""
+    deleted = process.run(root, "log", "--all", "-1", "--format=%H", "--diff-filter=D", "--",
+                          config.CONFIG_FILE)
+    if deleted.strip():
+        return True
+    edited = process.run(root, "log", "--all", "-1", "--format=%H", "-G", "planscope", "--",
+                         "pyproject.toml")
+    return bool(edited.strip())
 
 
 def commits_after(root: Path, rules: Config) -> tuple[str, ...]:

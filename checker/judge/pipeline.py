@@ -111,10 +111,13 @@ class Judge:
         return False
 
     def adopts(self, unit: Unit) -> bool:
-        """Whether this change brings planscope in (see checker.judge.adoption)."""
+        """Whether this change brings planscope in (see checker.judge.adoption): only when
+        its rules are its own (no rules before it), never when a base with rules judges it."""
         paths = unit.paths
         if not any(p in adoption.CONFIG_FILES for p in paths):
             return False  # no config added: not the adoption (and no git call to know it)
+        if self.book.rev != after_of(unit):
+            return False
         return adoption.adopts(self.root, self.config, paths, before_of(self.root, unit),
                                after_of(unit))
 

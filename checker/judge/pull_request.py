@@ -56,9 +56,14 @@ class BranchResult:
     merge_base: str | None = None
     head: str | None = None
     plan_changes: list[PlanChange] = field(default_factory=list)
-    adopting: bool = False  # the base has no planscope config: there are no rules yet
+    adopting: bool = False  # no commit below the base had a config: there are no rules yet
     new_plans: dict[str, str] = field(default_factory=dict)  # allow-new: path → its text
     root: Path | None = None  # the repository, for the summary's scope-discipline line
+
+    @property
+    def adopted(self) -> bool:
+        """The adoption, and every commit of it passed: said in one line."""
+        return self.adopting and self.code == errors.OK
 
 
 def _short(sha: str | None) -> str:
@@ -152,15 +157,17 @@ def judge(root: Path, target: Target | None, opts: Options, event: Event) -> Bra
         results, book = targets.judge_target(root, target, opts)
         return BranchResult(results, pipeline.exit_code(results), book.config, opts, event)
     base, mb, head = history(root, base_rev, event)
-    if not adoption.present(root, base):
-        return BranchResult([], errors.OK, Rulebook(root, head).config, opts, event, base, mb,
-                            head, adopting=True)
-    book = Rulebook(root, base)
+    opts = replace(opts, pr_refs=event.body_refs, pr_source=BODY_SOURCE,
+                   branch=event.head_branch)
+    in_force = adoption.last_rules(root, base)
+    if in_force is None:  # the adoption: each commit by the rules it was made under
+        results, _ = targets.judge_target(root, Target("range", f"{mb}..{head}"), opts)
+        return BranchResult(results, pipeline.exit_code(results), Rulebook(root, head).config,
+                            opts, event, base, mb, head, adopting=True)
+    book = Rulebook(root, in_force)
     allow_new = book.config.plans_in_pr == "allow-new"
     if allow_new:
         book = book.view(new_from=head)
-    opts = replace(opts, pr_refs=event.body_refs, pr_source=BODY_SOURCE,
-                   branch=event.head_branch)
     units = changes.units(root, Target("range", f"{mb}..{head}"), book.config,
                           whole=opts.plan_ref is not None)
     results = targets.judge_units(root, book, opts, units)

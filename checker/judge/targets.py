@@ -78,9 +78,13 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
     fallback: list[Config] = []  # the head's config, read once, for commits before any rules
     out = []
     for commit, book in zip(commits, books, strict=True):
-        if not book.config.found:  # the adoption is judged by the rules it brings
-            (own,) = shelf.at([commit.sha])
-            book = own if own.config.found else book
+        if not book.config.found:  # rules in force below, else the adoption's own
+            in_force = adoption.last_rules(root, base_of(root, commit)) \
+                if commit.parents else None
+            (book,) = shelf.at([in_force]) if in_force else (book,)
+            if not book.config.found:
+                (own,) = shelf.at([commit.sha])
+                book = own if own.config.found else book
         unit = changes.commit_unit(root, commit, known)
         rules = book.config
         if not rules.found and not rules.baseline and head is not None:
@@ -110,6 +114,9 @@ def judge_target(root: Path, target: Target,
         a, b = parse_range(target.rev)
         tip: str | None = revs.rev_parse(root, b)
         book = Rulebook(root, revs.rev_parse(root, a))
+        if not book.config.found:  # a config deleted below: the rules in force then
+            in_force = adoption.last_rules(root, book.rev or "")
+            book = Rulebook(root, in_force) if in_force else book
         if not book.config.found and not whole:  # no rules yet: each commit on its own
             rules = baselined(root, book.config, tip)
             commits = revs.log(root, *adoption.commits_after(root, rules), target.rev)

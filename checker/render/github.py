@@ -149,7 +149,7 @@ def _run_annotations(out: BranchResult, env: Mapping[str, str]) -> list[Annotati
 def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
     """Every annotation, errors first; at most ten per level (what GitHub shows per step),
     the tenth saying how many more the summary lists."""
-    if out.adopting:
+    if out.adopted:
         return [command("notice", adoption.PULL_REQUEST_NOTE, title="planscope: adoption")]
     run = _run_annotations(out, env)
     found = [*_result_annotations(out), *_plan_change_annotations(out),
@@ -193,7 +193,7 @@ def log_lines(out: BranchResult) -> list[str]:
     """The text report inside a log group, where nothing a pull request wrote can act as a
     workflow command."""
     text, err = render_text.to_text(out.results)
-    if out.adopting:
+    if out.adopted:
         text = f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\n"
     token = secrets.token_hex(16)
     lines = [f"::group::{escape_data(f'planscope: {result_word(out)}')}",

@@ -158,7 +158,7 @@ def _plan_change_lines(out: BranchResult) -> list[str]:
 
 
 def summary(out: BranchResult, env: Mapping[str, str]) -> str:
-    if out.adopting:
+    if out.adopted:
         return (f"## planscope: ✅ being adopted\n\n{md_text(adoption.PULL_REQUEST_NOTE)}.\n\n"
                 f"Changes from `{short(out.merge_base)}` to `{short(out.head)}`; the base "
                 f"commit `{short(out.base)}` has no planscope config.\n")

@@ -37,7 +37,7 @@ def did(out: BranchResult, base: str, named: Sequence[Named]) -> list[str]:
     paths touched in scope, the planned files not touched, the paths judged incidental with
     the verdict's reason, drift and forbidden paths; the other commits counted."""
     lines = ["### What this change did", ""]
-    if out.adopting:
+    if out.adopted:
         return [*lines, f"{md_code(base)} has no planscope config yet: this change adopts it.",
                 ""]
     if not out.results:

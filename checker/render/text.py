@@ -124,7 +124,7 @@ def branch_text(out: BranchResult, every: bool = False) -> tuple[str, str]:
     the pull request check would give."""
     from checker.judge.pull_request import result_word
 
-    if out.adopting:
+    if out.adopted:
         return f"planscope: ok: {adoption.PULL_REQUEST_NOTE}\nplanscope: result: pass\n", ""
     report, err = to_text(out.results, every)
     lines = [f"planscope: plan-changed: {c.plan} ({'blocking' if c.blocking else 'allowed'}: "

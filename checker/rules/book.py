@@ -89,7 +89,11 @@ class Rulebook:
             mode, oid = found[name]
             if mode == blobs.LINK:
                 raise BadInput(_link(f"{name} ({blobs.where(self.rev)})"))
-            raw = blobs.read_blobs(self.root, [oid]).get(oid, b"")
+            raw = blobs.read_blobs(self.root, [oid]).get(oid)
+            if raw is None:  # a damaged or partial clone: unread rules are no rules to skip
+                raise BadInput(f"{name} ({blobs.where(self.rev)}): its object {oid[:12]} "
+                               f"cannot be read from this clone; fetch it (git fetch) or "
+                               f"repair the repository")
             text = blobs.text_of(raw, self.rev, name, yamlfile.MAX_BYTES)
             return config_mod.from_text(self.root, text, source)
         return Config()
@@ -167,21 +171,29 @@ class Rulebook:
         if raw is not None:
             got = blobs.text_of(raw, self.rev, rel, yamlfile.MAX_BYTES)
             return plan_mod.load_text(got, rel, self._validated), True
+        if entry is not None:  # listed at rev, its object missing: never "no such plan"
+            raise BadInput(f"{rel} ({blobs.where(self.rev)}): its object {entry[1][:12]} "
+                           f"cannot be read from this clone; fetch it (git fetch) or repair "
+                           f"the repository")
         at_rev = True
         text = blobs.show_text(self.root, self.rev, rel, yamlfile.MAX_BYTES)
         if text is None and self.new_from is not None:
             text, at_rev = blobs.show_text(self.root, self.new_from, rel, yamlfile.MAX_BYTES), False
         if text is None:
-            if self.rev == blobs.INDEX and (self.root / rel).exists():
-                raise BadInput(f"{rel}: no such plan file in the index (named by {named_by}); "
-                               f"git add it first")
-            if self.rev == blobs.INDEX:
-                raise BadInput(f"{rel}: no such plan file (named by {named_by})")
-            raise BadInput(
-                f"{rel}: no such plan file at {self.rev[:9]}, the commit the rules are read "
-                f"from (named by {named_by}); a change is judged by the plans its base already "
-                f"has: merge the plan first")
+            raise self._no_plan(rel, named_by)
         return plan_mod.load_text(text, rel, self._validated), at_rev
+
+    def _no_plan(self, rel: str, named_by: str) -> BadInput:
+        """What to say of a plan ``rev`` does not have."""
+        if self.rev == blobs.INDEX and (self.root / rel).exists():
+            return BadInput(f"{rel}: no such plan file in the index (named by {named_by}); git "
+                            f"add it first")
+        if self.rev == blobs.INDEX:
+            return BadInput(f"{rel}: no such plan file (named by {named_by})")
+        return BadInput(
+            f"{rel}: no such plan file at {(self.rev or '')[:9]}, the commit the rules are read "
+            f"from (named by {named_by}); a change is judged by the plans its base already "
+            f"has: merge the plan first")
 
     @property
     def _validated(self) -> Cache:

@@ -142,3 +142,36 @@ def test_the_merge_being_committed(hooked: Repo) -> None:
     r = git(hooked, "commit", "-m", "Merge side")
     assert r.code == 0, r.err
     assert "a merge that adds nothing of its own" in r.out
+
+
+def test_a_merge_that_keeps_its_side_where_git_takes_the_other_adds_that(awards: Repo) -> None:
+    """main fixes a file; the branch merges main in and keeps its old version: where git
+    merges cleanly, the result must be git's, so the merge undoes the fix itself."""
+    awards.git("switch", "-q", "-c", "side")
+    awards.write("app/views/awards.py", "view\n")
+    awards.commit("A view", plan=VIEWS)
+    awards.git("switch", "-q", "main")
+    awards.write("app/auth/session.py", "# the fix\n")
+    awards.git("commit", "-qam", "Fix, by a maintainer", "--no-verify")
+    awards.git("switch", "-q", "side")
+    awards.git("merge", "-q", "--no-ff", "--no-commit", "main")
+    awards.git("checkout", "HEAD", "--", "app/auth/session.py")
+    awards.git("commit", "-q", "--no-verify", "-m", f"Merge main\n\nPlan: {VIEWS}")
+    assert own(awards, awards.head()) == ["app/auth/session.py"]
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1 and "forbidden  app/auth/session.py" in r.out
+
+
+def test_a_merge_that_brings_back_a_path_its_first_parent_deleted(awards: Repo) -> None:
+    awards.git("switch", "-q", "-c", "side")
+    awards.write("app/auth/session.py", "# side edits it\n")
+    awards.git("commit", "-qam", "side edit", "--no-verify")
+    awards.git("switch", "-q", "main")
+    awards.git("rm", "-q", "app/auth/session.py")
+    awards.git("commit", "-qm", "Remove the session", "--no-verify")
+    merged = git(awards, "merge", "-q", "--no-ff", "--no-commit", "side")
+    assert merged.code == 1  # modify/delete: a conflict
+    awards.git("checkout", "side", "--", "app/auth/session.py")  # the other side's version
+    awards.git("commit", "-q", "--no-verify", "-m", f"Merge side\n\nPlan: {TABLES}")
+    assert own(awards, awards.head()) == ["app/auth/session.py"]
+    assert awards.planscope("check", "--commit", "HEAD").code == 1

@@ -110,3 +110,83 @@ def test_a_baseline_that_is_no_commit_is_bad_input(history: Repo) -> None:
     assert r.err.startswith(f"planscope: error: .planscope.yaml: baseline {'ab' * 6} is not a "
                             f"commit in this repository\nplanscope: hint: ")
     assert config.load(history.path).baseline == "ab" * 20
+
+
+def _judged(repo: Repo, base: str) -> pull_request.BranchResult:
+    return pull_request.judge(repo.path, Target("base", base), Options(), event.Event())
+
+
+def test_an_adoption_pull_request_with_other_work_is_judged_commit_by_commit(
+        history: Repo) -> None:
+    """The adoption passes by the rules it brings; a later commit of the same pull request
+    is judged by them, as check --range and pre-push judge it."""
+    base = history.head()
+    history.git("checkout", "-q", "-b", "adopt")
+    adopt(history)
+    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
+                  + "forbid: [app/module_0.py]\n")
+    history.commit("Adopt planscope")
+    history.write("app/module_0.py", "sneaked in\n")
+    history.commit("Sneak", plan="none")
+    out = _judged(history, base)
+    assert out.adopting and out.code != 0 and pull_request.result_word(out) == "forbidden"
+    ranged = history.planscope("check", "--range", f"{base}..HEAD")
+    assert ranged.code != 0 and "forbidden  app/module_0.py" in ranged.out
+
+
+def test_a_root_commit_in_a_pull_request_whose_base_has_rules_adopts_nothing(
+        history: Repo) -> None:
+    adopt(history)
+    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
+                  + "forbid: [app/**]\n")
+    history.commit("Adopt planscope")
+    base = history.head()
+    history.git("checkout", "-q", "--orphan", "fresh")
+    history.git("rm", "-rqf", ".")
+    history.write(".planscope.yaml", "on_drift: warn\n")  # only planscope's own file...
+    history.commit("A new root that 'adopts' a relaxed config")
+    history.git("merge", "-q", "--allow-unrelated-histories", "-s", "ours", "--no-edit", base)
+    out = _judged(history, base)
+    assert not out.adopting and out.code != 0, [r.notes for r in out.results]
+    assert all(adoption.NOTE not in r.notes for r in out.results)
+
+
+def test_a_config_deleted_and_added_again_adopts_nothing(history: Repo) -> None:
+    adopt(history)
+    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
+                  + "forbid: [app/module_1.py]\n")
+    history.commit("Adopt planscope")
+    base = history.head()
+    history.git("rm", "-q", ".planscope.yaml")
+    history.commit("Drop planscope", plan="none")
+    dropped = history.head()
+    history.write(".planscope.yaml", "on_drift: warn\n")
+    history.commit("A relaxed config")
+    history.write("app/module_1.py", "forbidden by the rules in force\n")
+    history.commit("Work", plan="none")
+    assert adoption.last_rules(history.path, dropped) == base
+    for args in (("--range", f"{base}..HEAD"), ("--base", base), ("--commit", "HEAD~1")):
+        r = history.planscope("check", *args)
+        assert r.code != 0 and adoption.NOTE not in r.out, (args, r.out)
+    # once the drop has landed, the rules in force are the last ones below it
+    out = _judged(history, dropped)
+    assert not out.adopting and out.code != 0
+    assert any(t.path == "app/module_1.py" for r in out.results if r.scope
+               for t in r.scope.forbidden)
+
+
+def test_a_base_config_that_cannot_be_read_is_an_error_not_the_defaults(
+        history: Repo) -> None:
+    adopt(history)
+    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
+                  + "forbid: [app/**]\n")
+    history.commit("Adopt planscope")
+    base = history.head()
+    blob = history.git("rev-parse", f"{base}:.planscope.yaml").strip()
+    history.write("app/module_2.py", "x\n")
+    history.commit("Work", plan="none")
+    loose = history.path / ".git/objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.unlink()  # the object is gone: a damaged or partial clone
+    r = history.planscope("check", "--base", base)
+    assert r.code == 2 and ".planscope.yaml" in r.err, r.out + r.err
