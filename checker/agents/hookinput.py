@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,8 +42,18 @@ SHELL_TOOLS = frozenset({"Bash", "shell", "local_shell", "shell_command", "exec_
                          "write_stdin", "container.exec"})
 PATCH_MARKERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
 BEGIN_PATCH = "*** Begin Patch"
-# The one shape whose folder is certain: a single leading ``cd DIR && apply_patch``.
-_CD_THEN_PATCH = re.compile(r"\A\s*cd\s+([^\s;&|()`<>]+)\s*&&\s*apply_patch\s", re.DOTALL)
+# The one shape whose folder is certain: a single leading ``cd DIR && apply_patch`` (DIR a
+# word, or quoted as Codex takes it: '...' as is, "..." without expansions).
+_CD_THEN_PATCH = re.compile(r"""\A\s*cd\s+(?:'([^']*)'|"([^"$`\\]*)"|([^\s;&|()`<>'"$\\]+))"""
+                            r"\s*&&\s*(?:apply_patch|applypatch)\s", re.DOTALL)
+# What Codex (Rust's str::trim) counts as white space around a header: Python's strip()
+# also takes \x1c-\x1f, so both readings are judged.
+RUST_WS = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+           "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# A shell that runs a script given after a flag, as Codex's shell tools wrap commands.
+_WRAPPER = re.compile(r"\A\s*(?:\S*[/\\])?(?:bash|zsh|sh|dash|ksh|pwsh|powershell|cmd)"
+                      r"(?:\.exe)?\s", re.IGNORECASE)
+_SNAPSHOT = '. "$0" && exec "$@"'  # Codex's shell-snapshot wrapper: source $0, run the rest
 _HEADER = re.compile(r"\*\*\*\s*(?:Add File|Update File|Delete File|Move to)\s*:")
 # Anything that may change the folder a command runs in, or hide which it is (read with
 # quotes and backslashes taken out, so c''d and \cd are cd too).
@@ -66,30 +77,43 @@ class HookCall:
     shell_cwd: Path | None = None  # where that script runs (Codex's workdir), else cwd
 
 
-def _header_names(line: str, head: str) -> list[str]:
-    """The name a header line gives, as Codex reads it (the rest of the line after
-    ``HEAD `` as it is) and with its blanks stripped, when those differ."""
-    rest = line.lstrip()[len(head):].rstrip("\r")
-    verbatim = rest[1:] if rest.startswith(" ") else rest
-    return [n for n in dict.fromkeys((rest.strip(), verbatim)) if n.strip()]
+_BLANKS = RUST_WS + "\x1c\x1d\x1e\x1f"  # Rust's and Python's white space together
+
+
+def _header_names(line: str, marker: str) -> list[str]:
+    """The name a header line gives as Codex reads it (the rest of the trimmed line after
+    ``MARKER``, the space included; for a move, the rest of the untrimmed line), and with
+    every blank around it stripped, when that differs."""
+    found = []
+    if marker == "*** Move to: ":
+        raw = line.rstrip("\r")
+        if raw.startswith(marker):
+            found.append(raw[len(marker):])
+    else:
+        trimmed = line.strip(RUST_WS)
+        if trimmed.startswith(marker):
+            found.append(trimmed[len(marker):])
+    loose = line.strip(_BLANKS)[len(marker.rstrip()):].strip(_BLANKS)
+    return [n for n in dict.fromkeys([*found, *([loose] if loose else [])]) if n]
 
 
 def patch_names(patch: str) -> list[str]:
     """Every file a Codex patch names (added, updated, deleted, and the new name of a move),
-    in order, each once. A line that starts with ``+`` or ``-`` is a line of a hunk, never a
-    file header; any other line is read with its surrounding blanks stripped, as Codex reads
-    the first line of each hunk (an indented header after an added file is a header to it).
-    A context line that looks like a header is therefore read as one too, and a name with
-    blanks around it is judged both as written and stripped: a name too many is safe, one
-    too few is not."""
+    in order, each once. Lines end at ``\n`` only, as Codex splits them (a ``\x85`` or a
+    lone ``\r`` inside a name is part of it). A line that starts with ``+`` or ``-`` is a line
+    of a hunk, never a file header; any other line is read with its surrounding blanks
+    stripped, as Codex reads the first line of each hunk (an indented header after an added
+    file is a header to it). A context line that looks like a header is therefore read as one
+    too, and a name with blanks around it is judged both as written and stripped: a name too
+    many is safe, one too few is not."""
     found: list[str] = []
-    for line in patch.splitlines():
+    for line in patch.split("\n"):
         if line[:1] in ("+", "-"):
             continue
+        stripped = line.strip(_BLANKS)
         for marker in PATCH_MARKERS:
-            head = marker.rstrip()
-            if line.strip().startswith(head):
-                found += [n for n in _header_names(line, head) if n not in found]
+            if stripped.startswith(marker.rstrip()):
+                found += [n for n in _header_names(line, marker) if n not in found]
                 break
     return found
 
@@ -111,10 +135,6 @@ def _first_text(tool_input: dict[str, object], *keys: str) -> str | None:
     return None
 
 
-def _unquote(word: str) -> str:
-    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
-
-
 def _script(command: object) -> str | None:
     """The shell text of a call: the script of ``[shell, -c, SCRIPT]``, else every word."""
     if isinstance(command, list) and len(command) >= 3 and command[-2] in _SCRIPT_FLAGS \
@@ -123,11 +143,46 @@ def _script(command: object) -> str | None:
     return _command_text(command)
 
 
+def unwrapped(script: str, depth: int = 0) -> str:
+    """The script a shell wrapper runs: ``bash -lc 'S'``, ``sh -c 'S'``, ``pwsh [-NoProfile]
+    -Command S``, ``cmd /c S`` (as Codex joins an argv into the hook's command string), and
+    Codex's shell-snapshot wrappers; the script itself when it is none of those."""
+    if depth > 4 or not _WRAPPER.match(script):
+        return script
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        return script
+    inner = _wrapped(words)
+    return script if inner is None else unwrapped(inner, depth + 1)
+
+
+def _wrapped(words: list[str]) -> str | None:
+    """The script ``[shell, flag, script, ...]`` runs, or None."""
+    shell = Path(words[0].replace("\\", "/")).stem.lower()
+    flags = [w.lower() for w in words[1:3]]
+    if shell in ("pwsh", "powershell"):
+        at = 3 if flags[:2] == ["-noprofile", "-command"] else 2 if flags[:1] == ["-command"] \
+            else None
+    elif shell == "cmd":
+        at = 2 if flags[:1] == ["/c"] else None
+    else:
+        at = 2 if words[1:2] and words[1] in _SCRIPT_FLAGS else None
+    if at is None or len(words) <= at:
+        return None
+    script, rest = words[at], words[at + 1:]
+    if script.strip() == _SNAPSHOT and len(rest) > 1:  # sh -c '. "$0" && exec "$@"' SNAP CMD..
+        return shlex.join(rest[1:])
+    if script.lstrip().startswith("if . ") and "\nexec " in script:  # the newer snapshot form
+        return script[script.rindex("\nexec ") + len("\nexec "):]
+    return script
+
+
 def _outside_patches(text: str) -> str:
     """The command without the text of its patches (from a ``*** Begin Patch`` line to its
     ``*** End Patch``): what is left says how the patch is run, and where."""
     kept, inside = [], False
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped == BEGIN_PATCH:
             inside = True
@@ -148,7 +203,8 @@ def _shell(command: object) -> tuple[list[str], str]:
     script = _script(command)
     if script is None or not _HEADER.search(script):
         return [], ""
-    for line in script.splitlines():
+    script = unwrapped(script)
+    for line in script.split("\n"):
         found = _HEADER.search(line)
         if found and line[:1] not in ("+", "-") and line[:found.start()].strip():
             return [], ("it carries a patch the guard cannot read (a file header inside a "
@@ -160,7 +216,8 @@ def _shell(command: object) -> tuple[list[str], str]:
     moves = _MOVES.findall(re.sub(r"[\"'\\]", "", rest))
     leading = _CD_THEN_PATCH.match(rest + " ")
     if leading is not None and len(moves) == 1:
-        folder = os.path.normpath(os.path.expanduser(_unquote(leading.group(1))))
+        named = next(g for g in leading.groups() if g is not None)
+        folder = os.path.normpath(os.path.expanduser(named))
         return [os.path.join(folder, n) for n in names], ""
     if moves and not all(os.path.isabs(n) for n in names):
         return [], ("it applies a patch after changing folder in a way the guard cannot "

@@ -52,7 +52,7 @@ def test_patch_names_in_order_once_with_both_names_of_a_move() -> None:
             "*** Update File: a new.py\n@@\n-x\n+y\n"
             "*** End of File\n"
             "*** End Patch\n")
-    assert patch_names(text) == ["a new.py", "b.py", "c/b.py", "d.py", "d.py  "]
+    assert patch_names(text) == ["a new.py", "b.py", "c/b.py", "d.py"]
     assert patch_names("*** Begin Patch\r\n*** Add File: w.py\r\n+x\r\n*** End Patch") == \
         ["w.py"]
 
