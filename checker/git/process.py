@@ -4,6 +4,7 @@ planscope run's own git calls carry."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,9 +17,9 @@ class GitError(BadInput):
 
 
 def run(root: Path | None, *args: str, stdin: bytes | None = None,
-        ok: Sequence[int] = (0,)) -> bytes:
-    """Run ``git args`` in ``root``; an exit code not in ``ok`` raises GitError with git's
-    first error line."""
+        ok: Sequence[int] = (0,), env: Mapping[str, str] | None = None) -> bytes:
+    """Run ``git args`` in ``root`` (``env``: variables added to this process's); an exit
+    code not in ``ok`` raises GitError with git's first error line."""
     try:
         proc = subprocess.run(
             ("git", *args),
@@ -26,6 +27,7 @@ def run(root: Path | None, *args: str, stdin: bytes | None = None,
             input=stdin,
             capture_output=True,
             check=False,
+            env=None if env is None else {**os.environ, **env},
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None

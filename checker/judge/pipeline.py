@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import errors
-from checker.git import diffs, repository
+from checker.git import blobs, diffs, repository
 from checker.judge import adoption, claims, order
 from checker.judge.changes import Unit, after_of, before_of
 from checker.judge.claims import Claim, Context
@@ -256,9 +256,12 @@ class Judge:
     def _verify(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
         from checker.model import verify
 
+        # the judge comes from where the rules come from: a base commit, never the change
+        rev = self.book.rev
         request = verify.Request(self.root, claim.parts, scope, result.unit.diff_revs,
                                  result.unit.cached, no_cache=self.opts.no_cache,
-                                 sha=result.unit.sha)
+                                 sha=result.unit.sha,
+                                 judge_from=rev if rev and rev != blobs.INDEX else None)
         try:
             result.verification = verify.verify_drift(request, self.config.verify)
         except errors.VerifyUnavailable as exc:

@@ -67,14 +67,27 @@ def cache_key(q: Question, provider: str) -> str:
 
 
 def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: float,
-        what: str, no_cache: bool = False) -> list[Answer | VerifyUnavailable]:
+        what: str, no_cache: bool = False,
+        judge_from: str | None = None) -> list[Answer | VerifyUnavailable]:
     """One result per question, in order: an Answer, or why there is none.
 
     Cached answers make no call. The others are asked at once and all end within
     ``timeout_s``, counted once the providers are ready (the SDK imported: local work, not
     waiting on a model). ``parse`` validates a reply (raising VerifyUnavailable for an
-    unusable one); what it returns is cached, and parsed again when read back.
+    unusable one); what it returns is cached, and parsed again when read back. A
+    ``command`` judge runs from the files of ``judge_from`` when given (the base a pull
+    request is judged against, ``checker.git.snapshot``), else from ``root``.
     """
+    if judge_from is not None and any(q.config.provider == "command" for q in questions):
+        from checker.git import snapshot
+
+        with snapshot.checked_out(root, judge_from) as where:
+            return _ask(root, where, questions, parse, timeout_s, what, no_cache)
+    return _ask(root, root, questions, parse, timeout_s, what, no_cache)
+
+
+def _ask(root: Path, where: Path, questions: Sequence[Question], parse: Parse,
+         timeout_s: float, what: str, no_cache: bool) -> list[Answer | VerifyUnavailable]:
     from checker.model import providers
 
     cache = state.Cache.of(root, "answers")
@@ -82,7 +95,7 @@ def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: f
     todo: list[tuple[int, providers.Provider, str]] = []
     for i, q in enumerate(questions):
         try:
-            provider = providers.make(q.config, root)
+            provider = providers.make(q.config, where)
         except VerifyUnavailable as exc:
             out[i] = exc
             continue

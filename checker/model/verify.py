@@ -130,6 +130,7 @@ class Request:
     cached: bool
     no_cache: bool = False  # --no-cache: ask the model even when a cached verdict exists
     sha: str | None = None  # the commit judged, when it is one
+    judge_from: str | None = None  # a command judge runs from this revision's files
 
 
 # --- the reply ------------------------------------------------------------------------------
@@ -261,7 +262,8 @@ def verify_drift(request: Request, config: VerifyConfig) -> Verification:
     what = f"verifying {n} drifted path{'s' * (n != 1)} with {who}"
     parse = functools.partial(_parse, asked=frozenset(t.path for t in drifted))
     (got,) = ask(request.root, [_question(request, config)], parse,
-                 timeout_s=config.timeout_s, what=what, no_cache=request.no_cache)
+                 timeout_s=config.timeout_s, what=what, no_cache=request.no_cache,
+                 judge_from=request.judge_from)
     if isinstance(got, VerifyUnavailable):
         raise got
     result = verification(got)

@@ -589,3 +589,41 @@ def test_offline_still_uses_cached_verdicts(awards: Repo, api: fake_api.FakeAPI)
     awards.commit("more", plan=TABLES)
     r = awards.planscope("check", "--commit", "HEAD", env={"PLANSCOPE_OFFLINE": "1"})
     assert r.code == 3 and "PLANSCOPE_OFFLINE=1 is set" in r.err
+
+
+JUDGE_IN_REPO = """\
+import json, sys
+import verdict  # a module beside the judge
+request = json.load(sys.stdin)
+print(json.dumps({"verdicts": [{"path": d["path"], "verdict": verdict.VERDICT,
+                                "reason": "said the judge", "confidence": 0.9}
+                               for d in request["drifted"]]}))
+"""
+
+
+def test_a_pull_request_cannot_rewrite_its_own_judge(awards: Repo) -> None:
+    """The command judge and what it imports run from the base's files: a change that
+    rewrites the judge, its module, or puts a json.py beside it is judged by the base's."""
+    awards.write("ci/judge.py", JUDGE_IN_REPO)
+    awards.write("ci/verdict.py", "VERDICT = 'drift'\n")
+    configure(awards, provider="command", command=[sys.executable, "ci/judge.py"])
+    awards.commit("the judge", plan="none")
+    base = awards.head()
+    awards.git("checkout", "-q", "-b", "work")
+    awards.write("ci/verdict.py", "VERDICT = 'incidental'\n")
+    awards.write("ci/json.py", "raise SystemExit('a json.py of the change ran')\n")
+    awards.commit("a kinder judge", plan="none")
+    awards.write("README.md", "# app, with awards\n")
+    awards.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    awards.commit("the table, and a readme line", plan=TABLES)
+    r = awards.planscope("check", "--base", base, "--format", "json")
+    doc = json.loads(r.out)
+    (work,) = [c for c in doc["commits"] if c["commit"] == awards.head()]
+    assert [(d["path"], d["verdict"]) for d in work["drift"]] == [("README.md", "drift")]
+    assert "a json.py of the change ran" not in r.err
+    # the work tree's judge is the one a staged change gets (the user's own machine)
+    awards.write("README.md", "# app, with awards, again\n")
+    awards.git("add", "-A")
+    staged = json.loads(awards.planscope("check", "--staged", "--plan", TABLES,
+                                         "--format", "json").out)
+    assert staged["error"] and "a json.py of the change ran" in staged["error"]
