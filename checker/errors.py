@@ -11,7 +11,7 @@ one line per problem, with an optional fix; ``error_text`` prints it the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 OK = 0
@@ -43,6 +43,17 @@ class VerifyUnavailable(PlanscopeError):
     """The verification pass could not run (exit 3 when ``verify.on_error: fail``)."""
 
     exit_code = VERIFY_UNAVAILABLE
+
+
+SHOWN_PROBLEMS = 20  # a file with more problems says how many more: its first lines suffice
+
+
+def problems(lines: Sequence[str]) -> BadInput:
+    """One error for a file's problems, the first ``SHOWN_PROBLEMS`` of them listed."""
+    more = len(lines) - SHOWN_PROBLEMS
+    shown = list(lines[:SHOWN_PROBLEMS]) + ([f"... and {more} more problems"] if more > 0
+                                            else [])
+    return BadInput("\n".join(shown))
 
 
 def error_text(message: str, hint: str | None = None) -> str:

@@ -13,11 +13,14 @@ from checker.errors import BAD_INPUT, Outcome, PlanscopeError, error_text
 
 
 def _echo(text: str, err: bool) -> None:
-    """Print, unless the reader is gone (``| head``, a closed pipe, a full disk): the exit
-    code still says what happened."""
+    """Print what a terminal cannot act on (``checker.render.terminal``), unless the reader
+    is gone (``| head``, a closed pipe, a full disk): the exit code still says what
+    happened."""
+    from checker.render.terminal import safe
+
     stream = sys.stderr if err else sys.stdout
     try:
-        stream.write(text)
+        stream.write(safe(text))
         stream.flush()
     except OSError:  # BrokenPipeError, ENOSPC: nothing more can be said there
         with contextlib.suppress(OSError, ValueError):

@@ -90,16 +90,18 @@ def _slice_name(rules: RuleSet, active: Active) -> str:
 
 def scope_list(rules: RuleSet) -> str:
     """The slices' patterns, for the agent; literal paths that a forbid overrules left out."""
-    patterns: list[str] = []
+    patterns: dict[str, None] = {}  # in order, each once (a set: a slice may list 100,000)
     for p in (*(q for part in rules.parts for q in part.patterns), *rules.always_allow):
-        path = literal(p)
-        if p in patterns or (path is not None and rules.forbidden(path)):
+        if p in patterns:
             continue
-        patterns.append(p)
+        path = literal(p)
+        if path is not None and rules.forbidden(path):
+            continue
+        patterns[p] = None
     if not patterns:
         return "nothing"
     extra = len(patterns) - SCOPE_LIST_MAX
-    listed = ", ".join(patterns[:SCOPE_LIST_MAX])
+    listed = ", ".join(list(patterns)[:SCOPE_LIST_MAX])
     return listed + (f" and {extra} more" if extra > 0 else "")
 
 

@@ -46,8 +46,15 @@ def as_csv(by: str, rows: Sequence[Row], total: Row) -> str:
     out = csv.writer(buf, lineterminator="\n")
     out.writerow([by, *COLUMNS, "drift_rate"])
     for r in [*rows, total]:
-        out.writerow([r.key, *(getattr(r, c) for c in COLUMNS), r.rates()["drift"]])
+        out.writerow([cell(r.key), *(getattr(r, c) for c in COLUMNS), r.rates()["drift"]])
     return buf.getvalue()
+
+
+def cell(text: str) -> str:
+    """A text cell a spreadsheet reads as text: one that starts like a formula (``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``, as OWASP advises
+    for CSV files."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def as_github(by: str, rows: Sequence[Row], total: Row, env: Mapping[str, str]) -> str:

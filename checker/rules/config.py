@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker import errors
 from checker.errors import BadInput
 from checker.rules import built, globlint, schemas, yamlfile
 from checker.state import Cache
@@ -257,7 +258,7 @@ def _build(text: str, source: str, valid: Cache) -> Config:
         "config", data, source, text, valid)
     problems = problems or _glob_problems(data, source)
     if problems:
-        raise BadInput("\n".join(problems))
+        raise errors.problems(problems)
     return _from_dict(data, source)
 
 

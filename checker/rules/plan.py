@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker import errors
 from checker.errors import BadInput
 from checker.rules import built, globlint, globs, schemas, yamlfile
 from checker.rules.globlint import literal
@@ -270,11 +271,11 @@ def load_text(text: str, name: str, validated: Cache | None = None) -> Plan:
             raise BadInput(f"{name}:1:1: empty plan file")
         problems = schemas.checked_errors("plan", data, name, text, validated)
         if problems:
-            raise BadInput("\n".join(problems))
+            raise errors.problems(problems)
         plan = _build(data, name)
         problems = semantic_errors(plan)
         if problems:
-            raise BadInput("\n".join(problems))
+            raise errors.problems(problems)
         return plan
 
     return built.once(validated and validated.sibling(built.KIND), "Plan", name, text, build,

@@ -15,6 +15,7 @@ letters but not a letter in brackets or after a backslash: ``[A]`` and ``\\A`` n
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import unicodedata
@@ -114,8 +115,9 @@ def is_literal(body: bytes) -> bool:
 
 
 def translate(body: bytes, fold: bool) -> bytes:
-    """A regex matching what wildmatch(body, WM_PATHNAME) matches (on a lowered path if fold)."""
-    out: list[bytes] = []
+    """A regex matching what wildmatch(body, WM_PATHNAME) matches (on a lowered path if fold),
+    in time linear in the path for each star (``_atomic``)."""
+    out: list[bytes | _Star] = []
     i = 0
     while i < len(body):
         run = _LITERAL_RUN.match(body, i)
@@ -124,7 +126,7 @@ def translate(body: bytes, fold: bool) -> bytes:
             i = run.end()
         elif body[i] == STAR:
             piece, i = _stars(body, i)
-            out.append(piece)
+            out.append(_Star(piece))
         elif body[i] == ord("?"):
             out.append(b"[^/]")
             i += 1
@@ -134,6 +136,42 @@ def translate(body: bytes, fold: bool) -> bytes:
         else:
             out.append(re.escape(_escaped(body, i + 1, fold)))
             i += 2
+    return _atomic(out)
+
+
+class _Star(bytes):
+    """A star's regex, told apart from the fixed-length pieces between stars."""
+
+
+_LAZY = {b"[^/]*": b"[^/]*?", b"(?:.*/)?": b"(?:.*?/)??", b".*": b".*?"}
+_group_names = itertools.count()
+
+
+_ONE, _DEEP = b"[^/]*", b"(?:.*/)?"
+
+
+def _atomic(pieces: list[bytes | _Star]) -> bytes:
+    """The pieces joined; a star followed by a fixed-length run and then a star of its kind
+    (``*`` then ``*`` in one name, ``**/`` then ``**`` over whole folders) is matched with
+    that run at its leftmost place and never tried elsewhere: ``(?=(?P<w>STAR?RUN))(?P=w)``,
+    an atomic group in the regex Python 3.10 has. Leftmost is right there (the next star of
+    the kind takes up whatever lies between), and it keeps ``*-*-*-*.md`` or
+    ``**/a/**/b/**/c`` from backtracking through every way a long path could be cut (git's
+    wildmatch needs no such time either)."""
+    stars = [i for i, p in enumerate(pieces) if isinstance(p, _Star)]
+    if not stars:
+        return b"".join(pieces)
+    out: list[bytes] = [b"".join(pieces[:stars[0]])]
+    for at, nxt in zip(stars, [*stars[1:], None], strict=True):
+        star, run = pieces[at], b"".join(pieces[at + 1:nxt])
+        after = pieces[nxt] if nxt is not None else None
+        same_name = star == after == _ONE and b"/" not in run
+        whole_folders = star == _DEEP and after in (_DEEP, b".*") and run.endswith(b"/")
+        if not (same_name or whole_folders):
+            out.append(star + run)
+            continue
+        name = b"w%d" % next(_group_names)
+        out.append(b"(?=(?P<%s>%s%s))(?P=%s)" % (name, _LAZY[star], run, name))
     return b"".join(out)
 
 
@@ -214,14 +252,17 @@ def _posix(body: bytes, i: int, members: set[int], fold: bool) -> tuple[int, int
 
 
 def alternation(sources: list[tuple[int, bytes]]) -> tuple[re.Pattern[bytes] | None, list[int]]:
-    """One regex for many patterns, a group each, the highest index first (it wins)."""
+    """One regex for many patterns, a named group each (``p0``, ``p1``... in this order), the
+    highest index first (it wins)."""
     sources = sorted(sources, reverse=True)
-    joined = b"|".join(b"(%s)" % source for _, source in sources)
+    joined = b"|".join(b"(?P<p%d>%s)" % (n, source) for n, (_, source) in enumerate(sources))
     return re.compile(joined, re.DOTALL) if sources else None, [i for i, _ in sources]
 
 
 def find(regex: re.Pattern[bytes] | None, indexes: list[int], text: bytes, best: int) -> int:
     found = regex.fullmatch(text) if regex is not None else None
-    return max(best, indexes[found.lastindex - 1]) if found and found.lastindex else best
+    if not found or not found.lastgroup:
+        return best
+    return max(best, indexes[int(found.lastgroup[1:])])
 
 

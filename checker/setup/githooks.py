@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from checker import errors, state
-from checker.git import repository
+from checker.git import process, repository
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# planscope-hook:"
@@ -98,6 +98,16 @@ def _write(folder: Path, names: tuple[str, ...]) -> None:
         state.atomic_write(folder / name, rendered(name), mode=mode)
 
 
+def _scope(root: Path, key: str) -> str | None:
+    """Where git reads ``key`` from: system, global, local, worktree or command; None when
+    git cannot say (before 2.26)."""
+    try:
+        out = process.run(root, "config", "--show-scope", "--get", key)
+    except process.GitError:
+        return None
+    return out.decode("utf-8", "replace").split("\t", 1)[0].strip() or None
+
+
 def _same(a: str | Path, b: Path) -> bool:
     try:
         return Path(a).resolve() == b.resolve()
@@ -111,6 +121,15 @@ def install(root: Path, hooks_path: bool = False) -> str:
     current = repository.config_get(root, HOOKS_PATH_KEY)
     own = state.hooks_dir(root)
     if not hooks_path:
+        scope = _scope(root, HOOKS_PATH_KEY) if current else None
+        if scope not in (None, "local", "worktree"):
+            raise errors.BadInput(
+                f"not installing: core.hooksPath is {current!r}, set in your {scope} git "
+                f"config, so that folder serves every repository of yours; planscope's hooks "
+                f"there would judge all of them by this one's rules",
+                hint="add planscope to this repository's .pre-commit-config.yaml, call "
+                     "'planscope hook ...' from the hooks in that folder, or unset the "
+                     f"{scope} core.hooksPath")
         folder = repository.git_path(root, "hooks")
         found = _foreign(folder, HOOK_NAMES)
         if found:

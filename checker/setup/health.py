@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checker.agents import hookconfig
 from checker.errors import PlanscopeError
@@ -94,14 +95,25 @@ def _key_line(key: str | None, needed: bool, why: str) -> Line:
                       f"would need it ({why})")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: it would send the API key to whatever host it names."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> None:
+        raise urllib.error.URLError(f"redirected ({code}) to {newurl}; not followed, so the "
+                                    f"API key is sent nowhere else")
+
+
 def _probe(base: str, key: str | None) -> tuple[int | None, str, float]:
-    """(HTTP status or None, why it failed, seconds) of GET /v1/models."""
+    """(HTTP status or None, why it failed, seconds) of GET /v1/models; a redirect is a
+    failure, never followed."""
     request = urllib.request.Request(
         base.rstrip("/") + "/v1/models",
         headers={"x-api-key": key or "", "anthropic-version": "2023-06-01"})
+    opener = urllib.request.build_opener(_NoRedirect)
     start = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=API_TIMEOUT_S) as resp:
+        with opener.open(request, timeout=API_TIMEOUT_S) as resp:
             return resp.status, "", time.monotonic() - start
     except urllib.error.HTTPError as exc:
         return exc.code, "", time.monotonic() - start

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from collections import defaultdict
 
@@ -479,3 +480,35 @@ def test_prefix_before_double_star_follows_git_2_52(check_ignore: Git) -> None:
     old = check_ignore.version < (2, 52)
     assert check_ignore.which(["foo**/bar"], paths) == ([0, 0, 0, 0] if old else [None, 0, 0, None])
     assert old_prefix_quirk("foo**/bar") and not old_prefix_quirk("foo/**/bar")
+
+
+# -- many stars: git's answer, in time linear in the path ------------------------------
+
+STARRY_TOKENS = ["*", "*", "**/", "-", "a", "/", "?", ".md"]
+starry_st = st.lists(st.sampled_from(STARRY_TOKENS), min_size=3, max_size=12).map("".join)
+long_st = st.builds(lambda parts, tail: "/".join(parts) + tail,
+                    st.lists(st.text("a-", min_size=1, max_size=60), min_size=1, max_size=4),
+                    st.sampled_from(["", ".md", "-x.md", "/a.md"]))
+PATIENCE_S = 5.0  # per pattern and path list: a linear match takes well under 1 ms
+
+
+@settings(max_examples=150, deadline=None)
+@given(patterns=st.lists(starry_st, min_size=1, max_size=3),
+       paths=st.lists(long_st, min_size=1, max_size=8))
+def test_many_stars_agree_with_git_without_backtracking(check_ignore: Git, patterns: list[str],
+                                                         paths: list[str]) -> None:
+    if check_ignore.version < (2, 52):
+        patterns = [p for p in patterns if not old_prefix_quirk(p)] or ["a"]
+    started = time.monotonic()
+    mine = ours(patterns, paths)
+    assert time.monotonic() - started < PATIENCE_S, (patterns, paths)
+    assert mine == check_ignore.which(patterns, paths)
+
+
+def test_the_pattern_that_backtracked_for_a_minute() -> None:
+    matcher = Matcher(["docs/*-*-*-*-*.md"])
+    started = time.monotonic()
+    for n in range(20, 31):
+        assert not matcher.match("docs/" + "-" * n * 10 + "x.mdx")
+    assert matcher.match("docs/a-b-c-d-e.md")
+    assert time.monotonic() - started < PATIENCE_S
