@@ -1,6 +1,7 @@
-"""Click wiring of ``planscope hook pre-commit | commit-msg | pre-push``: the entries git and
-the pre-commit framework run. ``checker.main`` runs these command lines without click; click
-sees them only for ``--help`` and forms ``checker.main`` does not read."""
+"""Click wiring of ``planscope hook pre-commit | commit-msg | pre-push | pre-receive |
+update``: the entries git, the pre-commit framework and a server run. ``checker.main`` runs
+the first three command lines without click; click sees them only for ``--help`` and forms
+``checker.main`` does not read."""
 
 from __future__ import annotations
 
@@ -57,3 +58,30 @@ def hook_pre_push(root: Path, remote: str | None, url: str | None,
 
     opts = options.hook_options(root, plan_ref, no_verify)
     emit(pre_push.pre_push(root, remote, sys.stdin.buffer, os.environ, opts))
+
+
+@hook_group.command("pre-receive")
+@options.server_hook
+def hook_pre_receive(plan_ref: str | None, no_verify: bool) -> None:
+    """On a server: every pushed ref (git's 'OLD NEW REF' lines on stdin), its new commits
+    judged by the rules of the receiving repository's default branch."""
+    from checker.commands import receive
+
+    where = receive.server_root(Path.cwd())
+    emit(receive.pre_receive(where, sys.stdin.buffer,
+                             options.hook_options(where, plan_ref, no_verify)))
+
+
+@hook_group.command("update")
+@click.argument("ref")
+@click.argument("old")
+@click.argument("new")
+@options.server_hook
+def hook_update(ref: str, old: str, new: str, plan_ref: str | None, no_verify: bool) -> None:
+    """On a server: one pushed ref (git's update hook arguments), judged as pre-receive
+    judges it."""
+    from checker.commands import receive
+
+    where = receive.server_root(Path.cwd())
+    emit(receive.update(where, ref, old, new, options.hook_options(where, plan_ref,
+                                                                    no_verify)))

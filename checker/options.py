@@ -137,6 +137,13 @@ def hook(func: F) -> F:
     return func
 
 
+def server_hook(func: F) -> F:
+    """The options of a server hook entry: no work tree (a bare repository) to read."""
+    for option in (no_verify, plan()):
+        func = option(func)
+    return func
+
+
 def hook_options(root: Path, plan_ref: str | None, no_verify: bool) -> Options:
     return Options(plan_ref=claims.command_line_ref(root, plan_ref), verify=not no_verify)
 

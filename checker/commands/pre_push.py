@@ -48,6 +48,7 @@ class Push:
     revs: tuple[str, ...]
     target: str | None = None  # the remote branch it updates, when known
     base: str | None = None  # what the remote branch holds now, when this clone has it
+    new_plans: bool = True  # plans the pushed commits add are read from them (a server: no)
 
 
 def _branch_of(ref: str | None) -> str | None:
@@ -151,7 +152,9 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[tuple[str, 
     branch or the base differ (its claim or its rules may)."""
     listed = revs.log(root, *push.revs)
     base = rules_base(root, push, remote, listed)
-    book = Rulebook(root, base).view(new_from=push.tip)
+    book = Rulebook(root, base)
+    if push.new_plans or book.config.plans_in_pr == "allow-new":
+        book = book.view(new_from=push.tip)
     baseline = targets.baselined(root, book.config, push.tip)
     if baseline.baseline:  # commits before planscope's baseline are never judged
         listed = revs.log(root, *adoption.commits_after(root, baseline), *push.revs)
@@ -188,10 +191,14 @@ def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) ->
 def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
              env: Mapping[str, str], opts: Options) -> Outcome:
     """Every commit being pushed, each against its own trailer; one line per failing one."""
-    seen: set[tuple[str, str, str]] = set()
     remote = env.get("PRE_COMMIT_REMOTE_NAME") or remote
-    groups = [_pushed_results(root, push, opts, seen, remote)
-              for push in pushes(root, remote, stdin, env)]
+    return judged(root, pushes(root, remote, stdin, env), opts, remote)
+
+
+def judged(root: Path, pushed: Sequence[Push], opts: Options, remote: str | None) -> Outcome:
+    """The report of the pushed refs ``pushed``: one line per failing commit, the verdict."""
+    seen: set[tuple[str, str, str]] = set()
+    groups = [_pushed_results(root, push, opts, seen, remote) for push in pushed]
     checked = [pair for g in groups for pair in g.results]
     if not checked:
         return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
