@@ -112,6 +112,13 @@ def test_a_baseline_that_is_no_commit_is_bad_input(history: Repo) -> None:
     assert config.load(history.path).baseline == "ab" * 20
 
 
+def adopted_with(repo: Repo, line: str) -> str:
+    """planscope init and the adoption commit, with ``line`` added to the config; its id."""
+    adopt(repo)
+    repo.write(".planscope.yaml", (repo.path / ".planscope.yaml").read_text() + line + "\n")
+    return repo.commit("Adopt planscope")
+
+
 def _judged(repo: Repo, base: str) -> pull_request.BranchResult:
     return pull_request.judge(repo.path, Target("base", base), Options(), event.Event())
 
@@ -136,11 +143,7 @@ def test_an_adoption_pull_request_with_other_work_is_judged_commit_by_commit(
 
 def test_a_root_commit_in_a_pull_request_whose_base_has_rules_adopts_nothing(
         history: Repo) -> None:
-    adopt(history)
-    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
-                  + "forbid: [app/**]\n")
-    history.commit("Adopt planscope")
-    base = history.head()
+    base = adopted_with(history, "forbid: [app/**]")
     history.git("checkout", "-q", "--orphan", "fresh")
     history.git("rm", "-rqf", ".")
     history.write(".planscope.yaml", "on_drift: warn\n")  # only planscope's own file...
@@ -152,11 +155,7 @@ def test_a_root_commit_in_a_pull_request_whose_base_has_rules_adopts_nothing(
 
 
 def test_a_config_deleted_and_added_again_adopts_nothing(history: Repo) -> None:
-    adopt(history)
-    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
-                  + "forbid: [app/module_1.py]\n")
-    history.commit("Adopt planscope")
-    base = history.head()
+    base = adopted_with(history, "forbid: [app/module_1.py]")
     history.git("rm", "-q", ".planscope.yaml")
     history.commit("Drop planscope", plan="none")
     dropped = history.head()
@@ -177,11 +176,7 @@ def test_a_config_deleted_and_added_again_adopts_nothing(history: Repo) -> None:
 
 def test_a_base_config_that_cannot_be_read_is_an_error_not_the_defaults(
         history: Repo) -> None:
-    adopt(history)
-    history.write(".planscope.yaml", (history.path / ".planscope.yaml").read_text()
-                  + "forbid: [app/**]\n")
-    history.commit("Adopt planscope")
-    base = history.head()
+    base = adopted_with(history, "forbid: [app/**]")
     blob = history.git("rev-parse", f"{base}:.planscope.yaml").strip()
     history.write("app/module_2.py", "x\n")
     history.commit("Work", plan="none")
