@@ -4,11 +4,12 @@ In the shared git directory (``.git/planscope/``, the same for every linked work
 
 - ``cache/<kind>/<digest>.json``: values derived from inputs, stored under a digest of those
   inputs (validated plan and config texts, plans and config as built, the guard's settings,
-  verdicts and reviews). Every entry is plain JSON data holding its own key: one that does
-  not parse, or holds another key (a file copied or written over), is built again. Nothing
-  in a cache is ever code: whoever can write the folder can make planscope recompute, never
-  run something. An entry is found only while every input is unchanged, so nothing in it is
-  ever stale; a broken, missing or unwritable cache only costs time.
+  verdicts and reviews). Every entry is plain JSON data holding its own key, sealed with the
+  user's own secret (``checker.seal``): one that does not parse, holds another key, or that
+  planscope did not write on this machine (a forged or copied file) is built again. Nothing
+  in a cache is ever code, and no entry can change what a check is judged by. An entry is
+  found only while every input is unchanged, so nothing in it is ever stale; a broken,
+  missing or unwritable cache only costs time.
 - ``verdicts.jsonl``: one JSON line for every verdict a check used.
 - ``hooks/``: the git hooks of ``planscope install --hooks-path``.
 
@@ -109,8 +110,11 @@ class Cache:
         does not say it is ``key``'s."""
         if self.folder is None:
             return None
+        from checker import seal
+
         try:
-            entry = json.loads((self.folder / f"{key}.json").read_bytes())
+            data = seal.unseal((self.folder / f"{key}.json").read_bytes())
+            entry = json.loads(data) if data is not None else None
         except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key:
@@ -126,9 +130,13 @@ class Cache:
         skipped. Beyond CACHE_ENTRIES entries, the oldest are removed."""
         if self.folder is None:
             return
+        from checker import seal
+
         with contextlib.suppress(OSError, ValueError):
-            atomic_write(self.folder / f"{key}.json", json.dumps({"key": key, "value": value}))
-            self._prune()
+            sealed = seal.seal(json.dumps({"key": key, "value": value}).encode())
+            if sealed is not None:
+                atomic_write(self.folder / f"{key}.json", sealed)
+                self._prune()
 
     def _prune(self) -> None:
         entries = list(os.scandir(self.folder))

@@ -39,7 +39,7 @@ def _isolated_git(
     """No user or system git config, no inherited GIT_* or model variables; an unexpected
     exception in planscope is raised (PLANSCOPE_DEBUG), never turned into exit 2."""
     for name in list(os.environ):
-        if name.startswith(("GIT_", "ANTHROPIC_", "PLANSCOPE_", "PRE_COMMIT")):
+        if name.startswith(("GIT_", "ANTHROPIC_", "PLANSCOPE_", "PRE_COMMIT", "XDG_")):
             monkeypatch.delenv(name)
     home = tmp_path_factory.mktemp("home")
     gitconfig = home / ".gitconfig"

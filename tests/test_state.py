@@ -10,6 +10,7 @@ import pytest
 
 from checker import state
 from checker.errors import BadInput
+from tests import sealed
 from tests.conftest import Repo
 
 
@@ -36,18 +37,23 @@ def test_cache_stores_json_and_survives_damage(repo: Repo) -> None:
     cache.put("k", {"a": [1, 2]})
     assert cache.get("k") == {"a": [1, 2]}
     assert cache.folder is not None
-    assert json.loads((cache.folder / "k.json").read_text()) == {"key": "k",
-                                                                  "value": {"a": [1, 2]}}
-    (cache.folder / "k.json").write_text("{broken")
+    entry = cache.folder / "k.json"
+    assert sealed.read(entry) == {"key": "k", "value": {"a": [1, 2]}}
+    sealed.write_raw(entry, b"{broken")
     assert cache.get("k") is None
     # an entry copied from another key, or with no key, is not this key's
     cache.put("other", {"a": "relaxed"})
-    (cache.folder / "k.json").write_bytes((cache.folder / "other.json").read_bytes())
+    entry.write_bytes((cache.folder / "other.json").read_bytes())
     assert cache.get("k") is None
-    (cache.folder / "k.json").write_text('{"a": [1, 2]}')
+    sealed.write(entry, {"a": [1, 2]})
     assert cache.get("k") is None
-    (cache.folder / "k.json").write_text("[" * 100000)  # nested past the parser's depth
+    sealed.write_raw(entry, b"[" * 100000)  # nested past the parser's depth
     assert cache.get("k") is None
+    # well formed, for this key, but not sealed by planscope here: forged, not read
+    entry.write_text(json.dumps({"key": "k", "value": {"a": "forged"}}))
+    assert cache.get("k") is None
+    sealed.write(entry, {"key": "k", "value": {"a": "forged"}})
+    assert cache.get("k") == {"a": "forged"}  # (the seal is what tells them apart)
     assert state.Cache(None).get("k") is None
     state.Cache(None).put("k", 1)  # nothing kept, nothing raised
 

@@ -9,8 +9,10 @@ stage asked: ``slice`` (every path inside the claimed slices and outside every f
 ``forbids`` (no path forbidden: the commit-msg hook judges the claim). The next
 ``planscope hook pre-commit`` reads the ticket; when everything it rested on is unchanged
 and the staged paths pass by the same rules, the commit passes and nothing more is
-imported. Anything else (no ticket, a merge, an amend, a staged plan or config file, a path
-that does not pass, any git error) goes to the full check, which decides and says why.
+imported. The ticket is sealed (``checker.seal``): one planscope did not write on this
+machine is not read. Anything else (no ticket, a merge, an amend, a staged plan or config
+file, a path that does not pass, any git error) goes to the full check, which decides and
+says why.
 
 git is asked once for where the repository is, then three questions at once: the staged
 change, the rule files' blob ids, the settings (name comparison, the hooks folder).
@@ -137,8 +139,13 @@ def passes(cwd: str, env: Mapping[str, str]) -> bool:
     ticket_text = _state(os.path.join(git_dir, "planscope", TICKET))
     if not ticket_text or os.path.exists(os.path.join(git_dir, "MERGE_HEAD")):
         return False
+    from checker import seal
+
+    ticket_data = seal.unseal(ticket_text.encode("latin-1"))
+    if ticket_data is None:  # a ticket planscope did not write here
+        return False
     try:
-        ticket = json.loads(ticket_text)
+        ticket = json.loads(ticket_data)
         plans_dir = str(ticket["plans_dir"])
     except (ValueError, KeyError, TypeError):
         return False
@@ -192,6 +199,11 @@ def write(top: Path, git_dir: Path, plans_dir: str, env: Mapping[str, str],
         if listing is not None and settings is not None else None
     if key is None:
         return
+    from checker import seal
+
     ticket = {"key": key, "plans_dir": plans_dir, "mode": mode, "rules": rules.to_data()}
+    sealed = seal.seal(json.dumps(ticket).encode())
+    if sealed is None:
+        return
     with contextlib.suppress(OSError):
-        state.atomic_write(git_dir / "planscope" / TICKET, json.dumps(ticket))
+        state.atomic_write(git_dir / "planscope" / TICKET, sealed)

@@ -191,7 +191,7 @@ def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:
     )
 
 
-def _pyproject_section(text: str) -> dict[str, Any] | None:
+def pyproject_section(text: str) -> dict[str, Any] | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
@@ -251,7 +251,7 @@ def _build(text: str, source: str, valid: Cache) -> Config:
         if data is None:
             return Config(source=CONFIG_FILE)
     else:
-        data = _pyproject_section(text)
+        data = pyproject_section(text)
         if data is None:
             return Config()
     problems = _non_finite(data, source) or schemas.checked_errors(

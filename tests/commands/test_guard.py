@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests import sealed
 from tests.conftest import Repo, Run
 
 TABLES = "plans/awards.yaml#tables"
@@ -403,11 +404,11 @@ def test_a_broken_cache_is_ignored_and_rewritten(active: Repo) -> None:
     entries = list(cache.iterdir())
     assert entries
     for entry in entries:
-        entry.write_text(json.dumps({"garbage": True}))
+        sealed.write(entry, {"garbage": True})
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
-    assert all("garbage" not in json.loads(e.read_text()) for e in cache.iterdir())
+    assert all("garbage" not in sealed.read(e) for e in cache.iterdir())
     for entry in cache.iterdir():
-        entry.write_text("{not json")
+        sealed.write_raw(entry, b"{not json")
     assert guard(active, "Write", active.path / "app/auth/a.py").code == 2
     assert allowed_silently(guard(active, "Write", active.path / "app/models/__init__.py"))
 

@@ -3,7 +3,6 @@ would pass, and hands everything else to the full check."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -14,6 +13,7 @@ from checker import stamp
 from checker.git import formats
 from checker.judge import adoption, quick
 from checker.rules.scope import Touched
+from tests import sealed
 from tests.conftest import Repo
 
 BRANCH = "plan/awards-dashboard/tables"
@@ -117,15 +117,30 @@ def test_name_folding_and_merges_go_to_the_full_check(ticketed: Repo,
 def test_a_broken_ticket_goes_to_the_full_check(ticketed: Repo, text: str) -> None:
     ticketed.write("app/models/__init__.py", "# changed\n")
     ticketed.git("add", "-A")
-    (ticketed.path / TICKET).write_text(text)
+    sealed.write_raw(ticketed.path / TICKET, text.encode())
+    assert not quick.passes(str(ticketed.path), {})
+
+
+def test_a_ticket_planscope_did_not_write_is_not_read(ticketed: Repo, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by hand, or copied from another machine: the same content, no seal of ours."""
+    ticketed.write("app/models/__init__.py", "# changed\n")
+    ticketed.git("add", "-A")
+    assert quick.passes(str(ticketed.path), {})
+    path = ticketed.path / TICKET
+    good = path.read_bytes()
+    path.write_bytes(good.partition(b"\n")[2])  # the content without its seal
+    assert not quick.passes(str(ticketed.path), {})
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "elsewhere"))  # another user's key
+    path.write_bytes(good)
     assert not quick.passes(str(ticketed.path), {})
 
 
 def test_a_ticket_with_other_patterns_is_not_trusted_blindly(ticketed: Repo) -> None:
     """The ticket holds the patterns; the key holds what they came from."""
-    ticket = json.loads((ticketed.path / TICKET).read_text())
+    ticket = sealed.read(ticketed.path / TICKET)
     ticket["key"][3:] = ["tampered"]
-    (ticketed.path / TICKET).write_text(json.dumps(ticket))
+    sealed.write(ticketed.path / TICKET, ticket)
     ticketed.write("app/models/__init__.py", "# changed\n")
     ticketed.git("add", "-A")
     assert not quick.passes(str(ticketed.path), {})

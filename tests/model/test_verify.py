@@ -22,7 +22,7 @@ from checker.model import prompt as vprompt
 from checker.model import reply as vreply
 from checker.model import verify
 from checker.model.verify import Verdict, Verification
-from tests import fake_api
+from tests import fake_api, sealed
 from tests.conftest import KEY, Repo
 from tests.fake_api import data_blocks, system_text, the_request, user_message
 
@@ -572,7 +572,7 @@ def test_only_the_paths_asked_about_are_kept(awards: Repo, api: fake_api.FakeAPI
                                     ("invented/path.py", "incidental", 1.0))
     assert awards.planscope("check", "--commit", "HEAD").code == 0
     (cached,) = (awards.path / ".git/planscope/cache/answers").glob("*")
-    kept = json.loads(cached.read_text())["value"]["answer"]["verdicts"]
+    kept = sealed.read(cached)["value"]["answer"]["verdicts"]
     assert sorted(v["path"] for v in kept) == ["README.md", "app/registry.py"]
 
 

@@ -13,6 +13,7 @@ import pytest
 from checker.git import blobs
 from checker.rules import config, plan, yamlfile
 from checker.state import Cache
+from tests import sealed
 from tests.conftest import AWARDS_PLAN, Repo
 
 
@@ -59,7 +60,7 @@ def test_a_broken_or_foreign_entry_is_built_again(awards: Repo, tmp_path: Path) 
     valid = Cache.of(awards.path, "valid")
     first = plan.load(awards.path, "plans/awards.yaml", valid)
     (entry,) = _built(awards).iterdir()
-    good = json.loads(entry.read_bytes())
+    good = sealed.read(entry)
     assert good["key"] == entry.stem  # the key is inside the entry
     assert first.where("slices", 1, "id") == "plans/awards.yaml:20:9"
     ran = tmp_path / "ran"
@@ -68,11 +69,14 @@ def test_a_broken_or_foreign_entry_is_built_again(awards: Repo, tmp_path: Path) 
                     "value": good["value"]}).encode(), json.dumps(
                     {"key": good["key"], "value": ["map", [1, 1], [[1, 2]]]}).encode(),
                     json.dumps({"key": good["key"], "value": ["set", [1, 1], []]}).encode()):
-        entry.write_bytes(garbage)
+        sealed.write_raw(entry, garbage)
         again = plan.load(awards.path, "plans/awards.yaml", valid)
         assert again == first and again.where("slices", 1, "id") == "plans/awards.yaml:20:9"
     assert not ran.exists()  # never unpickled
-    assert json.loads(entry.read_bytes()) == good  # written again, whole
+    assert sealed.read(entry) == good  # written again, whole
+    entry.write_bytes(json.dumps({"key": good["key"], "value": good["value"]}).encode())
+    assert plan.load(awards.path, "plans/awards.yaml", valid) == first  # unsealed: not read
+    assert sealed.read(entry) == good
     assert not list(_built(awards).glob("*.pickle"))
 
 
@@ -112,5 +116,5 @@ def test_config_from_the_index_is_built_once(awards: Repo,
 def test_a_pyproject_section_is_built_once(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write("pyproject.toml", "[project]\nname = 'x'\n\n[tool.planscope]\non_drift = 'warn'\n")
     assert config.load(repo.path).on_drift == "warn"
-    monkeypatch.setattr(config, "_pyproject_section", None)  # calling it would fail
+    monkeypatch.setattr(config, "pyproject_section", None)  # calling it would fail
     assert config.load(repo.path).on_drift == "warn"
