@@ -84,8 +84,9 @@ def last_rules(root: Path, rev: str) -> str | None:
     below ``rev`` ever had one (planscope was never adopted there)."""
     if present(root, rev):
         return rev
-    if not _ever_removed(root):  # the cheap answer, for every history that never dropped it
-        return None
+    ruled = _ruled(root)
+    if not ruled or revs.rev_parse(root, rev) not in ruled:
+        return None  # no commit below it ever had rules: the cheap answer, nearly always
     out = process.run(root, "log", "--format=%H", "-n", str(_LOOK_BACK), rev, "--",
                       config.CONFIG_FILE, "pyproject.toml")
     for sha in out.decode().split():
@@ -100,17 +101,44 @@ _LOOK_BACK = 200  # commits that touched a config file, newest first, searched f
 
 
 @functools.lru_cache(maxsize=8)
-def _ever_removed(root: Path) -> bool:
-    """Whether any commit of any ref deleted ``.planscope.yaml`` or changed a pyproject.toml
-    line that mentions planscope: only then can rules have been in force where a revision
-    has none (a trigger for ``last_rules``' exact search, never its answer)."""
-    deleted = process.run(root, "log", "--all", "-1", "--format=%H", "--diff-filter=D", "--",
-                          config.CONFIG_FILE)
-    if deleted.strip():
-        return True
-    edited = process.run(root, "log", "--all", "-1", "--format=%H", "-G", "planscope", "--",
-                         "pyproject.toml")
-    return bool(edited.strip())
+def _ruled(root: Path) -> frozenset[str]:
+    """Every commit of any ref that is, or lies above, a commit that brought a planscope
+    config: a ``.planscope.yaml`` added, or a pyproject.toml whose ``[tool.planscope]`` (in
+    any TOML spelling: read by the loader's TOML reader, never searched as text) its parent
+    lacked. Only there can rules be in force where a revision has none."""
+    starts = process.run(root, "log", "--all", "--format=%H", "--diff-filter=A", "--",
+                         config.CONFIG_FILE).decode().split()
+    starts += _pyproject_starts(root)
+    found: set[str] = set()
+    for start in dict.fromkeys(starts):
+        found.add(start)
+        found.update(process.run(root, "rev-list", "--ancestry-path", "--all", f"^{start}")
+                     .decode().split())
+    return frozenset(found)
+
+
+def _pyproject_starts(root: Path) -> list[str]:
+    """Commits whose pyproject.toml holds a ``[tool.planscope]`` table its first parent's
+    lacks."""
+    shas = process.run(root, "log", "--all", "--format=%H", "--", "pyproject.toml").decode().split()
+    if not shas:
+        return []
+    from checker.git import blobs
+
+    specs = [spec for sha in shas for spec in (f"{sha}:pyproject.toml", f"{sha}^:pyproject.toml")]
+    texts = blobs.read_at(root, specs)
+    return [sha for i, sha in enumerate(shas)
+            if _tabled(texts[2 * i]) and not _tabled(texts[2 * i + 1])]
+
+
+def _tabled(raw: bytes | None) -> bool:
+    """Whether pyproject.toml text holds a ``[tool.planscope]`` table (invalid TOML: no)."""
+    if raw is None:
+        return False
+    try:
+        return config.pyproject_section(raw.decode("utf-8")) is not None
+    except (BadInput, UnicodeDecodeError):
+        return False
 
 
 def commits_after(root: Path, rules: Config) -> tuple[str, ...]:

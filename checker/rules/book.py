@@ -149,6 +149,9 @@ class Rulebook:
         """The plan at ``rel`` (repo-relative), loaded and validated once; BadInput naming
         who asked when there is none or it is not valid."""
         rel = clean(rel, named_by)
+        if not is_plan_path(rel, self.config.plans_dir):
+            raise BadInput(f"{rel} (named by {named_by}): not a plan file; plans are the .yaml "
+                           f"and .yml files under {self.config.plans_dir}/ (plans_dir)")
         found = self._read.loaded.get(rel) or self._added.get(rel)
         if found is None:
             found, at_rev = self._load(rel, named_by)
@@ -247,6 +250,14 @@ def clean(rel: str, named_by: str) -> str:
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise BadInput(f"{rel!r} (named by {named_by}): a plan is named by its repo-relative path")
     return path.as_posix()
+
+
+def is_plan_path(rel: str, plans_dir: str) -> bool:
+    """Whether ``rel`` is where a plan may be: a .yaml or .yml file under ``plans_dir``
+    (another YAML file of the repository, an exempt one say, claims nothing)."""
+    folder = plans_dir.strip("/")
+    inside = folder in ("", ".") or rel.startswith(folder + "/")
+    return inside and rel.endswith((".yaml", ".yml"))
 
 
 def _link(name: str) -> str:

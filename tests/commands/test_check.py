@@ -450,4 +450,4 @@ def test_plan_paths_are_repo_relative_or_from_the_current_folder(awards: Repo) -
         r = awards.planscope("check", "--plan", ref, cwd=awards.path / "app/models")
         assert r.code == 0 and "against plans/awards.yaml#tables (from --plan)" in r.out, ref
     r = awards.planscope("check", "--plan", "nowhere.yaml#x", cwd=awards.path / "app")
-    assert r.code == 2 and "nowhere.yaml: no such plan file (named by --plan)" in r.err
+    assert r.code == 2 and "nowhere.yaml (named by --plan): not a plan file" in r.err

@@ -175,3 +175,27 @@ def test_a_merge_that_brings_back_a_path_its_first_parent_deleted(awards: Repo) 
     awards.git("commit", "-q", "--no-verify", "-m", f"Merge side\n\nPlan: {TABLES}")
     assert own(awards, awards.head()) == ["app/auth/session.py"]
     assert awards.planscope("check", "--commit", "HEAD").code == 1
+
+
+def test_an_octopus_that_keeps_an_old_forbidden_file_adds_that(awards: Repo) -> None:
+    """An octopus of the feature, main and another branch that keeps the feature's old
+    version of a forbidden file undoes main's change to it: that is the merge's own."""
+    start = awards.head()
+    awards.git("switch", "-q", "-c", "feat")
+    awards.write("db/awards.sql", "create table\n")
+    feature = awards.commit("tables", plan=TABLES)
+    awards.git("switch", "-q", "-c", "other", start)
+    awards.write("app/models/__init__.py", "models\n")
+    awards.commit("models", plan=TABLES)
+    awards.git("switch", "-q", "main")
+    awards.write("app/auth/session.py", "security fix\n")
+    awards.git("commit", "-qam", "auth fix", "--no-verify")
+    awards.git("switch", "-q", "feat")
+    awards.git("checkout", "other", "--", "app/models/__init__.py")
+    tree = awards.git("write-tree").strip()
+    octopus = awards.git("commit-tree", tree, "-p", feature, "-p", "main", "-p", "other",
+                         "-m", f"merge main and other\n\nPlan: {TABLES}").strip()
+    awards.git("reset", "-q", "--hard", octopus)
+    assert own(awards, octopus) == ["app/auth/session.py"]
+    r = awards.planscope("check", "--base", "main")
+    assert r.code == 1 and "forbidden  app/auth/session.py" in r.out, r.out

@@ -185,3 +185,20 @@ def test_a_base_config_that_cannot_be_read_is_an_error_not_the_defaults(
     loose.unlink()  # the object is gone: a damaged or partial clone
     r = history.planscope("check", "--base", base)
     assert r.code == 2 and ".planscope.yaml" in r.err, r.out + r.err
+
+
+def test_a_config_spelt_another_way_in_pyproject_is_still_the_rules(repo: Repo) -> None:
+    """TOML allows ``[tool."plan\\u0073cope"]``: the history reads the config the way the
+    loader does, so dropping that table later is not a world without rules."""
+    repo.write("pyproject.toml", '[project]\nname = "x"\n\n[tool."plan\\u0073cope"]\n'
+               'require_plan = false\nforbid = ["secrets/**"]\n')
+    repo.write("app.py", "x\n")
+    ruled = repo.commit("rules in pyproject")
+    assert config.load(repo.path).forbid == ("secrets/**",)
+    repo.write("pyproject.toml", '[project]\nname = "x"\nversion = "2"\n')
+    dropped = repo.commit("drop the table", plan="none")
+    assert adoption.last_rules(repo.path, dropped) == ruled
+    repo.write("secrets/k", "key\n")
+    repo.commit("a secret", plan="none")
+    r = repo.planscope("check", "--base", dropped)
+    assert r.code == 1 and "forbidden  secrets/k" in r.out, r.out + r.err

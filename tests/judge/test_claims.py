@@ -128,3 +128,15 @@ def test_a_fixup_or_revert_whose_commit_is_not_found_says_so(awards: Repo) -> No
     r = awards.planscope("check", "--commit", "HEAD")
     assert r.code == 2 and f"note: it reverts {other[:9]}, which is not in its history" \
         in r.out + r.err
+
+
+def test_a_claimed_plan_must_lie_in_plans_dir(awards: Repo) -> None:
+    """A YAML file elsewhere (an exempt docs example, say) is no plan, whoever names it."""
+    awards.write("docs/example.yaml", (awards.path / "plans/awards.yaml").read_text())
+    awards.commit("docs: an example", plan="none")
+    awards.write("app/payments.py", "x\n")
+    awards.commit("payments", plan="docs/example.yaml#tables")
+    for args in (("--commit", "HEAD"), ("--staged", "--plan", "docs/example.yaml#tables")):
+        r = awards.planscope("check", *args)
+        assert r.code == 2 and "docs/example.yaml (named by" in r.err and \
+            "not a plan file; plans are the .yaml and .yml files under plans/" in r.err, r.err
