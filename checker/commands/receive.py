@@ -3,9 +3,12 @@ server, for repositories planscope's pull request check does not reach (a plain 
 repository, Gitea or Forgejo, GitLab's server hooks).
 
 Every pushed ref is judged as a push is judged (``checker.commands.pre_push``), with what
-only the server knows for certain: the new commits are those no ref of the receiving
-repository reaches yet, and the rules are those of its default branch (``HEAD``) as it
-stands before the push, whatever the push brings, its own default branch included. A commit
+only the server knows for certain: the commits judged are those its default branch
+(``HEAD``) does not hold yet, as its pull request would hold them (a commit an earlier push
+brought to another branch is judged again: the rules may have changed since), and the rules
+are those of the default branch as it stands before the push, whatever the push brings, its
+own default branch included. The default branch is never moved backwards: a push that
+rewinds or rewrites it would undo commits no check could see. A commit
 without a trailer is claimed by the branch it is pushed to. Nothing the pusher sends (the
 config, the plans, the hooks) decides: a plan the push adds is no plan yet (unless the
 config says ``plans_in_pr: allow-new``); a refused commit gets one line, and the push is
@@ -58,18 +61,38 @@ def update(root: Path, ref: str, old: str, new: str, opts: Options) -> Outcome:
 
 
 def _judged(root: Path, updates: list[tuple[str, str, str]], opts: Options) -> Outcome:
-    base = _default_tip(root)
+    base, default = _default_tip(root), _default_ref(root)
     pushed = []
-    for ref, _old, new in updates:
+    for ref, old, new in updates:
+        if ref == default and base is not None and not _forward(root, old, new):
+            return Outcome.of(errors.DRIFT, [], [
+                f"planscope: {ref} refused: the push moves the default branch back or "
+                f"rewrites it (or deletes it), which would undo commits no check sees; "
+                f"push a revert instead"])
         if ZERO.fullmatch(new):
             continue  # a deletion brings no commits
         tip = revs.rev_parse(root, new)
         branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else ""
-        pushed.append(Push(branch, tip, (tip, "--not", "--all"), branch or None, base,
-                           new_plans=False))
+        held = ("--not", base) if base is not None else ("--not", "--all")
+        pushed.append(Push(branch, tip, (tip, *held), branch or None, base, new_plans=False))
     if not pushed:
         return Outcome.of(errors.OK, ["planscope: ok: no new commits to check"])
     return judged(root, pushed, opts, None)
+
+
+def _forward(root: Path, old: str, new: str) -> bool:
+    """Whether ``new`` keeps every commit ``old`` had (a fast-forward, or a creation)."""
+    if ZERO.fullmatch(old):
+        return True
+    return not ZERO.fullmatch(new) and revs.is_ancestor(root, old, new)
+
+
+def _default_ref(root: Path) -> str | None:
+    """The ref the receiving repository's ``HEAD`` names (refs/heads/main)."""
+    try:
+        return process.run(root, "symbolic-ref", "--quiet", "HEAD").decode().strip() or None
+    except process.GitError:
+        return None
 
 
 def _default_tip(root: Path) -> str | None:

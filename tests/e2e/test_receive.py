@@ -122,6 +122,47 @@ def test_deleting_a_ref_is_no_commit(served: tuple[Repo, Path]) -> None:
     assert server_has(server, "refs/heads/tmp") == ""
 
 
+def test_the_default_branch_is_never_moved_back_or_deleted(served: tuple[Repo, Path]) -> None:
+    """A rewind would undo commits no check sees (a maintainer's fix to a forbidden path)."""
+    repo, server = served
+    start = repo.head()
+    repo.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    landed = repo.commit("the table", plan=TABLES)
+    assert push(repo, "main").returncode == 0
+    _git(server, "config", "receive.denyDeleteCurrent", "ignore")  # git's own refusal off
+    for refspec in (f"+{start}:refs/heads/main", ":refs/heads/main"):
+        r = push(repo, refspec)
+        assert r.returncode != 0 and "moves the default branch back or rewrites it" in \
+            r.stderr, (refspec, r.stderr)
+        assert server_has(server, "refs/heads/main") == landed
+    repo.git("checkout", "-q", "-b", "side", start)
+    assert push(repo, "side").returncode == 0
+    assert push(repo, f"+{start}:refs/heads/side").returncode == 0  # other branches may move
+
+
+def test_a_commit_already_on_another_branch_is_judged_again_by_todays_rules(
+        served: tuple[Repo, Path]) -> None:
+    """Pushed to a side branch while the rules allowed it; the default branch's rules then
+    forbid its path; merged into the default branch, it is judged by those."""
+    repo, server = served
+    start = repo.head()
+    repo.git("checkout", "-q", "-b", "wip")
+    repo.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    repo.commit("the table", plan=TABLES)
+    assert push(repo, "wip").returncode == 0
+    repo.git("checkout", "-q", "main")
+    repo.write(".planscope.yaml", (repo.path / ".planscope.yaml").read_text()
+               + "forbid: [db/migrations/0042_awards.sql]\n")
+    tightened = repo.commit("forbid that table", plan="none")
+    _git(server, "fetch", "-q", str(repo.path), "+main:refs/heads/main")  # a trusted change
+    assert server_has(server, "refs/heads/main") == tightened and start != tightened
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "wip")
+    r = push(repo, "main")
+    assert r.returncode != 0 and "forbidden db/migrations/0042_awards.sql" in r.stderr, \
+        r.stderr
+    assert server_has(server, "refs/heads/main") == tightened
+
+
 def test_a_server_without_planscope_refuses(awards: Repo, tmp_path: Path) -> None:
     server = tmp_path / "server.git"
     _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(server))
