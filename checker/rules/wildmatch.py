@@ -151,13 +151,49 @@ _ONE, _DEEP = b"[^/]*", b"(?:.*/)?"
 
 
 def _atomic(pieces: list[bytes | _Star]) -> bytes:
-    """The pieces joined; a star followed by a fixed-length run and then a star of its kind
-    (``*`` then ``*`` in one name, ``**/`` then ``**`` over whole folders) is matched with
-    that run at its leftmost place and never tried elsewhere: ``(?=(?P<w>STAR?RUN))(?P=w)``,
-    an atomic group in the regex Python 3.10 has. Leftmost is right there (the next star of
-    the kind takes up whatever lies between), and it keeps ``*-*-*-*.md`` or
-    ``**/a/**/b/**/c`` from backtracking through every way a long path could be cut (git's
-    wildmatch needs no such time either)."""
+    """The pieces joined, so that no path makes the match backtrack through every way it
+    could be cut (git's wildmatch needs no such time either). A star followed by the pieces
+    up to the next star of its kind, with that kind after them, is matched with them at its
+    leftmost place and never tried elsewhere: ``(?=(?P<w>STAR?RUN))(?P=w)``, an atomic group
+    in the regex Python 3.10 has. Leftmost is right there: the next star of the kind takes up
+    whatever lies between. The kinds: ``*`` then ``*`` in one name (``*-*-*.md``), and
+    ``**/`` then ``**`` over whole folders (``**/a/**/b/**/c``, the run between them a fixed
+    number of whole folder names, ``*`` in them or not); ``**/**/`` is ``**/``."""
+    parts: list[bytes] = []  # rendered runs between folder stars, and the stars themselves
+    chunk: list[bytes | _Star] = []
+    for piece in _collapsed(pieces):
+        if isinstance(piece, _Star) and piece in (_DEEP, _ALL):
+            parts += [_in_names(chunk), piece]
+            chunk = []
+        else:
+            chunk.append(piece)
+    parts.append(_in_names(chunk))
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        star, run = parts[i], parts[i + 1]
+        if star == _DEEP and i + 2 < len(parts) and run.endswith(b"/"):
+            out.append(_once(star, run))
+        else:
+            out.append(star + run)
+    return b"".join(out)
+
+
+_ALL = b".*"
+
+
+def _collapsed(pieces: list[bytes | _Star]) -> list[bytes | _Star]:
+    """``**/`` right before another ``**/`` or a final ``**`` adds nothing: left out."""
+    out: list[bytes | _Star] = []
+    for piece in pieces:
+        if isinstance(piece, _Star) and piece in (_DEEP, _ALL) and out and out[-1] == _DEEP:
+            out.pop()
+        out.append(piece)
+    return out
+
+
+def _in_names(pieces: list[bytes | _Star]) -> bytes:
+    """A run of pieces with no folder star: each ``*`` followed, within the same name, by a
+    fixed-length run and another ``*`` is matched once, leftmost."""
     stars = [i for i, p in enumerate(pieces) if isinstance(p, _Star)]
     if not stars:
         return b"".join(pieces)
@@ -165,14 +201,16 @@ def _atomic(pieces: list[bytes | _Star]) -> bytes:
     for at, nxt in zip(stars, [*stars[1:], None], strict=True):
         star, run = pieces[at], b"".join(pieces[at + 1:nxt])
         after = pieces[nxt] if nxt is not None else None
-        same_name = star == after == _ONE and b"/" not in run
-        whole_folders = star == _DEEP and after in (_DEEP, b".*") and run.endswith(b"/")
-        if not (same_name or whole_folders):
+        if star == after == _ONE and b"/" not in run:
+            out.append(_once(star, run))
+        else:
             out.append(star + run)
-            continue
-        name = b"w%d" % next(_group_names)
-        out.append(b"(?=(?P<%s>%s%s))(?P=%s)" % (name, _LAZY[star], run, name))
     return b"".join(out)
+
+
+def _once(star: bytes, run: bytes) -> bytes:
+    name = b"w%d" % next(_group_names)
+    return b"(?=(?P<%s>%s%s))(?P=%s)" % (name, _LAZY[star], run, name)
 
 
 def _escaped(body: bytes, i: int, fold: bool) -> bytes:

@@ -512,3 +512,21 @@ def test_the_pattern_that_backtracked_for_a_minute() -> None:
         assert not matcher.match("docs/" + "-" * n * 10 + "x.mdx")
     assert matcher.match("docs/a-b-c-d-e.md")
     assert time.monotonic() - started < PATIENCE_S
+
+
+@pytest.mark.parametrize(("pattern", "same"), [
+    ("**/" * 6 + "x", "**/x"), ("a/" + "**/" * 5 + "x", "a/**/x"),
+    ("**/*/**/*/**/x", "*/*/**/x"), ("**/**/a/**/**/x", "**/a/**/x")])
+def test_repeated_double_stars_on_a_deep_path(check_ignore: Git, pattern: str,
+                                              same: str) -> None:
+    """``**/`` again and again: git's answer on paths git can still answer for (git 2.39
+    crashes on some paths 100 folders deep), and on paths 100 folders deep the answer of
+    the same pattern written once, in time linear in the path."""
+    def paths(depth: int) -> list[str]:
+        return ["a/" * depth + "y", "a/" * depth + "x", "a/" * (depth - 1) + "x/y",
+                "b/" * (depth // 2) + "a/x", "x", "a/x"]
+    assert ours([pattern], paths(8)) == check_ignore.which([pattern], paths(8))
+    started = time.monotonic()
+    mine = ours([pattern], paths(100))
+    assert time.monotonic() - started < PATIENCE_S, pattern
+    assert mine == ours([same], paths(100)) != [None] * 6
