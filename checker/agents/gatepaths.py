@@ -22,13 +22,17 @@ commit time) or the config's ``guard.unprotect`` names it:
 
 A folder or file is matched by identity (device and inode of the nearest existing folder),
 so another spelling of it (case on a case-insensitive file system, a symbolic link, ``..``)
-is the same folder.
+is the same folder; a file with several names (a hard link) is matched against the files of
+the gate's folders. An edit is judged against the gate of the repository it lies in too, not
+only the one the call runs from (a submodule, a nested repository, a folder outside).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +40,8 @@ from pathlib import Path
 from checker.git import repository
 from checker.rules.config import CONFIG_FILE, PYPROJECT_SOURCE
 from checker.rules.globs import Fold
+
+_LISTED = 500  # entries read per folder when looking for a hard link
 
 IN_REPOSITORY = {
     ".claude/settings.json": "Claude Code's hook settings",
@@ -65,6 +71,9 @@ class Gate:
                 ids.setdefault(found, what)
         if not ids:
             return None
+        linked = self._linked(path)
+        if linked is not None:
+            return linked
         current = path
         while True:
             found = _id(current)
@@ -74,6 +83,38 @@ class Gate:
             if parent == current:
                 return None
             current = parent
+
+
+    def _linked(self, path: str) -> str | None:
+        """What of the gate a file with several names (hard links) also is: one of the
+        files in the gate's folders (their first level, and planscope's state)."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if st.st_nlink < 2 or not stat.S_ISREG(st.st_mode):
+            return None
+        mine = (st.st_dev, st.st_ino)
+        for folder, what in self.dirs:
+            for place in (folder, os.path.join(folder, "planscope")):
+                try:
+                    with os.scandir(place) as entries:
+                        for entry in itertools.islice(entries, _LISTED):
+                            found = entry.stat(follow_symlinks=False)
+                            if (found.st_dev, found.st_ino) == mine:
+                                return f"{what} (a hard link to {entry.path})"
+                except OSError:
+                    continue
+        return next((what for file, what in self.files if _id(file) == mine), None)
+
+
+def nearest_folder(path: str) -> Path:
+    """The nearest folder of ``path`` that exists (the repository it belongs to is the one
+    whose gate it may reach, wherever the call runs from)."""
+    folder = Path(path)
+    while not folder.is_dir() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
@@ -144,7 +185,8 @@ def _same_file(path: str, other: str) -> bool:
 _MARKERS = re.compile(r"\.git(?:[/\\]|$|[\"'])|\.claude[/\\]|\.codex[/\\]|\.planscope\.yaml|"
                       r"\.pre-commit-config|hooks[/\\]|core\.hookspath", re.IGNORECASE)
 _WRITES = re.compile(r"write|open\([^)]*['\"][wax]|unlink|remove|rename|replace|chmod|copy|"
-                     r"move|rmtree|mkdir|symlink|truncate|appendFile|writeFile", re.IGNORECASE)
+                     r"move|rmtree|mkdir|symlink|truncate|appendFile|writeFile|>|"
+                     r"\bsystem\s*\(", re.IGNORECASE)
 
 
 def names_the_gate(code: str) -> bool:

@@ -213,9 +213,12 @@ def _at_the_gate(call: HookCall, name: str, tops: Sequence[Path], env: Mapping[s
                  cwd: Path | None = None) -> Decision | None:
     """A refusal when ``name`` (its directory entry or what it links to) lies in the gate's
     own folders: a git directory, the hooks folder, the agents' user settings."""
-    places = [*tops, call.cwd, *([cwd] if cwd is not None else [])]
+    touched = entry_and_target(cwd or call.cwd, name)
+    places = [*tops, call.cwd, *([cwd] if cwd is not None else []),
+              *(gatepaths.nearest_folder(p) for p in touched if not tops or ".git" in
+                {part.lower() for part in Path(p).parts})]
     gate = gatepaths.around(places, env)
-    for path in entry_and_target(cwd or call.cwd, name):
+    for path in touched:
         what = gate.holds(path)
         if what is not None:
             return Decision(DENY, f"planscope: {call.tool} of {name[:200]} refused: it is in "
@@ -239,10 +242,35 @@ def _shell_gate(call: HookCall, env: Mapping[str, str]) -> Decision | None:
                                   f"writes near the gate's own files (the git directory, "
                                   f"the hook settings, planscope's rules). Edit files with "
                                   f"the edit tools; if this must run, ask the user.")
-    bases = [cwd, *(cwd / os.path.expanduser(d) for d in said.dirs)]
+    home = env.get("HOME") or os.path.expanduser("~")
+    bases = [cwd]
+    for folder in said.dirs:
+        moved = shellwrites.expanded(folder, str(cwd), home)
+        if moved is None:
+            return _unfollowed(call, folder)
+        bases += [cwd / m for m in shellwrites.matches(moved, cwd)]
     for written in dict.fromkeys(said.paths):
-        name = os.path.expanduser(written)
-        for base in bases:
+        name = shellwrites.expanded(written, str(cwd), home)
+        if name is None:
+            return _unfollowed(call, written)
+        refused = _written(call, name, bases, env)
+        if refused is not None:
+            return refused
+    return None
+
+
+def _unfollowed(call: HookCall, word: str) -> Decision:
+    return Decision(DENY, f"planscope: {call.tool} refused: it writes to {word[:200]}, a "
+                          f"name the guard cannot follow to a file (a variable or the folder "
+                          f"stack) near the gate's own files. Name the file plainly.")
+
+
+def _written(call: HookCall, written: str, bases: Sequence[Path],
+             env: Mapping[str, str]) -> Decision | None:
+    """A refusal when ``written``, a name a shell call writes to (a pattern: every name it
+    matches from each folder), reaches the gate."""
+    for base in bases:
+        for name in shellwrites.matches(written, base):
             trees = worktrees.work_trees(base, name, env.get("CLAUDE_PROJECT_DIR"))
             refused = _at_the_gate(call, name, [top for top, _ in trees], env, base)
             for top, git_dir in trees if refused is None else ():

@@ -31,6 +31,8 @@ import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from checker.agents.shellwrites import tilde
+
 FILE_TOOLS: dict[str, str] = {
     "Edit": "file_path",
     "Write": "file_path",
@@ -217,7 +219,11 @@ def _shell(command: object) -> tuple[list[str], str]:
     leading = _CD_THEN_PATCH.match(rest + " ")
     if leading is not None and len(moves) == 1:
         named = next(g for g in leading.groups() if g is not None)
-        folder = os.path.normpath(os.path.expanduser(named))
+        moved = tilde(named, ".", os.path.expanduser("~"))  # "~+" is where the call runs
+        if moved is None:
+            return [], (f"it applies a patch after 'cd {named[:100]}', a folder of the folder "
+                        f"stack the guard cannot follow; use the apply_patch tool")
+        folder = os.path.normpath(moved)
         return [os.path.join(folder, n) for n in names], ""
     if moves and not all(os.path.isabs(n) for n in names):
         return [], ("it applies a patch after changing folder in a way the guard cannot "

@@ -147,6 +147,40 @@ def test_the_agents_user_settings(wide: Repo) -> None:
     "planscope use --clear",
     "planscope uninstall",
     "dd if=x of=.git/config",
+    # written the ways bash also reads them
+    "echo x >& .git/hooks/pre-commit",
+    "rm -rf .gi*/hooks",
+    "echo x > $'.git/con\\x66ig'",
+    'echo x > $".git/config"',
+    "echo x > ~+/.git/hooks/pre-commit",
+    "cp /tmp/evil ~0/.git/hooks/pre-commit",
+    "echo x > $PWD/.git/config",
+    "echo x > ${PWD}/.planscope.yaml",
+    "echo x > $GIT_DIR/hooks/pre-commit",
+    "cd ~- && echo x > hooks/pre-commit",
+    "sed -i s/block/warn/ ~+/.planscope.yaml",
+    "sed --in-place=.bak s/block/warn/ .planscope.yaml",
+    "sed -Ei s/block/warn/ .planscope.yaml",
+    "sed -ni s/block/warn/p .planscope.yaml",
+    "perl -pi -e s/block/warn/ .planscope.yaml",
+    "cp --target-directory=.git/hooks /tmp/pre-commit",
+    "mv --target-directory=plans /tmp/wide.yaml",
+    "mv /tmp/wide.yaml plans",
+    "bash --norc -c 'echo x > .git/hooks/pre-commit'",
+    "sh -e -o errexit -c 'echo x > .git/hooks/pre-commit'",
+    "env -S \"sh -c 'echo x > .git/config'\"",
+    "find .git/hooks -delete",
+    "awk 'BEGIN{print 1 > \".git/config\"}'",
+    "git commit --no-verif -m x",
+    "git commit --no-v -m x",
+    "git push --no-verif origin main",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit",
+    "GIT_CONFIG_PARAMETERS=\"'core.hookspath'='/dev/null'\" git commit -m x",
+    "export GIT_CONFIG_GLOBAL=/tmp/other",
+    "git --config-env=core.hooksPath=HOME commit -m x",
+    "git --config-env core.hooksPath=HOME commit -m x",
+    "python3 -m checker use plans/awards.yaml#tables",
+    "ln .git/hooks/pre-commit app/models/hook.py",
 ])
 def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     r = shell(wide, command)
@@ -157,6 +191,10 @@ def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     "echo hi > notes.txt", "cat .git/config", "git config --get user.name", "git config -l",
     "git commit -m 'no skipping'", "ls -la > out.txt 2>&1", "pytest -q", "python3 -c 'print(1)'",
     "git log --oneline | head", "sed -n 1,5p .planscope.yaml",
+    "echo x >&2", "make 2>&1 | tee build.log", "sed -e s/i/x/ notes.txt > out.txt",
+    "git merge --no-verify-signatures side", "GIT_CONFIG_NOSYSTEM=1 git status",
+    "echo x > $TMPDIR/log.txt", "cp a.txt ~+/docs/", "find . -name '*.pyc' -delete",
+    "bash -c 'echo fine > notes.txt'",
 ])
 def test_ordinary_shell_calls_pass(wide: Repo, command: str) -> None:
     r = shell(wide, command)
@@ -176,7 +214,19 @@ def test_shell_reading_units() -> None:
     assert said.paths == ["b", "d e", "g", "h", "i", "k"]
     assert shellwrites.writes("echo 'unterminated > x").paths  # split at blanks: a name more
     assert shellwrites.writes("cd /x && mv a b").dirs == ["/x"]
-    assert shellwrites.writes("cp -t dir a b").paths == ["dir"]
+    assert shellwrites.writes("cp -t dir a b").paths == ["dir", "dir/a", "dir/b"]
+    assert shellwrites.writes("mv a b dir").paths == ["dir", "dir/a", "dir/b"]
+    ansi_c = shellwrites.writes("echo x > $'a\\tb\\x41\\101\\u00e9\\cA'")
+    assert ansi_c.paths == ["a\tbAA\u00e9\x01"]
+    assert shellwrites.tilde("~+/x", "/here", "/home/me") == "/here/x"
+    assert shellwrites.tilde("~0", "/here", "/home/me") == "/here"
+    assert shellwrites.tilde("~/x", "/here", "/home/me") == "/home/me/x"
+    assert shellwrites.tilde("~-/x", "/here", "/home/me") is None
+    assert shellwrites.tilde("~2", "/here", "/home/me") is None
+    assert shellwrites.tilde("~no-such-user-here/x", "/h", "/m") == "~no-such-user-here/x"
+    assert shellwrites.expanded("$HOME/x", "/here", "/home/me") == "/home/me/x"
+    assert shellwrites.expanded("$PWDX/y", "/here", "/home/me") == "$PWDX/y"
+    assert shellwrites.matches("*.txt", "/nonexistent-folder") == ["*.txt"]
     assert not shellwrites.writes("git config --get core.hooksPath").past_gate
     assert gatepaths.names_the_gate("import os; os.remove('.git/hooks/x')")
     assert not gatepaths.names_the_gate("print(open('.git/HEAD').read())")
@@ -190,3 +240,76 @@ def test_the_gate_is_matched_by_identity(tmp_path: Path) -> None:
     os.symlink(folder, tmp_path / "alias")
     assert gate.holds(str(tmp_path / "alias" / "config")) == "the git directory"
     assert gate.holds(str(tmp_path / "elsewhere")) is None
+
+
+@pytest.mark.parametrize("command", ["echo x > .gi?/hooks/pre-commit",
+                                     "cp /etc/hostname .gi[t]/hooks/pre-commit"])
+def test_a_pattern_that_names_an_existing_hook(wide: Repo, command: str) -> None:
+    """bash expands a pattern that matches (and keeps one that matches nothing as it is,
+    which then writes nothing in the git directory)."""
+    (wide.path / ".git/hooks/pre-commit").write_text("#!/bin/sh\n")
+    r = shell(wide, command)
+    assert r.code == 2 and "the git hooks folder" in denial(r), r.err
+
+
+def test_bash_really_writes_what_the_guard_reads(tmp_path: Path) -> None:
+    """The spellings the guard expands are the ones bash expands: run in bash, each writes
+    the file the guard reads it as writing."""
+    names = {"echo x >& .gi?/a": "a", "echo x > $'.git/b\\x63'": "bc",
+             "echo x > ~+/.git/d": "d", "echo x > ~0/.git/e": "e",
+             "bash --norc -c 'echo x > .git/f'": "f",
+             "env -S \"sh -c 'echo x > .git/g'\"": "g"}
+    (tmp_path / ".git").mkdir()
+    for name in names.values():
+        (tmp_path / ".git" / name).write_text("")
+    for command, name in names.items():
+        subprocess.run(["bash", "-c", command], cwd=tmp_path, check=True)
+        assert (tmp_path / ".git" / name).read_text() == "x\n", command
+        read = [os.path.normpath(os.path.join(tmp_path, n)) for w in
+                shellwrites.writes(command).paths for n in shellwrites.matches(
+                    shellwrites.expanded(w, str(tmp_path), "/nowhere") or "", tmp_path)]
+        assert str(tmp_path / ".git" / name) in read, (command, read)
+
+
+def test_a_hard_link_to_a_hook_is_the_hook(wide: Repo) -> None:
+    hook = wide.path / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    linked = wide.path / "app/models/linked.py"
+    os.link(hook, linked)  # made by a script the guard never saw
+    for tool in ("Write", "Edit"):
+        r = guard(wide, tool, linked)
+        assert r.code == 2 and "hard link" in denial(r), r.err
+    linked.unlink()
+    assert guard(wide, "Write", linked).code == 0
+
+
+@pytest.mark.parametrize("where", ["submodule", "nested", "outside"])
+def test_the_git_directory_from_another_folder(wide: Repo, tmp_path: Path, where: str) -> None:
+    """Codex names no project folder: the call may run in a submodule, a nested repository
+    or a folder outside any; the project's git directory is refused all the same."""
+    if where == "outside":
+        cwd = tmp_path / "outside"
+        cwd.mkdir()
+    else:
+        cwd = wide.path / "vendor" / where
+        cwd.mkdir(parents=True)
+        subprocess.run(["git", "init", "-q", str(cwd)], check=True)
+    for name in (".git/hooks/pre-commit", ".git/config", ".git/planscope/active"):
+        r = guard(wide, "Write", wide.path / name, cwd)
+        assert r.code == 2 and "the git " in denial(r), (where, name, r.err)
+
+
+@pytest.mark.parametrize(("folder", "name", "said"), [
+    ("~+/.git", "hooks/pre-commit", "the git hooks folder"),
+    ("~0/.git", "config", "the git directory"),
+    ("~+", ".planscope.yaml", "decides what this work may touch"),
+    ("~-", "config", "folder stack"),
+])
+def test_a_codex_patch_after_cd_to_a_tilde_folder(wide: Repo, folder: str, name: str,
+                                                  said: str) -> None:
+    patch = f"*** Begin Patch\n*** Add File: {name}\n+x\n*** End Patch\n"
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "exec_command",
+               "cwd": str(wide.path),
+               "tool_input": {"cmd": f"cd {folder} && apply_patch <<'EOF'\n{patch}EOF"}}
+    r = wide.planscope("guard", stdin=json.dumps(payload))
+    assert r.code == 2 and said in denial(r), r.err
