@@ -38,18 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.git import repository
-from checker.rules.config import CONFIG_FILE, PYPROJECT_SOURCE
 from checker.rules.globs import Fold
 
 _LISTED = 500  # entries read per folder when looking for a hard link
-
-IN_REPOSITORY = {
-    ".claude/settings.json": "Claude Code's hook settings",
-    ".claude/settings.local.json": "Claude Code's hook settings",
-    ".codex/hooks.json": "Codex's hook settings",
-    ".codex/config.toml": "Codex's settings",
-    ".pre-commit-config.yaml": "the pre-commit framework's hooks",
-}
 
 
 @dataclass(frozen=True)
@@ -143,20 +134,6 @@ def user_files(env: Mapping[str, str]) -> list[tuple[str, str]]:
             (os.path.join(claude, "settings.local.json"), "Claude Code's user settings"),
             (os.path.join(codex, "config.toml"), "Codex's user settings"),
             (os.path.join(codex, "hooks.json"), "Codex's user hooks")]
-
-
-def rule_file(rel: str, plans_dir: str, config_source: str | None, fold: Fold) -> str | None:
-    """What ``rel`` (repo-relative) is of the rules or the hook settings, or None."""
-    folder = plans_dir.strip("/")
-    under = "/**" if folder in ("", ".") else f"/{folder}/**"
-    patterns = {f"/{CONFIG_FILE}": "planscope's config", f"{under}/*.yaml": "a plan file",
-                f"{under}/*.yml": "a plan file",
-                **{f"/{p}": what for p, what in IN_REPOSITORY.items()}}
-    if config_source == PYPROJECT_SOURCE:
-        patterns["/pyproject.toml"] = "planscope's config (pyproject.toml)"
-    matcher = fold.matcher(list(patterns))
-    index = matcher.which(rel)
-    return None if index is None else list(patterns.values())[index]
 
 
 def opened(rel: str, planned: Sequence[str], unprotect: Sequence[str], fold: Fold) -> bool:

@@ -59,6 +59,7 @@ from checker.agents.guardrules import Active, Guarded
 from checker.agents.hookinput import HookCall, entry_and_target, repo_paths
 from checker.errors import PlanscopeError
 from checker.git import worktrees
+from checker.rules import rulefiles
 from checker.rules.globlint import literal
 from checker.rules.ruleset import RuleSet
 
@@ -291,7 +292,7 @@ def _rule_file(root: Path, git_dir: Path, call: HookCall, paths: Sequence[str],
         seen = guardrules.guarded(root, git_dir, env, _cache(git_dir))
     rules = seen.rules
     for rel in paths:
-        what = gatepaths.rule_file(rel, seen.plans_dir, seen.config_source, rules.fold)
+        what = rulefiles.rule_file(rel, seen.plans_dir, seen.config_source, rules.fold)
         if what is not None and not gatepaths.opened(rel, rules.planned, seen.unprotect,
                                                      rules.fold):
             return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: "

@@ -36,7 +36,7 @@ from checker.rules.plan import Plan
 from checker.rules.scope import untouched_of
 
 GROUPS = ("plan", "slice", "executor", "author", "week")
-NO_CLAIM, NONE = "(no claim)", "(Plan: none)"
+NO_CLAIM, NONE, RULES = "(no claim)", "(Plan: none)", "(rules change)"
 
 
 @dataclass
@@ -119,6 +119,8 @@ def _groups(by: str, fact: Fact) -> list[tuple[str, Row]]:
     and week; for plan and slice, one per claimed plan or slice, each with its own paths."""
     if by in ("plan", "slice") and not fact.works:
         claim = fact.result.claim
+        if fact.result.rules_change is not None:
+            return [(RULES, fact.row)]
         return [(NONE if claim is not None and claim.none else NO_CLAIM, fact.row)]
     if by == "plan":
         out = []

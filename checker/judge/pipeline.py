@@ -18,8 +18,10 @@ from checker.git import blobs, diffs, repository
 from checker.judge import adoption, claims, order
 from checker.judge.changes import Unit, after_of, before_of
 from checker.judge.claims import Claim, Context
+from checker.rules import ruleschange
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
+from checker.rules.ruleschange import RulesChange
 from checker.rules.ruleset import RuleSet
 from checker.rules.scope import ScopeResult, classify
 
@@ -44,6 +46,7 @@ class UnitResult:
     unreadable: bool = False  # its claim or its rules could not be read (``error`` says why)
     skipped: str | None = None  # why it is not judged at all (before the baseline, ...)
     unclaimed: bool = False  # refused because nothing claims it and it needs a plan
+    rules_change: RulesChange | None = None  # it changes only the rules: judged by no slice
 
     @property
     def ok(self) -> bool:
@@ -143,6 +146,8 @@ class Judge:
             return result
         if unit.note:
             result.notes.append(unit.note)
+        if self._rules_change(result):
+            return result
         read = self._read_claim(result)
         if read is None:
             return result
@@ -158,6 +163,27 @@ class Judge:
         if scope.drift:
             self._on_drift(result, claim, scope)
         return _cleared(result)
+
+    def _rules_change(self, result: UnitResult) -> bool:
+        """Whether the unit changes only planscope's rules (and touches no forbidden path):
+        then it needs no slice, and says what it changes (``checker.rules.ruleschange``)."""
+        unit = result.unit
+        before = before_of(self.root, unit)
+        if unit.merge or before is None or self.opts.plan_ref is not None:
+            return False  # a root commit brings rules from nothing: the adoption's question
+        try:
+            rules = self.rules(None)
+            if any(rules.forbidden(p) for p in unit.paths):
+                return False
+            change = ruleschange.find(self.root, unit.paths, before, after_of(unit),
+                                      self.config, rules.fold)
+        except errors.PlanscopeError:
+            return False  # judged as any change, which says what cannot be read
+        if change is None:
+            return False
+        result.rules_change = change
+        result.notes += [ruleschange.NOTE, *change.said]
+        return True
 
     def _read_claim(self, result: UnitResult) -> tuple[Claim | None, RuleSet] | None:
         """The claim of ``result``'s unit and the rules it is judged by; None when either

@@ -8,7 +8,10 @@ the head branch). A branch that changes a plan that governs one of its commits g
 scope. A shallow clone without the base commit (or with the branch's history cut) is bad
 input (exit 2) whose message says to set ``fetch-depth: 0``.
 
-The result is one word: pass | drift | forbidden | plan-changed | unverified | error.
+The result is one word: pass | drift | forbidden | plan-changed | rules-changed |
+unverified | error. ``rules-changed``: every commit passed, and one of them changes only
+the rules (``checker.rules.ruleschange``); it does not fail the check, it asks for a
+person's review (CODEOWNERS on the rule files).
 """
 
 from __future__ import annotations
@@ -197,11 +200,11 @@ def drift_paths(out: BranchResult) -> list[str]:
 
 
 def result_word(out: BranchResult) -> str:
-    """The ``result`` output: pass | drift | forbidden | plan-changed | error | unverified.
-    A forbidden path names the result even beside a commit that cannot be judged (the exit
-    code stays that of bad input): it needs no claim to be decided."""
+    """The ``result`` output: pass | drift | forbidden | plan-changed | rules-changed |
+    error | unverified. A forbidden path names the result even beside a commit that cannot
+    be judged (the exit code stays that of bad input): it needs no claim to be decided."""
     if out.code == errors.OK:
-        return "pass"
+        return "rules-changed" if rules_changes(out) else "pass"
     if any(r.scope and r.scope.forbidden for r in out.results):
         return "forbidden"
     if out.code == errors.BAD_INPUT:
@@ -211,3 +214,8 @@ def result_word(out: BranchResult) -> str:
     if any(c.blocking for c in out.plan_changes):
         return "plan-changed"
     return "drift"
+
+
+def rules_changes(out: BranchResult) -> list[UnitResult]:
+    """The commits that change only the rules (judged; not skipped as the adoption)."""
+    return [r for r in out.results if r.rules_change is not None]

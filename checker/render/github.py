@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from checker import errors
 from checker.errors import BadInput, PlanscopeError
 from checker.judge import adoption
-from checker.judge.pull_request import BranchResult, drift_paths, result_word
+from checker.judge.pull_request import BranchResult, drift_paths, result_word, rules_changes
 from checker.render import text as render_text
 from checker.render.github_summary import (
     HEADLINES,
@@ -73,6 +73,17 @@ def _result_annotations(out: BranchResult) -> list[Annotation]:
              for r in out.results if r.error]
     return found + [("warning", command("warning", n.removeprefix("WARNING: "), title="planscope"))
                     for r in out.results for n in r.notes if n.startswith("WARNING")]
+
+
+def _rules_change_annotations(out: BranchResult) -> list[Annotation]:
+    found: list[Annotation] = []
+    for r in rules_changes(out):
+        assert r.rules_change is not None
+        said = "; ".join(r.rules_change.said[:5])
+        found.append(("notice", command(
+            "notice", f"{r.unit.label} changes only planscope's rules ({said}): it needs no "
+                      f"slice and asks for a person's review.", title="planscope: rules-changed")))
+    return found
 
 
 def _plan_change_annotations(out: BranchResult) -> list[Annotation]:
@@ -153,6 +164,7 @@ def annotation_lines(out: BranchResult, env: Mapping[str, str]) -> list[str]:
         return [command("notice", adoption.PULL_REQUEST_NOTE, title="planscope: adoption")]
     run = _run_annotations(out, env)
     found = [*_result_annotations(out), *_plan_change_annotations(out),
+             *_rules_change_annotations(out),
              *(_path_annotation(row, sec) for row, sec in _worst_rows(out))]
     skipped = [a for a in run if "verification skipped" in a[1]]
     found = skipped + found + [a for a in run if a not in skipped]

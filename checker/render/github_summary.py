@@ -1,7 +1,7 @@
 """The Markdown report the GitHub Action appends to the job summary (DESIGN §9): the result, one
-table per claimed slice, changes that need no plan, plan changes with their diff, the
-verification pass and the branch's scope discipline. Text a pull request controls is escaped
-as inert Markdown."""
+table per claimed slice, changes that need no plan, rules changes and what they change, plan
+changes with their diff, the verification pass and the branch's scope discipline. Text a pull
+request controls is escaped as inert Markdown."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from checker.errors import PlanscopeError
 from checker.event import MERGE_GROUP, PR_EVENTS
 from checker.judge import adoption
-from checker.judge.pull_request import BranchResult, result_word
+from checker.judge.pull_request import BranchResult, result_word, rules_changes
 from checker.render.markdown import md_block, md_code, md_text
 from checker.render.sections import RANK, Section, claimed_by, sections
 from checker.render.text import short
@@ -68,6 +68,7 @@ HEADLINES = {
     "drift": "❌ drift",
     "forbidden": "⛔ forbidden path",
     "plan-changed": "❌ the pull request changes its own plan",
+    "rules-changed": "👀 the pull request changes the rules: a person reviews it",
     "error": "⚠️ could not check",
     "unverified": "⚠️ verification unavailable",
 }
@@ -127,7 +128,7 @@ def _unclaimed_lines(out: BranchResult) -> list[str]:
     """Changes that need no plan, and errors."""
     lines: list[str] = []
     free = [r for r in out.results if (r.claim is None or r.claim.plan is None)
-            and not r.error and r.unit.changes]
+            and not r.error and r.unit.changes and r.rules_change is None]
     if free:
         lines += ["### Changes that need no plan", "",
                   *(f"- {md_text(r.unit.label)}: {md_text('; '.join(r.notes))}" for r in free),
@@ -135,6 +136,20 @@ def _unclaimed_lines(out: BranchResult) -> list[str]:
     failed = [r for r in out.results if r.error]
     if failed:
         lines += ["### Errors", "", *(f"- {md_text(r.error or '')}" for r in failed), ""]
+    return lines
+
+
+def _rules_change_lines(out: BranchResult) -> list[str]:
+    """What each commit that changes only the rules changes; the rules it brings judged
+    none of the other commits here."""
+    lines: list[str] = []
+    for r in rules_changes(out):
+        assert r.rules_change is not None
+        lines += [f"### rules-changed: {md_text(r.unit.label)}", "",
+                  *(f"- {md_text(said)}" for said in r.rules_change.said), "",
+                  "It needs no slice; the rules it brings judge none of the other commits of "
+                  "this pull request (they are judged by the base's rules). Review it as a "
+                  "change of what agents may touch.", ""]
     return lines
 
 
@@ -165,8 +180,8 @@ def summary(out: BranchResult, env: Mapping[str, str]) -> str:
     named = any(r.unit.sha for r in out.results)
     lines = [f"## planscope: {HEADLINES[result_word(out)]}", "", _context(out), "",
              *(line for sec in sections(out) for line in _section_lines(sec, named)),
-             *_unclaimed_lines(out), *_plan_change_lines(out), *_verification_lines(out, env),
-             *_discipline_lines(out)]
+             *_unclaimed_lines(out), *_rules_change_lines(out), *_plan_change_lines(out),
+             *_verification_lines(out, env), *_discipline_lines(out)]
     text = "\n".join(lines).rstrip() + "\n"
     raw = text.encode("utf-8")
     if len(raw) > MAX_SUMMARY_BYTES:

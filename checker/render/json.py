@@ -52,6 +52,7 @@ def unit_json(r: UnitResult) -> dict[str, Any]:
         "exit_code": r.exit_code,
         "error": r.error,
         "notes": r.notes,
+        "rules_change": None if r.rules_change is None else list(r.rules_change.said),
     }
 
 

@@ -104,7 +104,8 @@ def test_by_plan_and_slice(history: Repo) -> None:
     assert _counts(got["plans/billing.yaml"]) == (1, 1, 1, 0, 0, 0, 0, 0)
     assert _counts(got["plans/search.yaml"]) == (1, 2, 1, 1, 0, 0, 0, 0)
     assert _counts(got["(no claim)"]) == (2, 1, 0, 0, 0, 0, 1, 0)  # the note; the merge
-    assert _counts(got["(Plan: none)"]) == (3, 9, 0, 0, 0, 0, 0, 0)
+    assert _counts(got["(Plan: none)"]) == (1, 6, 0, 0, 0, 0, 0, 0)  # the first commit
+    assert _counts(got["(rules change)"]) == (2, 3, 0, 0, 0, 0, 0, 0)  # plans added, widened
     assert _counts(got["total"]) == (11, 22, 7, 3, 1, 1, 1, 1)
     slices = _stats(history, "--by", "slice")
     assert _counts(slices["plans/awards.yaml#views"]) == (1, 3, 2, 0, 1, 0, 0, 0)

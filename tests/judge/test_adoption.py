@@ -13,7 +13,7 @@ from checker import event
 from checker.judge import adoption, pull_request
 from checker.judge.changes import Target
 from checker.judge.pipeline import Options
-from checker.rules import config
+from checker.rules import config, ruleschange
 from tests.conftest import Repo
 
 
@@ -164,9 +164,12 @@ def test_a_config_deleted_and_added_again_adopts_nothing(history: Repo) -> None:
     history.write("app/module_1.py", "forbidden by the rules in force\n")
     history.commit("Work", plan="none")
     assert adoption.last_rules(history.path, dropped) == base
-    for args in (("--range", f"{base}..HEAD"), ("--base", base), ("--commit", "HEAD~1")):
+    for args in (("--range", f"{base}..HEAD"), ("--base", base)):
         r = history.planscope("check", *args)
         assert r.code != 0 and adoption.NOTE not in r.out, (args, r.out)
+    relaxed = history.planscope("check", "--commit", "HEAD~1")  # a rules change, not adoption
+    assert relaxed.code == 0 and adoption.NOTE not in relaxed.out
+    assert ruleschange.NOTE in relaxed.out
     # once the drop has landed, the rules in force are the last ones below it
     out = _judged(history, dropped)
     assert not out.adopting and out.code != 0

@@ -106,7 +106,8 @@ def test_plans_and_config_come_from_the_base_commit(awards: Repo, gh: Gh) -> Non
     assert local.code == 1 and local.out.endswith("planscope: result: plan-changed\n")
     drafted = awards.planscope("check", "--base", "main", "--rules-from", "worktree")
     assert drafted.code == 0
-    assert drafted.out.endswith("planscope: result: pass (rules from the working tree)\n")
+    assert drafted.out.endswith("planscope: result: rules-changed (rules from the working "
+                                "tree)\n")  # the plans-only commit is a rules change
 
 
 def test_plan_change_inside_the_slice_scope_does_not_block(awards: Repo, gh: Gh) -> None:
@@ -343,7 +344,8 @@ def test_a_new_plan_in_the_pull_request_with_allow_new(awards: Repo, gh: Gh) -> 
     awards.commit("Badges table", plan="plans/badges.yaml#tables")
     r = gh(awards, payload=pr_payload(awards, base))
     assert r.code == 0, r.out
-    assert r.outputs == {"result": "pass", "drift-count": "0"}
+    assert r.outputs == {"result": "rules-changed", "drift-count": "0"}  # a plan is added
+    assert "### rules-changed: commit" in r.summary and "new plan 'badges'" in r.summary
     assert "### New plan: `plans/badges.yaml`" in r.summary and "id: badges" in r.summary
     assert "### plan-changed" not in r.summary
     local = awards.planscope("check", "--base", base)
