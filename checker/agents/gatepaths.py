@@ -9,7 +9,8 @@ agent, always:
   the hooks, git's config, and planscope's state: the active slice, the pre-commit ticket,
   the caches, the logs;
 - **the agents' own hook settings** outside the repository: ``~/.claude/settings.json``
-  (``$CLAUDE_CONFIG_DIR``), ``~/.codex/config.toml`` and ``hooks.json`` (``$CODEX_HOME``).
+  (``$CLAUDE_CONFIG_DIR``), ``~/.codex/config.toml`` and ``hooks.json`` (``$CODEX_HOME``);
+  and the key planscope seals its state with (``checker.seal``).
 
 Refused unless the active slice plans the file by name (a rules change, judged as one at
 commit time) or the config's ``guard.unprotect`` names it:
@@ -130,7 +131,9 @@ def user_files(env: Mapping[str, str]) -> list[tuple[str, str]]:
     home = env.get("HOME") or os.path.expanduser("~")
     claude = env.get("CLAUDE_CONFIG_DIR") or os.path.join(home, ".claude")
     codex = env.get("CODEX_HOME") or os.path.join(home, ".codex")
-    return [(os.path.join(claude, "settings.json"), "Claude Code's user settings"),
+    state = env.get("XDG_STATE_HOME") or os.path.join(home, ".local", "state")
+    return [(os.path.join(state, "planscope", "seal-key"), "planscope's seal key"),
+            (os.path.join(claude, "settings.json"), "Claude Code's user settings"),
             (os.path.join(claude, "settings.local.json"), "Claude Code's user settings"),
             (os.path.join(codex, "config.toml"), "Codex's user settings"),
             (os.path.join(codex, "hooks.json"), "Codex's user hooks")]

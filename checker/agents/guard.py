@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker import state
-from checker.agents import gatepaths, guardrules, shellwrites
+from checker.agents import gatepaths, guardrules, shellwords, shellwrites
 from checker.agents.guardrules import Active, Guarded
 from checker.agents.hookinput import HookCall, entry_and_target, repo_paths
 from checker.errors import PlanscopeError
@@ -246,12 +246,12 @@ def _shell_gate(call: HookCall, env: Mapping[str, str]) -> Decision | None:
     home = env.get("HOME") or os.path.expanduser("~")
     bases = [cwd]
     for folder in said.dirs:
-        moved = shellwrites.expanded(folder, str(cwd), home)
+        moved = shellwords.expanded(folder, str(cwd), home, said.variables)
         if moved is None:
             return _unfollowed(call, folder)
-        bases += [cwd / m for m in shellwrites.matches(moved, cwd)]
+        bases += [cwd / m for m in shellwords.matches(moved, cwd)]
     for written in dict.fromkeys(said.paths):
-        name = shellwrites.expanded(written, str(cwd), home)
+        name = shellwords.expanded(written, str(cwd), home, said.variables)
         if name is None:
             return _unfollowed(call, written)
         refused = _written(call, name, bases, env)
@@ -271,7 +271,7 @@ def _written(call: HookCall, written: str, bases: Sequence[Path],
     """A refusal when ``written``, a name a shell call writes to (a pattern: every name it
     matches from each folder), reaches the gate."""
     for base in bases:
-        for name in shellwrites.matches(written, base):
+        for name in shellwords.matches(written, base):
             trees = worktrees.work_trees(base, name, env.get("CLAUDE_PROJECT_DIR"))
             refused = _at_the_gate(call, name, [top for top, _ in trees], env, base)
             for top, git_dir in trees if refused is None else ():

@@ -31,7 +31,7 @@ import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from checker.agents.shellwrites import tilde
+from checker.agents.shellwords import tilde
 
 FILE_TOOLS: dict[str, str] = {
     "Edit": "file_path",

@@ -28,13 +28,13 @@ gate; the commit hooks, ``planscope run`` and the pull request check catch the r
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from checker.agents import shellgit, shellwords
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "\n", "(", ")", "|&", ";;"})
 _REDIRECTS = re.compile(r"^(?:\d*|&)(?:>>?|>\|)$")
@@ -44,29 +44,24 @@ _PREFIXES = frozenset({"sudo", "env", "command", "exec", "nice", "timeout", "xar
 _VALUED = frozenset({"-u", "-g", "-C", "-h", "-p", "-n", "-k", "-s", "--signal", "--user",
                      "--group", "-U", "-E", "-I", "-L", "-P", "-d"})  # options before a value
 _ALL_NAMES = frozenset({"tee", "rm", "rmdir", "unlink", "shred", "touch", "truncate", "mkdir",
-                        "chmod", "chown", "chgrp", "ln"})
+                        "chmod", "chown", "chgrp", "ln", "ed", "ex", "vi", "vim", "nvim", "nano",
+                        "emacs"})
+_RISKY = re.compile(r"\bgit\b|planscope|checker|no-verify|hooks|\.git|config", re.IGNORECASE)
+_PARAMETERS = frozenset({"$@", "$*", *(f"${n}" for n in range(10))})
+_OUTPUT_FLAG = {"curl": ("o", "--output"), "wget": ("O", "--output-document"),
+                "sort": ("o", "--output"), "tar": ("C", "--directory")}
 _LAST_NAME = frozenset({"cp", "mv", "install", "rsync"})
 _IN_PLACE = frozenset({"sed", "perl", "gsed"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 _ONE_LINERS = {"python": "-c", "python3": "-c", "node": "-e", "perl": "-e", "ruby": "-e"}
-_NO_VERIFY = frozenset({"commit", "push", "merge", "cherry-pick", "revert", "rebase", "am",
-                        "pull"})
-_CONFIG_WRITES = frozenset({"--unset", "--unset-all", "--add", "--replace-all", "--edit", "-e",
-                            "--rename-section", "--remove-section"})
-_GIT_CONFIG_VARIABLE = re.compile(r"^(?:export\s+)?GIT_CONFIG(?!_NOSYSTEM=)[A-Z0-9_]*=")
+_MOVES_GIT = re.compile(r"^(?:GIT_CONFIG(?!_NOSYSTEM=)[A-Z0-9_]*|GIT_DIR|GIT_COMMON_DIR|"
+                        r"GIT_EXEC_PATH|HOME|XDG_CONFIG_HOME|XDG_STATE_HOME|PLANSCOPE_[A-Z0-9_]*)=")
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+_SED_WRITE = re.compile(r"(?:^|[;\n}]|[/|#,:!][gpiIme0-9]*)\s*[wW]\s+([^;\n]+)")
+
 _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 _IN_PLACE_VALUED = {"sed": "efl", "gsed": "efl", "perl": "eEIMmlxC0"}
-_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'|\$\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
-_ESCAPES = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|"
-                      r"c.|.)", re.DOTALL)
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
-                   "r": "\r", "t": "\t", "v": "\v"}
-_KNOWN_VARIABLES = re.compile(r"\$(?:\{(PWD|HOME)\}|(PWD|HOME)(?![A-Za-z0-9_]))")
-_GATE_WORDS = re.compile(r"\.git(?:[/\\]|$)|hooks[/\\]|\.claude|\.codex|\.planscope|"
-                         r"\.pre-commit|plans[/\\]|\$\{?[A-Za-z_]*(?:GIT|HOOK|PLAN)",
-                         re.IGNORECASE)
-_READS_ONLY = frozenset({"--get", "--get-all", "--get-regexp", "--list", "-l", "--show-origin",
-                         "--show-scope", "--get-urlmatch", "--get-color", "--get-colorbool"})
+
 
 
 @dataclass
@@ -77,76 +72,33 @@ class Writes:
     texts: list[str] = field(default_factory=list)  # one-liner code that may name files
     past_gate: list[str] = field(default_factory=list)  # why it would get past the gate
     dirs: list[str] = field(default_factory=list)  # folders a ``cd`` moves to
+    variables: dict[str, str] = field(default_factory=dict)  # assigned on the command line
+    fed: bool = False  # a here-document or here-string gives some command its input
+
+
+def _merge(out: Writes, inner: Writes) -> None:
+    out.paths += inner.paths
+    out.texts += inner.texts
+    out.past_gate += inner.past_gate
+    out.dirs += inner.dirs
+    out.variables.update(inner.variables)
 
 
 def writes(command: str, depth: int = 0) -> Writes:
     """The files ``command`` writes, as far as its plain forms say (see the module)."""
     out = Writes()
-    for words in _simple_commands(_bash_quotes(command)):
+    command, bodies = shellwords.heredocs(command)
+    for body in bodies:  # what a shell or an interpreter reads from a here-document
+        out.fed = True
+        out.texts.append(body)
+        if depth < 3:
+            _merge(out, writes(body, depth + 1))
+    command, inner = shellwords.substitutions(shellwords.bash_quotes(command))
+    for script in inner if depth < 3 else ():
+        _merge(out, writes(script, depth + 1))
+    for words in _simple_commands(command):
         _read_command(words, out, depth)
     return out
-
-
-def expanded(word: str, cwd: str, home: str) -> str | None:
-    """``word`` as bash expands it before use: ``$PWD`` and ``$HOME`` put in, a leading
-    tilde expanded (``tilde``); None when the guard cannot follow it: the folder stack, or
-    another variable in a name that points at the gate (``.git``, ``hooks/``...)."""
-    values = {"PWD": cwd, "HOME": home}
-    word = _KNOWN_VARIABLES.sub(lambda found: values[found.group(1) or found.group(2)], word)
-    found = tilde(word, cwd, home)
-    if found is None or ("$" in found and _GATE_WORDS.search(found)):
-        return None
-    return found
-
-
-def matches(word: str, base: Path | str) -> list[str]:
-    """``word`` and, when it is a pattern (``* ? [``), the names it matches from ``base``:
-    bash keeps a pattern that matches nothing as it is."""
-    if not any(c in word for c in "*?["):
-        return [word]
-    return [word, *sorted(glob.glob(os.path.join(base, word)))]
-
-
-def tilde(word: str, cwd: str, home: str) -> str | None:
-    """``word`` with a leading tilde expanded as bash does: ``~`` and ``~/`` the home, ``~+``
-    and ``~0`` the current folder, ``~user`` that user's home; None for the directory stack
-    (``~-``, ``~N``), which the guard cannot follow."""
-    if not word.startswith("~"):
-        return word
-    head, sep, rest = word[1:].partition("/")
-    if head == "":
-        base = home
-    elif head in ("+", "0", "+0"):
-        base = cwd
-    elif re.fullmatch(r"[+-]?\d*", head):
-        return None
-    else:
-        found = os.path.expanduser("~" + head)
-        if found.startswith("~"):
-            return word  # no such user: bash keeps the word as it is
-        base = found
-    return os.path.join(base, rest) if sep else base
-
-
-def _bash_quotes(command: str) -> str:
-    """``command`` with bash's ``$'...'`` (C escapes) and ``$"..."`` (locale) quoting turned
-    into plain quoting that shlex reads."""
-    def plain(found: re.Match[str]) -> str:
-        if found.group(1) is None:
-            return '"' + found.group(2) + '"'
-        return shlex.quote(_ESCAPES.sub(_escape, found.group(1)))
-    return _ANSI_C.sub(plain, command) if "$" in command else command
-
-
-def _escape(found: re.Match[str]) -> str:
-    code = found.group(1)
-    if code[0] in "xuU" and len(code) > 1:
-        return chr(min(int(code[1:], 16), 0x10FFFF))
-    if code[0] in "01234567":
-        return chr(int(code, 8) & 0xFF)
-    if code[0] == "c" and len(code) == 2:
-        return chr(ord(code[1]) & 0x1F)
-    return _SIMPLE_ESCAPES.get(code, code)
 
 
 def _simple_commands(command: str) -> Iterator[list[str]]:
@@ -172,23 +124,33 @@ def _simple_commands(command: str) -> Iterator[list[str]]:
 
 
 def _read_command(words: list[str], out: Writes, depth: int) -> None:
-    words = _command(_redirections(words, out), out)
+    given = _redirections(words, out, depth)
+    words = _command(given, out)
     if not words:
+        return
+    if words[0].startswith(("$", "`")):
+        if _RISKY.search(" ".join(words)) and words[0] not in _PARAMETERS:
+            out.past_gate.append(f"`{words[0][:40]}` names a git or planscope command with a "
+                                 f"variable or a substitution the guard cannot read")
         return
     name, args = os.path.basename(words[0]), words[1:]
     names = [a for a in args if not a.startswith("-")]
     out.paths += _files_written(name, args, names)
-    if name in ("export", "declare", "typeset", "readonly"):
+    if name in ("export", "declare", "typeset", "readonly", "local"):
         _assignments(args, out)
-    if name in _SHELLS and depth < 3:
-        script = _shell_script(args)
-        if script is not None:
-            inner = writes(script, depth + 1)
-            out.paths += inner.paths
-            out.texts += inner.texts
-            out.past_gate += inner.past_gate
-            out.dirs += inner.dirs
-    elif name in ("awk", "gawk", "mawk", "nawk"):
+    if name == "eval" and depth < 3:
+        _merge(out, writes(" ".join(args), depth + 1))
+    elif name in _SHELLS:
+        _shell(args, out, depth)
+    else:
+        _by_name(name, args, names, out, xargs=any(
+            os.path.basename(w) == "xargs" for w in given[:len(given) - len(words)]))
+    _planscope(name, args, out)
+
+
+def _by_name(name: str, args: list[str], names: list[str], out: Writes, *,
+             xargs: bool) -> None:
+    if name in ("awk", "gawk", "mawk", "nawk"):
         out.texts += names[:1]
     elif name in _ONE_LINERS or name.startswith("python"):
         flag = _ONE_LINERS.get(name, "-c")
@@ -196,17 +158,43 @@ def _read_command(words: list[str], out: Writes, depth: int) -> None:
     elif name in ("cd", "pushd") and names:
         out.dirs.append(names[0])
     elif name == "git":
-        _git(args, out)
-    _planscope(name, args, out)
+        if xargs:
+            out.past_gate.append("`xargs git` gives git options the guard cannot see")
+        paths, past_gate = shellgit.read(args)
+        out.paths += paths
+        out.past_gate += past_gate
+
+
+def _shell(args: list[str], out: Writes, depth: int) -> None:
+    """``bash -c SCRIPT`` read as a script; a shell that reads its commands from its input
+    is read only when a here-document or here-string gives it (a pipe is refused)."""
+    script = _shell_script(args)
+    if script is not None:
+        if depth < 3:
+            _merge(out, writes(script, depth + 1))
+            rest = args[args.index(script) + 2:]  # $1...: after $0, what "$@" runs
+            if rest and re.search(r"\$[@*1-9]", script):
+                _merge(out, writes(shlex.join(rest), depth + 1))
+        return
+    files = [a for a in args if not a.startswith(("-", "+"))]
+    if (not files or "-s" in args) and not out.fed:
+        out.past_gate.append("a shell that reads its commands from a pipe runs text the "
+                             "guard cannot read")
 
 
 def _planscope(name: str, args: list[str], out: Writes) -> None:
     """``planscope use|uninstall`` (also as ``python -m checker``): ways past the gate."""
-    if name == "planscope" or (name.startswith("python") and args[:2] == ["-m", "checker"]):
-        asked = [a for a in (args[2:] if name != "planscope" else args)
-                 if not a.startswith("-")]
-        if asked[:1] in (["use"], ["uninstall"]):
-            out.past_gate.append(f"`planscope {asked[0]}` changes what the gate checks")
+    asked: list[str] = []
+    if name == "planscope":
+        asked = [a for a in args if not a.startswith("-")]
+    elif name.startswith("python"):
+        for i, arg in enumerate(args[:-1]):
+            if arg.startswith("-") and not arg.startswith("--") and arg.endswith("m"):
+                if args[i + 1].split(".")[0] == "checker":
+                    asked = [a for a in args[i + 2:] if not a.startswith("-")]
+                break
+    if asked[:1] in (["use"], ["uninstall"]):
+        out.past_gate.append(f"`planscope {asked[0]}` changes what the gate checks")
 
 
 def _shell_script(args: list[str]) -> str | None:
@@ -247,11 +235,15 @@ def _split_string(args: list[str]) -> list[str]:
 
 
 def _assignments(words: list[str], out: Writes) -> None:
-    """Variable assignments that move git's config (and so its hooks) elsewhere."""
+    """Variable assignments: kept for the names that follow; those that move git's config
+    (and so its hooks), its folders, or planscope's state and slice are ways past."""
     for word in words:
-        if _GIT_CONFIG_VARIABLE.match(word):
-            out.past_gate.append(f"`{word.split('=', 1)[0]}=...` gives git other settings "
-                                 f"(its hooks path among them)")
+        found = _ASSIGNMENT.match(word)
+        if found is not None:
+            out.variables[found.group(1)] = found.group(2)
+        if _MOVES_GIT.match(word):
+            out.past_gate.append(f"`{word.split('=', 1)[0]}=...` gives git or planscope other "
+                                 f"settings (the hooks they run, the slice they judge by)")
 
 
 def _command(words: list[str], out: Writes) -> list[str]:
@@ -291,6 +283,13 @@ def _files_written(name: str, args: list[str], names: list[str]) -> list[str]:
         return names
     if name == "dd":
         return [a[3:] for a in args if a.startswith("of=")]
+    if name in ("sed", "gsed"):
+        return [m.strip() for a in args for m in _SED_WRITE.findall(a)]
+    if name in _OUTPUT_FLAG:
+        short, long = _OUTPUT_FLAG[name]
+        return [args[i + 1] for i, a in enumerate(args[:-1]) if a == long or (
+                a.startswith("-") and not a.startswith("--") and a.endswith(short))] + \
+            [a.split("=", 1)[1] for a in args if a.startswith(f"{long}=")]
     return []
 
 
@@ -332,13 +331,30 @@ def _in_place(name: str, arg: str) -> bool:
     return False
 
 
-def _redirections(words: list[str], out: Writes) -> list[str]:
-    """The words without their redirections; the files written to in ``out``."""
+def _opened_or_fed(word: str, target: str, out: Writes, depth: int) -> None:
+    """``<> F`` opens F for writing; ``<<< TEXT`` gives TEXT as input (read as a script);
+    ``<< END`` names a here-document (its body is read by ``writes``)."""
+    if word == "<>":
+        out.paths.append(target)
+    elif word == "<<<":
+        out.fed = True
+        out.texts.append(target)
+        if depth < 3:
+            _merge(out, writes(target, depth + 1))
+
+
+def _redirections(words: list[str], out: Writes, depth: int) -> list[str]:
+    """The words without their redirections; the files written to in ``out`` (``<>`` opens
+    for writing too); a here-string read as the input it gives."""
     kept: list[str] = []
     i = 0
     while i < len(words):
         word = words[i]
         attached = _ATTACHED.match(word)
+        if word in ("<>", "<<", "<<<", "<<-") and i + 1 < len(words):
+            _opened_or_fed(word, words[i + 1], out, depth)
+            i += 2
+            continue
         if _REDIRECTS.match(word) and i + 1 < len(words):
             out.paths.append(words[i + 1])
             i += 2
@@ -358,35 +374,3 @@ def _redirections(words: list[str], out: Writes) -> list[str]:
             kept.append(word)
         i += 1
     return [w for w in kept if w not in (">", ">>")]
-
-
-def _git(args: list[str], out: Writes) -> None:
-    i = 0
-    while i < len(args) and args[i].startswith("-"):  # git's own options
-        if args[i] in ("-c", "--config-env") and i + 1 < len(args):
-            if args[i + 1].lower().startswith("core.hookspath"):
-                out.past_gate.append(f"`git {args[i]} core.hooksPath=...` runs other hooks")
-            i += 2
-        elif args[i].lower().startswith("--config-env=core.hookspath"):
-            out.past_gate.append("`git --config-env=core.hooksPath=...` runs other hooks")
-            i += 1
-        elif args[i] in ("-C", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
-            i += 2
-        else:
-            i += 1
-    if i >= len(args):
-        return
-    sub, rest = args[i], args[i + 1:]
-    values = [a for a in rest if not a.startswith("-")]
-    if sub == "config" and (any(a in _CONFIG_WRITES for a in rest) or (
-            not any(a in _READS_ONLY for a in rest) and len(values) >= 2)):
-        out.past_gate.append("`git config` writes git's config, which holds the hooks path")
-    elif sub in _NO_VERIFY and (any(_no_verify(a) for a in rest) or (sub == "commit" and any(
-            a.startswith("-") and not a.startswith("--") and "n" in a[1:] for a in rest))):
-        out.past_gate.append(f"`git {sub} --no-verify` skips planscope's hooks")
-
-
-def _no_verify(arg: str) -> bool:
-    """``--no-verify`` or an abbreviation git takes for it (``--no-verif``, ``--no-v``)."""
-    arg = arg.split("=", 1)[0]
-    return len(arg) >= len("--no-v") and "--no-verify".startswith(arg)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.agents import gatepaths, shellwrites
+from checker.agents import gatepaths, shellwords, shellwrites
 from tests.commands.test_guard import denial, guard
 from tests.conftest import Repo, Run
 
@@ -181,6 +181,43 @@ def test_the_agents_user_settings(wide: Repo) -> None:
     "git --config-env core.hooksPath=HOME commit -m x",
     "python3 -m checker use plans/awards.yaml#tables",
     "ln .git/hooks/pre-commit app/models/hook.py",
+    # a second attack pass
+    "eval 'git commit --no-verify -m x'",
+    "$(echo git) commit --no-verify -m x",
+    "`echo git` commit --no-verify -m x",
+    "echo --no-verify | xargs git commit -m x",
+    "echo 'git commit --no-verify -m x' | bash",
+    "bash <<< 'echo x > .git/hooks/pre-commit'",
+    "bash <<'EOF'\necho x > .git/hooks/pre-commit\nEOF",
+    "python3 - <<'P'\nopen('.git/config', 'a').write('[core]\\n')\nP",
+    "echo x 1<>.git/hooks/pre-commit",
+    "exec 3<>.git/config",
+    "sed -n 'w .git/hooks/pre-commit' /tmp/evil",
+    "sed 's/block/warn/w .planscope.yaml' /tmp/cfg",
+    "git -c alias.ci='commit --no-verify' ci -m x",
+    "git -c include.path=/tmp/evil.cfg commit -m x",
+    "HOME=/tmp/h git commit -m x",
+    "XDG_CONFIG_HOME=/tmp/x git commit -m x",
+    "XDG_STATE_HOME=/tmp/k git commit -m x",
+    "PLANSCOPE_PLAN=plans/awards.yaml#views git commit -m x",
+    "GIT_DIR=/tmp/other.git git commit -m x",
+    "f=.git/hooks/pre-commit; cat /tmp/evil > $f",
+    "cd $(git rev-parse --git-dir) && echo x > config",
+    "echo x > $(git rev-parse --git-dir)/config",
+    "echo x > \"$(git rev-parse --git-path hooks)/pre-commit\"",
+    "curl -so .git/hooks/pre-commit file:///tmp/evil",
+    "wget -O .git/hooks/pre-commit file:///tmp/evil",
+    "git show HEAD:README.md | sort -o .planscope.yaml",
+    "tar -C .git/hooks -xf /tmp/h.tar",
+    "vim -es -c '%s/block/warn/' -c wq .planscope.yaml",
+    "ed -s .planscope.yaml",
+    "python3 -Im checker use plans/awards.yaml#views",
+    "python -m checker.cli use plans/awards.yaml#views",
+    "git checkout HEAD~0 -- .planscope.yaml",
+    "git restore --source=HEAD~ .planscope.yaml",
+    "git rm plans/awards.yaml",
+    "git mv plans/awards.yaml plans/x.yaml",
+    "echo x > $(echo .git)/config",
 ])
 def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     r = shell(wide, command)
@@ -195,6 +232,10 @@ def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     "git merge --no-verify-signatures side", "GIT_CONFIG_NOSYSTEM=1 git status",
     "echo x > $TMPDIR/log.txt", "cp a.txt ~+/docs/", "find . -name '*.pyc' -delete",
     "bash -c 'echo fine > notes.txt'",
+    "out=$(mktemp); pytest -q > $out", "echo x > $(mktemp)", "cat <<'EOF' > notes.txt\nhi\nEOF",
+    "python3 - <<'P'\nprint(1 > 0)\nP", "bash scripts/test.sh", "git checkout -b topic",
+    "git rm -q --cached notes.txt", "curl -sSo out.json https://example.invalid/x",
+    "sort -o sorted.txt notes.txt", "eval \"$(ssh-agent -s)\"",
 ])
 def test_ordinary_shell_calls_pass(wide: Repo, command: str) -> None:
     r = shell(wide, command)
@@ -218,15 +259,15 @@ def test_shell_reading_units() -> None:
     assert shellwrites.writes("mv a b dir").paths == ["dir", "dir/a", "dir/b"]
     ansi_c = shellwrites.writes("echo x > $'a\\tb\\x41\\101\\u00e9\\cA'")
     assert ansi_c.paths == ["a\tbAA\u00e9\x01"]
-    assert shellwrites.tilde("~+/x", "/here", "/home/me") == "/here/x"
-    assert shellwrites.tilde("~0", "/here", "/home/me") == "/here"
-    assert shellwrites.tilde("~/x", "/here", "/home/me") == "/home/me/x"
-    assert shellwrites.tilde("~-/x", "/here", "/home/me") is None
-    assert shellwrites.tilde("~2", "/here", "/home/me") is None
-    assert shellwrites.tilde("~no-such-user-here/x", "/h", "/m") == "~no-such-user-here/x"
-    assert shellwrites.expanded("$HOME/x", "/here", "/home/me") == "/home/me/x"
-    assert shellwrites.expanded("$PWDX/y", "/here", "/home/me") == "$PWDX/y"
-    assert shellwrites.matches("*.txt", "/nonexistent-folder") == ["*.txt"]
+    assert shellwords.tilde("~+/x", "/here", "/home/me") == "/here/x"
+    assert shellwords.tilde("~0", "/here", "/home/me") == "/here"
+    assert shellwords.tilde("~/x", "/here", "/home/me") == "/home/me/x"
+    assert shellwords.tilde("~-/x", "/here", "/home/me") is None
+    assert shellwords.tilde("~2", "/here", "/home/me") is None
+    assert shellwords.tilde("~no-such-user-here/x", "/h", "/m") == "~no-such-user-here/x"
+    assert shellwords.expanded("$HOME/x", "/here", "/home/me") == "/home/me/x"
+    assert shellwords.expanded("$PWDX/y", "/here", "/home/me") == "$PWDX/y"
+    assert shellwords.matches("*.txt", "/nonexistent-folder") == ["*.txt"]
     assert not shellwrites.writes("git config --get core.hooksPath").past_gate
     assert gatepaths.names_the_gate("import os; os.remove('.git/hooks/x')")
     assert not gatepaths.names_the_gate("print(open('.git/HEAD').read())")
@@ -266,8 +307,8 @@ def test_bash_really_writes_what_the_guard_reads(tmp_path: Path) -> None:
         subprocess.run(["bash", "-c", command], cwd=tmp_path, check=True)
         assert (tmp_path / ".git" / name).read_text() == "x\n", command
         read = [os.path.normpath(os.path.join(tmp_path, n)) for w in
-                shellwrites.writes(command).paths for n in shellwrites.matches(
-                    shellwrites.expanded(w, str(tmp_path), "/nowhere") or "", tmp_path)]
+                shellwrites.writes(command).paths for n in shellwords.matches(
+                    shellwords.expanded(w, str(tmp_path), "/nowhere") or "", tmp_path)]
         assert str(tmp_path / ".git" / name) in read, (command, read)
 
 
