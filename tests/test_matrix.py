@@ -3,7 +3,8 @@
 One table of histories (a trailer against the branch, a fixup!, a revert, a squash with two
 trailers, a merge, forbidden paths from the config, another plan and the slice, an
 incidental verdict, a plan widened inside a range, the active slice against the message's
-trailer, a commit already on the default branch, a baseline moved past a forbidden commit)
+trailer, a commit already on the default branch, a baseline moved past a forbidden commit,
+a change of only the rules)
 is run through ``check --commit``, ``check --range``, ``check --base`` (the pull
 request's decision), the Action (``--format github`` on a pull_request event), ``pr-body
 --base``, pre-push,
@@ -410,3 +411,46 @@ def test_a_baseline_written_after_the_adoption_hides_nothing(
     assert shas[0][:9] in by_prepush(repo, bare)
     doc = json.loads(repo.planscope("status", "plans/awards.yaml", "--format", "json").out)
     assert doc["plans"][0]["slices"][0]["forbidden"] == ["app/auth/session.py"]
+
+
+def test_a_rules_change_is_one_everywhere(based: tuple[Repo, Path, str], gh: Gh) -> None:
+    """A commit that changes only the rules passes wherever it is asked, and says so; the
+    rules it brings judge a later commit on its own (its parent's rules), never a range, a
+    push or a pull request that holds both (the base's rules)."""
+    repo, bare, base = based
+    plan = (repo.path / "plans/awards.yaml").read_text()
+    repo.write("plans/awards.yaml", plan.replace(
+        "      modify: [app/views/__init__.py]",
+        "      modify: [app/views/__init__.py, app/registry.py]"))
+    repo.git("add", "-A")
+    staged = json.loads(repo.planscope("check", "--staged", "--format", "json").out)
+    assert staged["ok"] and staged["rules_change"] == [
+        "plans/awards.yaml#views: widened +app/registry.py"]
+    explained = repo.planscope("explain", "plans/awards.yaml")
+    assert explained.code == 0 and "rules change" in explained.out
+    hooked = repo.planscope("install")
+    assert hooked.code == 0, hooked.err
+    made = subprocess.run(("git", "commit", "-q", "-m", "views may touch the registry"),
+                          cwd=repo.path, capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    widened = repo.head()
+    repo.write("app/registry.py", "REG = ['views']\n")
+    work = repo.commit("the registry, for the views", plan=VIEWS)
+    one = json.loads(repo.planscope("check", "--commit", widened, "--format", "json").out)
+    assert one["ok"] and one["rules_change"] == staged["rules_change"]
+    assert by_check_commit(repo, work) == {"app/registry.py": IN}  # its parent's rules
+    ranged = by_range(repo, "--range", f"{base}..HEAD")
+    pulled = by_range(repo, "--base", "origin/main")
+    assert ranged == pulled == {widened: {}, work: {"app/registry.py": DRIFT}}
+    # the pull request changes the plan its own work claims: that decides the result word
+    run = gh(repo, payload=pr_payload(repo, base, head_ref=BRANCH))
+    assert run.outputs["result"] == "plan-changed" and "### rules-changed" in run.summary
+    assert repo.planscope("check", "--base", "origin/main").out.endswith(
+        "planscope: result: plan-changed\n")
+    assert by_prepush(repo, bare) == {work[:9]}
+    (traced,) = json.loads(repo.planscope("trace", "--commit", widened, "--format",
+                                          "json").out)
+    assert "a rules change" in traced["claim"]
+    stats = {g["key"]: g for g in json.loads(repo.planscope(
+        "stats", "--base", "origin/main", "--by", "plan", "--format", "json").out)["groups"]}
+    assert stats["(rules change)"]["commits"] == 1

@@ -224,5 +224,7 @@ def judged(root: Path, pushed: Sequence[Push], opts: Options, remote: str | None
             + f". Add the paths to the slice and commit the plan, or rewrite the commits "
               f"(git rebase -i: fix the '{claims.TRAILER}:' trailer, split the commit)")
     else:
-        out.append(f"planscope: ok: {commits} commit(s) inside their plan slices")
+        changed = len({c.sha for c, r in checked if r.rules_change is not None})
+        said = f" ({changed} of them a rules change, for review)" if changed else ""
+        out.append(f"planscope: ok: {commits} commit(s) inside their plan slices{said}")
     return Outcome.of(code, out, err)

@@ -15,6 +15,7 @@ from checker.git import blobs
 from checker.judge.changes import Unit
 from checker.judge.claims import Claim
 from checker.judge.pipeline import Judge, Options
+from checker.rules import rulefiles
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 from checker.rules.globs import Fold
@@ -113,6 +114,8 @@ class Explainer:
         self.forbids = _forbid_rules(judge.book, self.rules)
         self.fold = self.rules.fold
         self.require_plan = cfg.require_plan
+        # a staged change of only a rule file is a rules change (``--plan`` judges it as any)
+        self.rule_files = (cfg.plans_dir, cfg.source) if judge.opts.plan_ref is None else None
         if self.claim is not None and not self.claim.none:
             self.allowed = [*_config_rules(cfg, ("always_allow",), cfg.always_allow),
                             *(r for part in self.claim.parts for s in part.slices
@@ -129,7 +132,13 @@ class Explainer:
             forbidden = next((r for g in self.forbids if (r := _decide(path, g, self.fold))),
                              None)
             rule = forbidden or _decide(path, self.allowed, self.fold)
-            if forbidden is not None:
+            what = None if forbidden is not None or self.rule_files is None else \
+                rulefiles.rule_file(path, *self.rule_files, self.fold)
+            if what is not None:
+                verdict, rule = EXEMPT, Rule(f"/{path}", "planscope's rule files",
+                                             f"{what}: a change of only rule files is a "
+                                             f"rules change")
+            elif forbidden is not None:
                 verdict = FORBIDDEN
             elif claimed:
                 verdict = DRIFT if rule is None else IN_SCOPE

@@ -176,7 +176,7 @@ class Judge:
             if any(rules.forbidden(p) for p in unit.paths):
                 return False
             change = ruleschange.find(self.root, unit.paths, before, after_of(unit),
-                                      self.config, rules.fold)
+                                      self.config, rules.fold, rules.exempt)
         except errors.PlanscopeError:
             return False  # judged as any change, which says what cannot be read
         if change is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,15 +38,21 @@ class RulesChange:
 
 
 def find(root: Path, paths: Sequence[str], before: str | None, after: str | None,
-         config: Config, fold: Fold) -> RulesChange | None:
+         config: Config, fold: Fold,
+         exempt: Callable[[str], bool] = lambda _: False) -> RulesChange | None:
     """The rules change ``paths`` make from ``before`` to ``after`` (revisions; None: no
-    history / the working tree), or None when one of them is no rule file."""
-    if not paths:
-        return None
+    history / the working tree), or None when one of them is neither a rule file nor
+    ``exempt`` (a README beside the plans, say), or none is a rule file."""
+    ruled = []
     for rel in paths:
         what = rule_file(rel, config.plans_dir, None, fold)
-        if what is None and not (rel == PYPROJECT and _only_planscope(root, before, after)):
+        if what is not None or (rel == PYPROJECT and _only_planscope(root, before, after)):
+            ruled.append(rel)
+        elif not exempt(rel):
             return None
+    if not ruled:
+        return None
+    paths = ruled
     said: list[str] = []
     books = (Rulebook(root, before) if before is not None else None, Rulebook(root, after))
     for rel in dict.fromkeys(paths):
@@ -113,7 +119,8 @@ def _plan_said(rel: str, books: tuple[Rulebook | None, Rulebook]) -> list[str]:
     if new is None:
         return [f"{rel}: plan removed"]
     if old is None:
-        return [f"{rel}: new plan '{new.id}' ({len(new.slices)} slice(s))"]
+        count = len(new.slices)
+        return [f"{rel}: new plan '{new.id}' ({count} slice{'' if count == 1 else 's'})"]
     lines = []
     if old.forbid != new.forbid:
         lines.append(f"{rel}: forbid {_delta(old.forbid, new.forbid)}")

@@ -62,7 +62,8 @@ def test_with_no_slice_claimed(awards: Repo) -> None:
     assert r.out.splitlines() == [
         "planscope: explain with no slice claimed: pass --plan PLAN#SLICE",
         "exempt     docs/a.md: 'docs/**' at .planscope.yaml:3:11 (exempt.paths)",
-        "exempt     plans/new.yaml: '/plans/**' at the default plans_dir (plans_dir: plan files)",
+        "exempt     plans/new.yaml: '/plans/new.yaml' at planscope's rule files (a plan file: a "
+        "change of only rule files is a rules change)",
         "unclaimed  src/x.py: no slice claims it and no exempt.paths pattern matches it",
     ]
     awards.write(".planscope.yaml", "on_drift: block\nrequire_plan: false\n")

@@ -134,3 +134,25 @@ def test_json_names_what_a_rules_change_changes(awards: Repo) -> None:
     doc = json.loads(awards.planscope("check", "--commit", "HEAD", "--format", "json").out)
     assert doc["ok"] and doc["rules_change"] == [".planscope.yaml: forbid +secrets/**",
                                                  ".planscope.yaml: on_drift changed"]
+
+
+def test_a_rule_file_beside_an_exempt_path_is_still_a_rules_change(awards: Repo) -> None:
+    awards.write("plans/README.md", "How we plan.\n")  # under plans_dir: exempt
+    awards.write(".claude/settings.json", "{}\n")
+    awards.commit("the guard, and a note on plans")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 0 and ruleschange.NOTE in r.out, r.out + r.err
+    assert "plans/README.md" not in r.out  # exempt: not a rule, not described
+
+
+def test_explain_and_pre_push_say_the_same(awards: Repo, remote: Path) -> None:
+    relax(awards)
+    awards.git("add", "-A")
+    explained = awards.planscope("explain", ".planscope.yaml")
+    assert explained.code == 0 and "a change of only rule files is a rules change" in \
+        explained.out
+    awards.commit("relax")
+    line = f"refs/heads/main {awards.head()} refs/heads/main {'0' * 40}\n"
+    pushed = awards.planscope("hook", "pre-push", "origin", str(remote), stdin=line)
+    assert pushed.code == 0 and "(1 of them a rules change, for review)" in pushed.out, \
+        pushed.out + pushed.err
