@@ -47,6 +47,7 @@ class UnitResult:
     skipped: str | None = None  # why it is not judged at all (before the baseline, ...)
     unclaimed: bool = False  # refused because nothing claims it and it needs a plan
     rules_change: RulesChange | None = None  # it changes only the rules: judged by no slice
+    drift_needs_plan: bool = True  # False: its drifted paths, on their own, need no plan
 
     @property
     def ok(self) -> bool:
@@ -161,6 +162,8 @@ class Judge:
         if claim is None or claim.none:
             return _cleared(self._no_plan(result, claim, rules))
         if scope.drift:
+            result.drift_needs_plan = self.config.require_plan and not all(
+                rules.exempt(t.path) for t in scope.drift)
             self._on_drift(result, claim, scope)
         return _cleared(result)
 

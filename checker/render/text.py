@@ -84,9 +84,12 @@ def _drift_advice(r: UnitResult) -> list[str]:
     if not blocking or r.ok or not r.drift_blocks:
         return []
     slice_ids = "+".join(x.id for x in r.claim.slices)
-    return [f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': add them to the slice in "
-            f"{r.claim.plan.path} (files or allow), move them to a commit of their own, or, if "
-            f"that commit needs no plan, give it the trailer 'Plan: none'"]
+    own = ("move them to a commit of their own with the trailer 'Plan: none' (they need no "
+           "plan)" if not r.drift_needs_plan else
+           "move them to a commit of their own that claims the slice they belong to")
+    return [f"  -> {len(blocking)} path(s) outside slice '{slice_ids}': {own}; or widen the "
+            f"slice in {r.claim.plan.path} (files or allow) in a commit of its own first (a "
+            f"rules change: a pull request judges by its base's plans, so it lands first)"]
 
 
 def unit_text(r: UnitResult, every: bool = False) -> list[str]:

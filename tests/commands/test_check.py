@@ -47,8 +47,9 @@ def test_drift_blocks_with_advice(awards: Repo) -> None:
     r = awards.planscope("check", "--commit", "HEAD")
     assert r.code == 1
     assert "drift      app/views/home.py (A)" in r.out
-    assert "outside slice 'tables': add them to the slice in plans/awards.yaml" in r.out
-    assert "'Plan: none'" in r.out
+    assert "outside slice 'tables': move them to a commit of their own that claims the slice " \
+           "they belong to; or widen the slice in plans/awards.yaml" in r.out
+    assert "'Plan: none'" not in r.out  # refused by this config: never suggested
 
 
 def test_forbidden_blocks_even_when_listed_in_modify(awards: Repo) -> None:
