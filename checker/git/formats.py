@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from checker.errors import BadInput
-from checker.git.messagetext import reverted, split_message, trailer_values
+from checker.git.messagetext import near_misses, reverted, split_message, trailer_values
 
 _FS_ENCODING = sys.getfilesystemencoding()
 
@@ -124,6 +124,7 @@ class Commit:
     subject: str
     plan_trailers: tuple[str, ...]  # values of every ``Plan:`` trailer, in order
     reverts: str | None = None  # the commit a ``git revert`` message names
+    near_misses: tuple[str, ...] = ()  # with no Plan: trailer, what looks meant as one
 
     @property
     def short(self) -> str:
@@ -145,7 +146,9 @@ def _commit(fields: list[bytes]) -> Commit:
     if not _OID.fullmatch(sha) or not all(_OID.fullmatch(p) for p in parents):
         raise BadInput(f"git log: unexpected record {fields[0][:80]!r}")
     subject, _ = split_message(message)
-    return Commit(sha, parents, subject, trailer_values(trailers, "Plan"), reverted(message))
+    values = trailer_values(trailers, "Plan")
+    return Commit(sha, parents, subject, values, reverted(message),
+                  () if values else near_misses(message))
 
 
 def parse_log(out: bytes) -> list[Commit]:

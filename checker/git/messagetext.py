@@ -37,6 +37,29 @@ def split_message(message: str) -> tuple[str, str]:
     return subject, "\n".join(lines[i:])
 
 
+_NEAR = re.compile(r"^[ \t]*([A-Za-z][A-Za-z_-]*)[ \t]*([:=])[ \t]*\S.*$", re.MULTILINE)
+_NEAR_KEYS = frozenset({"plan", "plans", "planscope", "plan-ref", "slice"})
+
+
+def near_misses(message: str) -> tuple[str, ...]:
+    """What in a message that claims no plan looks meant as a ``Plan:`` trailer: another
+    key (``Plans:``, ``Plan=``), or a ``Plan:`` line git does not read as a trailer (not
+    in the last paragraph, or among lines that are not trailers)."""
+    said = []
+    for found in _NEAR.finditer(message):
+        key, sep, line = found.group(1).lower(), found.group(2), found.group(0).strip()
+        if key not in _NEAR_KEYS:
+            continue
+        if key != "plan" or sep != ":":
+            said.append(f"the line {line[:80]!r} (the trailer is 'Plan: "
+                        f"plans/<plan>.yaml#<slice>')")
+        else:
+            said.append(f"the line {line[:80]!r}, which git does not read as a trailer: "
+                        f"trailers are the lines of the message's last paragraph, after a "
+                        f"blank line")
+    return tuple(dict.fromkeys(said))
+
+
 def trailer_values(lines: str, key: str) -> tuple[str, ...]:
     """The values of the ``KEY: value`` lines git's trailer parser printed (key
     case-insensitive, empty values kept: a ``Plan:`` with nothing after it is read, and

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from checker.git import amend, blobs, diffs, merges, messages, repository, revs
 from checker.git.formats import Change, Commit
-from checker.git.messagetext import reverted, split_message
+from checker.git.messagetext import near_misses, reverted, split_message
 from checker.judge import adoption, claims
 from checker.rules.config import Config
 
@@ -45,6 +45,7 @@ class Unit:
     before_baseline: str = ""  # the baseline, for a commit from before planscope: not checked
     merge: bool = False  # a merge: its changes are what it adds that no parent had
     note: str = ""  # why the claim of a commit it names could not be taken
+    near_misses: tuple[str, ...] = ()  # what in its message looks meant as a Plan: trailer
 
     @property
     def paths(self) -> list[str]:
@@ -74,7 +75,8 @@ def commit_unit(root: Path, commit: Commit,
         label = f"commit {commit.short} {commit.subject!r}"
     unit = Unit(label=label, sha=commit.sha, changes=tuple(changes),
                 diff_revs=(base, commit.sha), merge=len(commit.parents) > 1,
-                trailers=commit.plan_trailers, trailer_source=f"commit {commit.short}")
+                trailers=commit.plan_trailers, trailer_source=f"commit {commit.short}",
+                near_misses=commit.near_misses)
     return claimed_by(root, unit, commit.subject, commit.reverts,
                       commit.parents[0] if commit.parents else None)
 
@@ -94,7 +96,8 @@ def staged_unit(root: Path, message: str | None = None, amending: bool | None = 
     unit = _staged(root, amend.amending(root) if amending is None else amending)
     if message is None:
         return unit
-    unit = replace(unit, trailers=messages.trailer_values(root, message, claims.TRAILER))
+    values = messages.trailer_values(root, message, claims.TRAILER)
+    unit = replace(unit, trailers=values, near_misses=() if values else near_misses(message))
     head = "HEAD" if repository.has_commits(root) else None
     return claimed_by(root, unit, split_message(message)[0], reverted(message), head)
 

@@ -15,6 +15,7 @@ A change claims nothing when none of them names a slice.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -100,7 +101,9 @@ def select_slices(plan: Plan, slice_id: str | None) -> tuple[Slice, ...]:
         for one in dict.fromkeys(x.strip() for x in slice_id.split("+")):
             got = plan.slice(one)
             if got is None:
-                raise BadInput(f"{plan.path}: no slice {one!r} (slices: {ids})")
+                close = difflib.get_close_matches(one, [s.id for s in plan.slices], n=1)
+                meant = f"; did you mean {close[0]!r}?" if close else ""
+                raise BadInput(f"{plan.path}: no slice {one!r} (slices: {ids}){meant}")
             found.append(got)
         return tuple(found)
     if len(plan.slices) == 1:

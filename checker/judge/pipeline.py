@@ -246,7 +246,7 @@ class Judge:
                 f"'{claims.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the "
                 f"commit message, pass --plan, or work on a branch named "
                 f"plan/<plan-id>/<slice-id>"
-            )
+            ) + self._near_misses(result.unit)
         else:
             result.error = (
                 f"{result.unit.label}: 'Plan: none' is honoured only for exempt changes "
@@ -254,6 +254,24 @@ class Judge:
                 f"or with require_plan: false; name the slice this change belongs to"
             )
         return result
+
+    def _near_misses(self, unit: Unit) -> str:
+        """What was found that looks meant as a claim: a line of the message, a branch
+        named after a plan's file rather than its id."""
+        found = list(unit.near_misses)
+        branch = self.context().branch or ""
+        words = branch.split("/")
+        if len(words) == 3 and words[0] == "plan":
+            for rel in self.book.files():
+                stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                try:
+                    plan = self.book.plan(rel, f"branch {branch}") if stem == words[1] else None
+                except errors.PlanscopeError:
+                    continue
+                if plan is not None and plan.id != stem:
+                    found.append(f"the branch {branch}, named after the file {rel}; its plan's "
+                                 f"id is '{plan.id}': plan/{plan.id}/{words[2]}")
+        return f"; found {'; '.join(found)}" if found else ""
 
     def _on_drift(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
         mode = self.config.on_drift

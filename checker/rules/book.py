@@ -16,11 +16,12 @@ what a link says differs between the index (its text) and the working tree (its 
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from checker import files, state
-from checker.errors import BadInput
+from checker.errors import BadInput, PlanscopeError
 from checker.git import blobs
 from checker.rules import config as config_mod
 from checker.rules import plan as plan_mod
@@ -165,7 +166,8 @@ class Rulebook:
             if path.is_symlink():
                 raise BadInput(_link(rel))
             if not path.exists():
-                raise BadInput(f"{rel}: no such plan file (named by {named_by})")
+                raise BadInput(f"{rel}: no such plan file (named by {named_by})"
+                               f"{self._closest(rel)}")
             return plan_mod.load(self.root, rel, self._validated), True
         entry = self._entries.get(rel)
         if entry is not None and entry[0] == blobs.LINK:
@@ -186,17 +188,28 @@ class Rulebook:
             raise self._no_plan(rel, named_by)
         return plan_mod.load_text(text, rel, self._validated), at_rev
 
+    def _closest(self, rel: str) -> str:
+        """``; did you mean P?`` naming the plan file whose name is closest to ``rel``."""
+        try:
+            files = {f.rsplit("/", 1)[-1].rsplit(".", 1)[0]: f for f in self.files()}
+        except PlanscopeError:
+            return ""
+        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        found = difflib.get_close_matches(stem, list(files), n=1, cutoff=0.8)
+        return f"; did you mean {files[found[0]]}?" if found and files[found[0]] != rel else ""
+
     def _no_plan(self, rel: str, named_by: str) -> BadInput:
         """What to say of a plan ``rev`` does not have."""
         if self.rev == blobs.INDEX and (self.root / rel).exists():
             return BadInput(f"{rel}: no such plan file in the index (named by {named_by}); git "
                             f"add it first")
         if self.rev == blobs.INDEX:
-            return BadInput(f"{rel}: no such plan file (named by {named_by})")
+            return BadInput(f"{rel}: no such plan file (named by {named_by})"
+                            f"{self._closest(rel)}")
         return BadInput(
             f"{rel}: no such plan file at {(self.rev or '')[:9]}, the commit the rules are read "
-            f"from (named by {named_by}); a change is judged by the plans its base already "
-            f"has: merge the plan first")
+            f"from (named by {named_by}){self._closest(rel)}; a change is judged by the plans "
+            f"its base already has: merge the plan first")
 
     @property
     def _validated(self) -> Cache:

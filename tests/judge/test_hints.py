@@ -63,3 +63,52 @@ def test_widening_the_slice_in_a_commit_of_its_own_first(awards: Repo) -> None:
     assert r.code == 0 and r.out.endswith("planscope: result: pass\n"), r.out
     # before it lands, the pull request holding both is judged by the narrower plan
     assert awards.planscope("check", "--base", "HEAD~2").code == 1
+
+
+def _unclaimed(repo: Repo, message: str) -> str:
+    repo.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", message)
+    r = repo.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "no plan claims this change" in r.err, r.out + r.err
+    return r.err
+
+
+def test_a_plans_key_is_named_as_a_near_miss(awards: Repo) -> None:
+    err = _unclaimed(awards, f"the table\n\nPlans: {TABLES}")
+    assert f"found the line 'Plans: {TABLES}' (the trailer is 'Plan: " in err
+
+
+def test_a_plan_line_outside_the_trailers_is_named(awards: Repo) -> None:
+    err = _unclaimed(awards, f"the table\n\nPlan: {TABLES}\n\nMore words after it.")
+    assert f"found the line 'Plan: {TABLES}', which git does not read as a trailer" in err
+    awards.git("commit", "-q", "--amend", "-m", f"the table\n\nMore words.\n\nPlan: {TABLES}")
+    assert awards.planscope("check", "--commit", "HEAD").code == 0  # as the hint says
+
+
+def test_a_branch_named_after_the_file_says_the_id(awards: Repo) -> None:
+    awards.git("checkout", "-q", "-b", "plan/awards/tables")
+    err = _unclaimed(awards, "the table")
+    assert "the branch plan/awards/tables, named after the file plans/awards.yaml; its " \
+           "plan's id is 'awards-dashboard': plan/awards-dashboard/tables" in err
+
+
+def test_a_misspelt_plan_or_slice_says_the_closest(awards: Repo) -> None:
+    awards.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    awards.commit("the table", plan="plans/award.yaml#tables")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "plans/award.yaml: no such plan file" in r.err and \
+        "did you mean plans/awards.yaml?" in r.err, r.err
+    awards.git("commit", "-q", "--amend", "-m", "the table\n\nPlan: plans/awards.yaml#table")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "no slice 'table' (slices: tables, views); did you mean " \
+                           "'tables'?" in r.err, r.err
+
+
+def test_the_commit_msg_hook_names_the_near_miss_too(hooked: Repo) -> None:
+    from tests.commands.test_hooks import git
+
+    hooked.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    hooked.git("add", "-A")
+    made = git(hooked, "commit", "-q", "-m", f"the table\n\nPlans: {TABLES}")
+    assert made.code != 0 and f"found the line 'Plans: {TABLES}'" in made.out, made.out
