@@ -19,6 +19,7 @@ mkdir -p app/models app/auth app/views plans
 echo "# models" > app/models/__init__.py
 echo "def login(): ..." > app/auth/login.py
 echo "def home(): ..." > app/views/home.py
+echo "# Changelog" > CHANGELOG.md
 cat > .planscope.yaml <<'YAML'
 on_drift: block        # the verification pass is not in this demo
 always_allow: [CHANGELOG.md]

@@ -54,4 +54,55 @@ def validate(root: Path, config: Config, rels: Sequence[str], against: str | Non
         files = blobs.tracked_files(root, sha)
         for p in out.valid:
             out.findings.extend(plan_mod.lint(p, files, against))
+        out.warnings.extend(unmatched(config, out.valid, files, against))
     return out
+
+
+def unmatched(config: Config, plans: Sequence[plan_mod.Plan], files: set[str],
+              against: str) -> list[str]:
+    """A warning for each forbid, allow, always_allow and exempt.paths pattern that names a
+    place that is not there at ``against``: a literal name that matches no file, or a
+    wildcard whose folder (before the first wildcard) holds no file. Such a rule protects
+    (or opens) nothing and is most likely a typo (``app/_client`` for ``app/_client.py``,
+    ``_transports/**`` for ``app/_transports/**``); files still to come in a folder that
+    is there, and a pure wildcard (``**/*.pem``), are left alone."""
+    from checker.rules.globs import Matcher
+
+    found: list[tuple[str, str, str]] = []  # (where, what, pattern)
+    if config.found:
+        found += [(config.where(key, i), label, pat)
+                  for key, label, pats in (("forbid", "forbid", config.forbid),
+                                           ("always_allow", "always_allow", config.always_allow))
+                  for i, pat in enumerate(pats)]
+        found += [(config.where("exempt", "paths", i), "exempt.paths", pat)
+                  for i, pat in enumerate(config.exempt_paths)]
+    for p in plans:
+        found += [(p.where("forbid", i), "forbid", pat) for i, pat in enumerate(p.forbid)]
+        for si, sl in enumerate(p.slices):
+            found += [(p.where("slices", si, key, i), f"{key} of slice '{sl.id}'", pat)
+                      for key, pats in (("allow", sl.allow), ("forbid", sl.forbid))
+                      for i, pat in enumerate(pats)]
+    out = []
+    for where, what, pattern in found:
+        if pattern.startswith("!") or not _names_a_place(pattern):
+            continue
+        body = pattern.lstrip("/")
+        cuts = [body.find(c) for c in "*?[\\" if c in body]
+        if cuts:  # a wildcard: files to come are fine, a folder that is not there is not
+            folder = body[:body.rfind("/", 0, min(cuts)) + 1]
+            if any(f.startswith(folder) for f in files):
+                continue
+            out.append(f"{where}: warning: {what} '{pattern}': no file under {folder} at "
+                       f"{against}")
+            continue
+        matcher = Matcher([pattern])
+        if not any(matcher.match(f) for f in files):
+            out.append(f"{where}: warning: {what} '{pattern}' matches no file at {against}")
+    return out
+
+
+def _names_a_place(pattern: str) -> bool:
+    """Whether ``pattern`` is a literal name, or names a folder before its first wildcard."""
+    body = pattern.lstrip("/")
+    cuts = [body.find(c) for c in "*?[\\" if c in body]
+    return not cuts or "/" in body[:min(cuts)]
