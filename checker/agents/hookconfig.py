@@ -15,8 +15,10 @@ merge (not JSON, not an object) is left alone with a message.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +108,26 @@ def has_guard(entries: list[Any], matcher: str = CLAUDE_MATCHER) -> bool:
     return not unguarded(entries, matcher)
 
 
-def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
+def claude_command(root: Path) -> str:
+    """The guard command for Claude Code: through ``$CLAUDE_PROJECT_DIR`` when planscope is
+    installed inside the project (a ``.venv`` the agent's PATH does not hold: a bare
+    ``planscope`` would not start there, exit 127, and the agent would take that as allow);
+    else ``planscope guard``, found on PATH (``planscope doctor`` runs it to be sure)."""
+    script = Path(sys.executable).parent / ("planscope.exe" if os.name == "nt" else "planscope")
+    try:
+        rel = script.relative_to(Path(os.path.realpath(root)))
+    except ValueError:
+        try:
+            rel = script.relative_to(root)
+        except ValueError:
+            return GUARD_COMMAND
+    if not script.exists():
+        return GUARD_COMMAND
+    return f'"$CLAUDE_PROJECT_DIR"/{shlex.quote(rel.as_posix())} guard'
+
+
+def merge_hook(root: Path, name: str, matcher: str,
+               command: str = GUARD_COMMAND) -> tuple[Path, bool]:
     """Add the guard to the JSON settings file ``name`` (repo-relative) as a PreToolUse hook
     for every tool of ``matcher``, keeping every other setting; returns the file and whether
     it changed."""
@@ -120,7 +141,7 @@ def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
         own["matcher"] = matcher
     else:
         entries.append({"matcher": matcher, "hooks": [{"type": "command",
-                                                       "command": GUARD_COMMAND}]})
+                                                       "command": command}]})
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     state.atomic_write(path, json.dumps(settings, indent=2, ensure_ascii=False) + "\n",
                        mode=mode)
@@ -128,11 +149,22 @@ def merge_hook(root: Path, name: str, matcher: str) -> tuple[Path, bool]:
 
 
 def install_claude_hook(root: Path) -> tuple[Path, bool]:
-    return merge_hook(root, CLAUDE_SETTINGS, CLAUDE_MATCHER)
+    return merge_hook(root, CLAUDE_SETTINGS, CLAUDE_MATCHER, claude_command(root))
 
 
 def install_codex_hook(root: Path) -> tuple[Path, bool]:
     return merge_hook(root, CODEX_HOOKS, CODEX_MATCHER)
+
+
+def guard_commands(root: Path, name: str) -> list[str]:
+    """The guard commands the settings file ``name`` runs (none when unreadable)."""
+    try:
+        entries = _entries(_load(root / name, name), name)
+    except BadInput:
+        return []
+    return list(dict.fromkeys(h["command"] for e in entries if isinstance(e, dict)
+                              for h in e.get("hooks", ()) if isinstance(h, dict)
+                              and is_guard_command(h.get("command"))))
 
 
 def guard_installed(root: Path, name: str) -> bool:

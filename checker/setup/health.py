@@ -3,7 +3,9 @@ the config, the plans, the git hooks, the agents' guards, the model API."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import time
 import urllib.error
@@ -21,6 +23,7 @@ from checker.rules import config
 from checker.rules.validation import validate
 
 API_TIMEOUT_S = 5.0
+GUARD_TIMEOUT_S = 30.0  # a guard that cannot answer a Read in this long is not working
 DEFAULT_API = "https://api.anthropic.com"
 STAGES = ("pre-commit", "commit-msg", "pre-push")
 
@@ -78,21 +81,61 @@ def _agent_hooks(root: Path) -> list[Line]:
                                     f"planscope init {flag} adds it)"))
         elif hookconfig.guard_installed(root, name):
             trust = "; Codex runs it only once trusted (/hooks)" if agent == "Codex" else ""
-            lines.append(Line("OK", f"{agent} guard: installed in {name}{trust}"))
+            started = [_starts(root, agent, c) for c in hookconfig.guard_commands(root, name)]
+            failed = next((line for line in started if line is not None), None)
+            lines.append(failed or Line("OK", f"{agent} guard: installed in {name}, and its "
+                                              f"command starts{trust}"))
         else:
             lines.append(Line("WARN", f"{agent} guard: {name} does not run "
                                       f"'{hookconfig.GUARD_COMMAND}'", f"planscope init {flag}"))
     return lines
 
 
-def _key_line(key: str | None, needed: bool, why: str) -> Line:
+def _starts(root: Path, agent: str, command: str) -> Line | None:
+    """Run a guard command the way the agent runs a hook (``sh -c`` with this environment,
+    from the project folder) on a harmless call; a FAIL when it would not start."""
+    probe = json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Read",
+                        "tool_input": {"file_path": str(root / "README.md")},
+                        "cwd": str(root)})
+    env = {**os.environ, "CLAUDE_PROJECT_DIR": str(root)} if agent == "Claude Code" \
+        else dict(os.environ)
+    try:
+        done = subprocess.run(["sh", "-c", command], input=probe.encode(), cwd=root, env=env,
+                              capture_output=True, timeout=GUARD_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Line("FAIL", f"{agent} guard: {command!r} did not answer ({exc})",
+                    "run it by hand to see why")
+    if done.returncode in (126, 127):
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return Line("FAIL", f"{agent} guard: {command!r} would not start (exit "
+                            f"{done.returncode}: {said[-1][:200] if said else 'not found'}); "
+                            f"the agent treats that as allow, so the guard is off",
+                    "put planscope on the agent's PATH, or give the command the path to "
+                    "planscope (planscope init writes it when planscope is in the project)")
+    return None
+
+
+def _key_line(key: str | None, needed: bool, on_demand: list[str]) -> Line:
     if key:
         return Line("OK", "ANTHROPIC_API_KEY is set")
     if needed:
         return Line("WARN", "ANTHROPIC_API_KEY is not set: the verification pass cannot run",
                     "export ANTHROPIC_API_KEY=... (or use on_drift: block)")
-    return Line("OK", f"ANTHROPIC_API_KEY is not set: only planscope review and plan-review "
-                      f"would need it ({why})")
+    return Line("OK", f"ANTHROPIC_API_KEY is not set: only {' and '.join(on_demand)} would "
+                      f"need it (the verification pass does not)")
+
+
+def anthropic_uses(cfg: config.Config | None) -> tuple[bool, list[str]]:
+    """(whether every check needs the Anthropic API: the verification pass uses it; what
+    run on demand uses it: planscope review, the plan reviewers that name it)."""
+    if cfg is None:
+        return True, []
+    needed = cfg.on_drift == "verify" and cfg.verify.provider == "anthropic"
+    on_demand = ["planscope review"] if cfg.verify.provider == "anthropic" else []
+    named = [r.name for r in cfg.review.plan.reviewers if r.provider == "anthropic"]
+    if named:
+        on_demand.append(f"plan-review ({', '.join(named)})")
+    return needed, on_demand
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -124,11 +167,14 @@ def _probe(base: str, key: str | None) -> tuple[int | None, str, float]:
 def _api(offline: bool, say: Callable[[str], None], cfg: config.Config | None) -> list[Line]:
     """The key and whether the API answers; both matter only when checks call the model
     (on_drift: verify with the anthropic provider): otherwise a gap is a warning at most."""
-    needed = cfg is None or (cfg.on_drift == "verify" and cfg.verify.provider == "anthropic")
-    why = "the verification pass is off" if cfg is not None and cfg.on_drift != "verify" \
-        else "the verification pass uses verify.command"
+    needed, on_demand = anthropic_uses(cfg)
+    if not needed and not on_demand:
+        return [Line("OK", "no model call of this configuration uses the Anthropic API "
+                           "(verify and every reviewer run a command): no key needed")]
     key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
-    lines = [_key_line(key, needed, why)]
+    lines = [_key_line(key, needed, on_demand)]
+    if not needed and not key:
+        return lines  # nothing to reach with
     if offline or ask.offline():
         return [*lines, Line("WARN" if needed else "OK", "API reachability not checked "
                                                          "(offline)")]

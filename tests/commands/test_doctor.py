@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +20,10 @@ def test_doctor_without_and_with_hooks(awards: Repo) -> None:
     assert r.code == 0, r.out
     assert "OK    config .planscope.yaml" in r.out and "OK    plan plans/awards.yaml" in r.out
     assert "WARN  no planscope hook for: pre-commit, commit-msg, pre-push" in r.out
-    assert "OK    API reachability not checked (offline)" in r.out  # on_drift: block
+    assert ("OK    ANTHROPIC_API_KEY is not set: only planscope review and plan-review "
+            "(claude-sonnet-5-5, claude-opus-5-5) would need it (the verification pass "
+            "does not)") in r.out  # on_drift: block; nothing to reach without a key
+    assert "API reachability" not in r.out
     awards.write(".planscope.yaml", "on_drift: verify\n")
     r = awards.planscope("doctor", "--offline")
     assert "WARN  API reachability not checked (offline)" in r.out  # now checks call a model
@@ -100,6 +106,51 @@ def test_no_key_is_fine_when_no_check_calls_a_model(
     monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{silent_server}")
     r = awards.planscope("doctor")  # awards has on_drift: block
     assert r.code == 0, r.out
-    assert ("OK    ANTHROPIC_API_KEY is not set: only planscope review and plan-review would "
-            "need it (the verification pass is off)") in r.out
-    assert "WARN  API not reachable at" in r.out
+    assert ("OK    ANTHROPIC_API_KEY is not set: only planscope review and plan-review "
+            "(claude-sonnet-5-5, claude-opus-5-5) would need it") in r.out
+    assert "API not reachable" not in r.out  # no key: nothing is sent, nothing is probed
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    r = awards.planscope("doctor")  # with a key, the on-demand uses are worth probing for
+    assert r.code == 0 and "WARN  API not reachable at" in r.out
+
+
+def test_every_model_use_a_command_needs_no_key_and_no_probe(awards: Repo) -> None:
+    awards.write(".planscope.yaml", "on_drift: verify\nverify:\n  provider: command\n"
+                 "  command: ['true']\nreview:\n  plan:\n    reviewers:\n"
+                 "      - {name: one, provider: command}\n"
+                 "      - {name: two, provider: command}\n")
+    r = awards.planscope("doctor")
+    assert r.code == 0, r.out
+    assert ("OK    no model call of this configuration uses the Anthropic API (verify and "
+            "every reviewer run a command): no key needed") in r.out
+    assert "ANTHROPIC_API_KEY" not in r.out and "reachab" not in r.out
+
+
+def test_a_guard_that_would_not_start_fails(awards: Repo, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claude Code's hook exits 127 when planscope is not on its PATH, and the agent takes
+    that as allow: doctor runs the command as the agent would."""
+    settings = awards.path / ".claude/settings.json"
+    settings.parent.mkdir()
+    matcher = "Edit|Write|MultiEdit|NotebookEdit|Bash"
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": matcher, "hooks": [
+        {"type": "command", "command": "/nonexistent/bin/planscope guard"}]}]}}))
+    r = awards.planscope("doctor", "--offline")
+    assert r.code != 0
+    assert "FAIL  Claude Code guard: '/nonexistent/bin/planscope guard' would not start " \
+           "(exit 127" in r.out
+    # planscope inside the project (its .venv): init writes the command through
+    # $CLAUDE_PROJECT_DIR, and doctor finds that it starts
+    real = Path(sys.executable).parent / "planscope"
+    script = awards.path / ".venv/bin/planscope"
+    script.parent.mkdir(parents=True)
+    script.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script.parent / "python"))
+    settings.unlink()
+    assert awards.planscope("init", "--claude-code").code == 0
+    written = json.loads(settings.read_text())["hooks"]["PreToolUse"][0]["hooks"][0]
+    assert written["command"] == '"$CLAUDE_PROJECT_DIR"/.venv/bin/planscope guard'
+    r = awards.planscope("doctor", "--offline")
+    assert "OK    Claude Code guard: installed in .claude/settings.json, and its command " \
+           "starts" in r.out, r.out

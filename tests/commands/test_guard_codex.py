@@ -4,7 +4,9 @@ init --codex and doctor (checker/hookinput.py, checker/commands/guard.py)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +173,9 @@ def test_init_codex_twice_gives_one_entry_and_keeps_other_hooks(awards: Repo) ->
     assert not (awards.path / ".claude").exists()
 
 
-def test_doctor_reports_the_agent_hooks(awards: Repo) -> None:
+def test_doctor_reports_the_agent_hooks(awards: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the agents find planscope on their PATH (doctor runs the command as they would)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     r = awards.planscope("doctor", "--offline")
     assert "Codex guard: not installed (.codex/hooks.json does not exist; planscope init " \
            "--codex adds it)" in r.out
@@ -180,9 +184,10 @@ def test_doctor_reports_the_agent_hooks(awards: Repo) -> None:
     assert "WARN  Codex guard: .codex/hooks.json does not run 'planscope guard'" in r.out
     assert awards.planscope("init", "--codex", "--claude-code").code == 0
     r = awards.planscope("doctor", "--offline")
-    assert "OK    Codex guard: installed in .codex/hooks.json; Codex runs it only once " \
-           "trusted (/hooks)" in r.out
-    assert "OK    Claude Code guard: installed in .claude/settings.json" in r.out
+    assert "OK    Codex guard: installed in .codex/hooks.json, and its command starts; Codex " \
+           "runs it only once trusted (/hooks)" in r.out, r.out
+    assert "OK    Claude Code guard: installed in .claude/settings.json, and its command " \
+           "starts" in r.out
 
 
 def heredoc(command: str, body: str) -> str:
