@@ -39,6 +39,14 @@ def evil_merge(repo: Repo, path: str = "app/auth/session.py", plan: str | None =
     return repo.head()
 
 
+def maintainer_fixes_auth(repo: Repo, back_to: str) -> None:
+    """On main, a maintainer's fix to the forbidden app/auth/session.py; then ``back_to``."""
+    repo.git("switch", "-q", "main")
+    repo.write("app/auth/session.py", "# the fix\n")
+    repo.git("commit", "-qam", "Fix, by a maintainer", "--no-verify")
+    repo.git("switch", "-q", back_to)
+
+
 def own(repo: Repo, sha: str) -> list[str]:
     parents = repo.git("log", "-1", "--format=%P", sha).split()
     return sorted(p for c in merges.own_changes(repo.path, parents, sha)[1] for p in c.paths)
@@ -150,10 +158,7 @@ def test_a_merge_that_keeps_its_side_where_git_takes_the_other_adds_that(awards:
     awards.git("switch", "-q", "-c", "side")
     awards.write("app/views/awards.py", "view\n")
     awards.commit("A view", plan=VIEWS)
-    awards.git("switch", "-q", "main")
-    awards.write("app/auth/session.py", "# the fix\n")
-    awards.git("commit", "-qam", "Fix, by a maintainer", "--no-verify")
-    awards.git("switch", "-q", "side")
+    maintainer_fixes_auth(awards, back_to="side")
     awards.git("merge", "-q", "--no-ff", "--no-commit", "main")
     awards.git("checkout", "HEAD", "--", "app/auth/session.py")
     awards.git("commit", "-q", "--no-verify", "-m", f"Merge main\n\nPlan: {VIEWS}")
@@ -187,10 +192,7 @@ def test_an_octopus_that_keeps_an_old_forbidden_file_adds_that(awards: Repo) -> 
     awards.git("switch", "-q", "-c", "other", start)
     awards.write("app/models/__init__.py", "models\n")
     awards.commit("models", plan=TABLES)
-    awards.git("switch", "-q", "main")
-    awards.write("app/auth/session.py", "security fix\n")
-    awards.git("commit", "-qam", "auth fix", "--no-verify")
-    awards.git("switch", "-q", "feat")
+    maintainer_fixes_auth(awards, back_to="feat")
     awards.git("checkout", "other", "--", "app/models/__init__.py")
     tree = awards.git("write-tree").strip()
     octopus = awards.git("commit-tree", tree, "-p", feature, "-p", "main", "-p", "other",

@@ -21,6 +21,16 @@ def relax(repo: Repo) -> None:
     repo.write(".planscope.yaml", "on_drift: warn\nforbid: [secrets/**]\n")
 
 
+def unforbid_auth(repo: Repo) -> str:
+    """A pull request branch whose first commit stops forbidding app/auth/**; its base."""
+    base = open_pr(repo)
+    plan = (repo.path / "plans/awards.yaml").read_text()
+    repo.write("plans/awards.yaml", plan.replace('forbid: [app/auth/**, "**/*.pem"]',
+                                                 'forbid: ["**/*.pem"]'))
+    repo.commit("stop forbidding auth")
+    return base
+
+
 def test_a_config_only_commit_needs_no_slice_in_every_local_entry_point(hooked: Repo) -> None:
     relax(hooked)
     hooked.git("add", "-A")
@@ -62,11 +72,7 @@ def test_a_plan_widened_on_its_slice_branch_is_a_rules_change(awards: Repo) -> N
 
 
 def test_the_pull_request_check_says_rules_changed(awards: Repo, gh: Gh) -> None:
-    base = open_pr(awards)
-    plan = (awards.path / "plans/awards.yaml").read_text()
-    awards.write("plans/awards.yaml", plan.replace('forbid: [app/auth/**, "**/*.pem"]',
-                                                   'forbid: ["**/*.pem"]'))
-    awards.commit("stop forbidding auth")
+    base = unforbid_auth(awards)
     r = awards.planscope("check", "--base", "main")
     assert r.code == 0 and "planscope: result: rules-changed" in r.out, r.out + r.err
     assert "plans/awards.yaml: forbid -app/auth/**" in r.out
@@ -77,11 +83,7 @@ def test_the_pull_request_check_says_rules_changed(awards: Repo, gh: Gh) -> None
 
 
 def test_a_forbid_removed_in_a_pull_request_does_not_free_it(awards: Repo, gh: Gh) -> None:
-    base = open_pr(awards)
-    plan = (awards.path / "plans/awards.yaml").read_text()
-    awards.write("plans/awards.yaml", plan.replace('forbid: [app/auth/**, "**/*.pem"]',
-                                                   'forbid: ["**/*.pem"]'))
-    awards.commit("stop forbidding auth")
+    base = unforbid_auth(awards)
     awards.write("app/auth/session.py", "# now free?\n")
     awards.commit("touch auth", plan=TABLES)
     for args in (("--base", "main"), ("--range", f"{base}..HEAD")):
