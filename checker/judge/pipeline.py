@@ -176,14 +176,12 @@ class Judge:
             return False  # a root commit brings rules from nothing: the adoption's question
         try:
             rules = self.rules(None)
-            if any(rules.forbidden(p) for p in unit.paths):
-                return False
             change = ruleschange.find(self.root, unit.paths, before, after_of(unit),
                                       self.config, rules.fold, rules.exempt)
+            if change is None or any(rules.forbidden(p) for p in unit.paths):
+                return False
         except errors.PlanscopeError:
             return False  # judged as any change, which says what cannot be read
-        if change is None:
-            return False
         result.rules_change = change
         result.notes += [ruleschange.NOTE, *change.said]
         return True

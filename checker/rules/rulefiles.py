@@ -12,8 +12,10 @@ The guard refuses agent edits to them unless the active slice names them
 
 from __future__ import annotations
 
+import functools
+
 from checker.rules.config import CONFIG_FILE, PYPROJECT_SOURCE
-from checker.rules.globs import Fold
+from checker.rules.globs import Fold, Matcher
 
 IN_REPOSITORY = {
     ".claude/settings.json": "Claude Code's hook settings",
@@ -27,6 +29,16 @@ PYPROJECT = "pyproject.toml"
 
 def rule_file(rel: str, plans_dir: str, config_source: str | None, fold: Fold) -> str | None:
     """What ``rel`` (repo-relative) is of the rules or the hook settings, or None."""
+    matcher, labels = _matcher(plans_dir, config_source, fold)
+    index = matcher.which(rel)
+    return None if index is None else labels[index]
+
+
+@functools.lru_cache(maxsize=16)
+def _matcher(plans_dir: str, config_source: str | None,
+             fold: Fold) -> tuple[Matcher, tuple[str, ...]]:
+    """The patterns of the rule files, built once per settings (a commit may have many
+    paths)."""
     folder = plans_dir.strip("/")
     under = "/**" if folder in ("", ".") else f"/{folder}/**"
     patterns = {f"/{CONFIG_FILE}": "planscope's config", f"{under}/*.yaml": "a plan file",
@@ -34,6 +46,4 @@ def rule_file(rel: str, plans_dir: str, config_source: str | None, fold: Fold) -
                 **{f"/{p}": what for p, what in IN_REPOSITORY.items()}}
     if config_source == PYPROJECT_SOURCE:
         patterns[f"/{PYPROJECT}"] = "planscope's config (pyproject.toml)"
-    matcher = fold.matcher(list(patterns))
-    index = matcher.which(rel)
-    return None if index is None else list(patterns.values())[index]
+    return fold.matcher(list(patterns)), tuple(patterns.values())
