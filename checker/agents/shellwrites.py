@@ -58,10 +58,8 @@ _MOVES_GIT = re.compile(r"^(?:GIT_CONFIG(?!_NOSYSTEM=)[A-Z0-9_]*|GIT_DIR|GIT_COM
                         r"GIT_EXEC_PATH|HOME|XDG_CONFIG_HOME|XDG_STATE_HOME|PLANSCOPE_[A-Z0-9_]*)=")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 _SED_WRITE = re.compile(r"(?:^|[;\n}]|[/|#,:!][gpiIme0-9]*)\s*[wW]\s+([^;\n]+)")
-
 _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 _IN_PLACE_VALUED = {"sed": "efl", "gsed": "efl", "perl": "eEIMmlxC0"}
-
 
 
 @dataclass
