@@ -124,6 +124,15 @@ def _section_lines(sec: Section, named: bool) -> list[str]:
     return [*lines, "Every planned file was touched.", ""]
 
 
+def _note_lines(out: BranchResult) -> list[str]:
+    """What the text report says of claimed commits beside their paths: slices started out
+    of order, drift let through because verification could not run."""
+    said = [f"- {md_text(r.unit.label)}: {md_text(n)}" for r in out.results
+            if r.claim is not None and r.claim.plan is not None
+            for n in r.notes if n.startswith(("out of order", "WARNING"))]
+    return ["### Notes", "", *said, ""] if said else []
+
+
 def _unclaimed_lines(out: BranchResult) -> list[str]:
     """Changes that need no plan, and errors."""
     lines: list[str] = []
@@ -180,7 +189,8 @@ def summary(out: BranchResult, env: Mapping[str, str]) -> str:
     named = any(r.unit.sha for r in out.results)
     lines = [f"## planscope: {HEADLINES[result_word(out)]}", "", _context(out), "",
              *(line for sec in sections(out) for line in _section_lines(sec, named)),
-             *_unclaimed_lines(out), *_rules_change_lines(out), *_plan_change_lines(out),
+             *_note_lines(out), *_unclaimed_lines(out), *_rules_change_lines(out),
+             *_plan_change_lines(out),
              *_verification_lines(out, env), *_discipline_lines(out)]
     text = "\n".join(lines).rstrip() + "\n"
     raw = text.encode("utf-8")

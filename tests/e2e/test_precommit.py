@@ -30,6 +30,7 @@ repos:
     hooks:
       - id: planscope
       - id: planscope-commit-msg
+        verbose: true
       - id: planscope-pre-push
 """)
     repo.write(".planscope.yaml", "on_drift: block\n"
@@ -58,6 +59,8 @@ repos:
     git("add", "-A")
     r = git("commit", "-m", "Add awards table", "-m", f"Plan: {TABLES}")
     assert r.code == 0, r.out
+    # verbose: true shows what a passing commit was told (docs/hooks.md)
+    assert f"planscope: ok: staged changes against {TABLES}" in r.out, r.out
     good = repo.git("rev-parse", "HEAD").strip()
     # amending it is checked as the commit it becomes (against its parent), here too
     repo.write("tests/test_awards_migration.py", "def test(): ...\n")

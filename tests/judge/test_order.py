@@ -7,6 +7,7 @@ import pytest
 
 from checker.judge import order
 from checker.rules.plan import Plan, Slice
+from tests.actions import Gh, open_pr, pr_payload
 from tests.conftest import AWARDS_PLAN, TABLES, Repo
 
 VIEWS = "plans/awards.yaml#views"
@@ -23,6 +24,15 @@ def test_a_slice_before_its_dependency_is_warned_about(awards: Repo) -> None:
     _views_staged(awards)
     run = awards.planscope("check", "--staged", "--plan", VIEWS)
     assert run.code == 0 and f"  {NOTE}" in run.out.splitlines()
+
+
+def test_the_pull_request_summary_says_it_too(awards: Repo, gh: Gh) -> None:
+    base = open_pr(awards)
+    _views_staged(awards)
+    awards.commit("the views first", plan=VIEWS)
+    ran = gh(awards, payload=pr_payload(awards, base))
+    assert ran.code == 0 and ran.outputs["result"] == "pass"
+    assert "### Notes" in ran.summary and "out of order: slice 'views'" in ran.summary
 
 
 def test_order_block_refuses_it(awards: Repo) -> None:
