@@ -113,16 +113,11 @@ def claude_command(root: Path) -> str:
     installed inside the project (a ``.venv`` the agent's PATH does not hold: a bare
     ``planscope`` would not start there, exit 127, and the agent would take that as allow);
     else ``planscope guard``, found on PATH (``planscope doctor`` runs it to be sure)."""
-    script = Path(sys.executable).parent / ("planscope.exe" if os.name == "nt" else "planscope")
-    try:
-        rel = script.relative_to(Path(os.path.realpath(root)))
-    except ValueError:
-        try:
-            rel = script.relative_to(root)
-        except ValueError:
-            return GUARD_COMMAND
-    if not script.exists():
+    name = "planscope.exe" if os.name == "nt" else "planscope"
+    script = Path(os.path.realpath(Path(sys.executable).parent)) / name
+    if not script.exists() or not script.is_relative_to(os.path.realpath(root)):
         return GUARD_COMMAND
+    rel = script.relative_to(os.path.realpath(root))
     return f'"$CLAUDE_PROJECT_DIR"/{shlex.quote(rel.as_posix())} guard'
 
 

@@ -191,15 +191,21 @@ def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:
     )
 
 
-def pyproject_section(text: str) -> dict[str, Any] | None:
+def pyproject_doc(text: str) -> dict[str, Any]:
+    """``pyproject.toml`` as TOML reads it; BadInput when it does not parse."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        doc = tomllib.loads(text)
+        doc: dict[str, Any] = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"pyproject.toml: {exc}") from None
+    return doc
+
+
+def pyproject_section(text: str) -> dict[str, Any] | None:
+    doc = pyproject_doc(text)
     section = doc.get("tool", {}).get("planscope")
     if section is None:
         return None

@@ -13,15 +13,14 @@ push is judged by the base's rules, so a forbid it removes never takes effect th
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.errors import PlanscopeError
+from checker.errors import BadInput, PlanscopeError
 from checker.git import blobs
 from checker.rules.book import Rulebook
-from checker.rules.config import CONFIG_FILE, Config
+from checker.rules.config import CONFIG_FILE, Config, pyproject_doc
 from checker.rules.globs import Fold
 from checker.rules.plan import Plan, Slice
 from checker.rules.rulefiles import PYPROJECT, rule_file
@@ -62,16 +61,11 @@ def find(root: Path, paths: Sequence[str], before: str | None, after: str | None
 
 def _only_planscope(root: Path, before: str | None, after: str | None) -> bool:
     """Whether ``pyproject.toml`` changed in its ``[tool.planscope]`` table only."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-
     texts = [blobs.show(root, rev, PYPROJECT) if rev is not None else None
              for rev in (before, after)]
     try:
-        docs = [tomllib.loads(t.decode()) if t is not None else {} for t in texts]
-    except (ValueError, UnicodeDecodeError):
+        docs = [pyproject_doc(t.decode()) if t is not None else {} for t in texts]
+    except (BadInput, UnicodeDecodeError):
         return False
     for doc in docs:
         tool = doc.get("tool")

@@ -84,25 +84,21 @@ def unmatched(config: Config, plans: Sequence[plan_mod.Plan], files: set[str],
                       for i, pat in enumerate(pats)]
     out = []
     for where, what, pattern in found:
-        if pattern.startswith("!") or not _names_a_place(pattern):
-            continue
-        body = pattern.lstrip("/")
-        cuts = [body.find(c) for c in "*?[\\" if c in body]
-        if cuts:  # a wildcard: files to come are fine, a folder that is not there is not
-            folder = body[:body.rfind("/", 0, min(cuts)) + 1]
-            if any(f.startswith(folder) for f in files):
-                continue
+        folder = None if pattern.startswith("!") else _folder(pattern)
+        if folder is None:
+            matcher = Matcher([pattern])
+            if not pattern.startswith("!") and not any(matcher.match(f) for f in files):
+                out.append(f"{where}: warning: {what} '{pattern}' matches no file at "
+                           f"{against}")
+        elif folder and not any(f.startswith(folder) for f in files):
             out.append(f"{where}: warning: {what} '{pattern}': no file under {folder} at "
                        f"{against}")
-            continue
-        matcher = Matcher([pattern])
-        if not any(matcher.match(f) for f in files):
-            out.append(f"{where}: warning: {what} '{pattern}' matches no file at {against}")
     return out
 
 
-def _names_a_place(pattern: str) -> bool:
-    """Whether ``pattern`` is a literal name, or names a folder before its first wildcard."""
+def _folder(pattern: str) -> str | None:
+    """The folder a wildcard pattern names before its first wildcard (``""``: none, a pure
+    wildcard); None for a literal name. Files still to come in that folder are fine."""
     body = pattern.lstrip("/")
     cuts = [body.find(c) for c in "*?[\\" if c in body]
-    return not cuts or "/" in body[:min(cuts)]
+    return body[:body.rfind("/", 0, min(cuts)) + 1] if cuts else None
