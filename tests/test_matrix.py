@@ -30,7 +30,7 @@ from tests.actions import Gh, pr_payload
 from tests.conftest import AWARDS_PLAN, Repo
 
 TABLES, VIEWS = "plans/awards.yaml#tables", "plans/awards.yaml#views"
-BRANCH = "plan/awards-dashboard/views"
+BRANCH = "awards-dashboard/views"
 IN, DRIFT, INCIDENTAL, FORBIDDEN = "in scope", "drift", "incidental", "forbidden"
 OTHER_PLAN = """\
 version: 1

@@ -21,7 +21,7 @@ Policies, in one place:
 - **The active slice.** ``PLANSCOPE_PLAN=plans/x.yaml#slice`` in the environment, else the
   file written by ``planscope use`` (``planscope/active`` in the work tree's git directory:
   ``.git/planscope/active``, and one per linked worktree), else the branch mapping of
-  DESIGN §4 (a slice's ``branch:``, or ``plan/<plan-id>/<slice-id>``).
+  DESIGN §4 (a slice's ``branch:``, or ``<plan-id>/<slice-id>``).
   ``PLANSCOPE_PLAN=none`` means "no active slice".
 - **Which repository.** Every work tree the edited file answers to (``checker.enclosing``):
   the one holding it, those holding that one, and ``CLAUDE_PROJECT_DIR``'s; one refusal
@@ -145,7 +145,7 @@ def _no_slice(call: HookCall, paths: Sequence[str], seen: Guarded) -> Decision:
     if refused is not None:
         return refused
     how = (f"`planscope use {seen.plans_dir}/<plan>.yaml#<slice>`, {ENV_PLAN}, "
-           f"or a branch named plan/<plan-id>/<slice-id>")
+           f"or a branch named <plan-id>/<slice-id>")
     if seen.require_active:
         return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: no plan "
                               f"slice is active and guard.require_active is true. Ask the "

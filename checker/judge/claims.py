@@ -8,7 +8,8 @@ First hit wins:
    takes the trailers of the commit it names, a revert (``This reverts commit X.``) X's;
 3. in a pull request, the ``Plan:`` line of its description;
 4. for staged changes only: the active slice (``planscope use``, or ``PLANSCOPE_PLAN``);
-5. the branch: a slice whose ``branch:`` is it, or one named ``plan/<plan-id>/<slice-id>``.
+5. the branch: a slice whose ``branch:`` is it, or one named ``<plan-id>/<slice-id>``
+   (or ``plan/<plan-id>/<slice-id>``, the older scheme).
 
 A change claims nothing when none of them names a slice.
 """
@@ -152,23 +153,44 @@ def from_active(root: Path, book: Rulebook, env: Mapping[str, str]) -> Claim | N
     return from_ref(found[0], book, found[1]) if found else None
 
 
-def from_branch(branch: str | None, book: Rulebook) -> Claim | None:
-    """A slice whose ``branch:`` is the branch, or a branch named ``plan/<plan-id>/<slice-id>``.
+def branch_names(plan_id: str, slice_id: str) -> tuple[str, str]:
+    """The branch names that claim a slice: ``<plan-id>/<slice-id>`` (the documented one,
+    which cannot collide with ``plan/<plan-id>``, the plan's own branch) and the older
+    ``plan/<plan-id>/<slice-id>``, still accepted."""
+    return f"{plan_id}/{slice_id}", f"plan/{plan_id}/{slice_id}"
 
-    Only plan files whose text mentions the branch (or the plan id it names) are loaded:
+
+def named_plan_id(branch: str) -> str | None:
+    """The plan id a branch name of either scheme names, or None."""
+    words = branch.split("/")
+    if len(words) == 2:
+        return words[0]
+    if len(words) == 3 and words[0] == "plan":
+        return words[1]
+    return None
+
+
+def from_branch(branch: str | None, book: Rulebook) -> Claim | None:
+    """A slice whose ``branch:`` is the branch, or a branch named ``<plan-id>/<slice-id>``
+    (or ``plan/<plan-id>/<slice-id>``).
+
+    Only plan files whose text mentions the branch (or whose ``id:`` line is the plan id it
+    names) are loaded:
     a broken plan elsewhere does not break every commit, and the hot path stays short.
     """
     if not branch:
         return None
-    words = branch.split("/")
-    named_id = words[1] if len(words) == 3 and words[0] == "plan" else None
+    named_id = named_plan_id(branch)
+    id_line = (re.compile(rf"^id:\s*['\"]?{re.escape(named_id)}['\"]?\s*(#.*)?$", re.M)
+               if named_id else None)
     hits: list[tuple[Plan, Slice]] = []
     for rel in book.files():
         text = book.text(rel)
-        if branch not in text and (named_id is None or named_id not in text):
+        if branch not in text and (id_line is None or not id_line.search(text)):
             continue
         p = book.plan(rel, f"branch {branch}")
-        hits += [(p, s) for s in p.slices if s.branch == branch or branch == f"plan/{p.id}/{s.id}"]
+        hits += [(p, s) for s in p.slices
+                 if s.branch == branch or branch in branch_names(p.id, s.id)]
     if not hits:
         return None
     if len(hits) > 1:

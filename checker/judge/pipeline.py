@@ -243,7 +243,7 @@ class Judge:
                 f"{result.unit.label}: no plan claims this change; add the trailer "
                 f"'{claims.TRAILER}: {self.config.plans_dir}/<plan>.yaml#<slice>' to the "
                 f"commit message, pass --plan, or work on a branch named "
-                f"plan/<plan-id>/<slice-id>"
+                f"<plan-id>/<slice-id>"
             ) + self._near_misses(result.unit)
         else:
             result.error = (
@@ -258,17 +258,18 @@ class Judge:
         named after a plan's file rather than its id."""
         found = list(unit.near_misses)
         branch = self.context().branch or ""
-        words = branch.split("/")
-        if len(words) == 3 and words[0] == "plan":
+        named = claims.named_plan_id(branch)
+        if named is not None:
             for rel in self.book.files():
                 stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
                 try:
-                    plan = self.book.plan(rel, f"branch {branch}") if stem == words[1] else None
+                    plan = self.book.plan(rel, f"branch {branch}") if stem == named else None
                 except errors.PlanscopeError:
                     continue
                 if plan is not None and plan.id != stem:
+                    meant = claims.branch_names(plan.id, branch.rsplit("/", 1)[1])[0]
                     found.append(f"the branch {branch}, named after the file {rel}; its plan's "
-                                 f"id is '{plan.id}': plan/{plan.id}/{words[2]}")
+                                 f"id is '{plan.id}': {meant}")
         return f"; found {'; '.join(found)}" if found else ""
 
     def _on_drift(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:

@@ -60,8 +60,12 @@ def test_branches_map_to_slices(awards: Repo) -> None:
     plans = Rulebook(awards.path)
     assert claims.from_branch(None, plans) is None
     assert claims.from_branch("feature", plans) is None
-    found = claims.from_branch("plan/awards-dashboard/views", plans)
-    assert found is not None and found.ref == "plans/awards.yaml#views"
+    for branch in ("awards-dashboard/views", "plan/awards-dashboard/views"):  # new, old
+        found = claims.from_branch(branch, plans)
+        assert found is not None and found.ref == "plans/awards.yaml#views", branch
+    for branch in ("awards-dashboard/nope", "plan/awards-dashboard", "x/awards-dashboard/views",
+                   "awards/views"):
+        assert claims.from_branch(branch, plans) is None, branch
     text = (awards.path / "plans/awards.yaml").read_text()
     awards.write("plans/again.yaml", text.replace("id: awards-dashboard", "id: again")
                  .replace("id: views", "id: views\n    branch: work/views"))
@@ -69,6 +73,26 @@ def test_branches_map_to_slices(awards: Repo) -> None:
                  .replace("id: views", "id: views\n    branch: work/views"))
     with pytest.raises(BadInput, match="maps to several slices"):
         claims.from_branch("work/views", Rulebook(awards.path))
+
+
+def test_the_plan_branch_and_its_slice_branches_live_together(awards: Repo,
+                                                               tmp_path: Path) -> None:
+    """The documented names: plan/<plan-id> for the plan's pull request, <plan-id>/<slice-id>
+    for the work. git holds both, locally and on a remote, and the work branch claims."""
+    remote = tmp_path / "remote.git"
+    awards.git("init", "-q", "--bare", str(remote))
+    awards.git("remote", "add", "origin", str(remote))
+    awards.git("switch", "-q", "-c", "plan/awards-dashboard")
+    awards.git("push", "-q", "origin", "plan/awards-dashboard")
+    awards.git("switch", "-q", "-c", "awards-dashboard/views")  # no "cannot lock ref"
+    awards.git("push", "-q", "origin", "awards-dashboard/views")
+    awards.write("app/views/awards.py", "VIEW = 1\n")
+    awards.git("add", "-A")
+    r = awards.planscope("check", "--staged")
+    assert r.code == 0 and "(from branch awards-dashboard/views)" in r.out
+    assert awards.planscope("check", "--staged", "--plan", "plans/awards.yaml#views").code == 0
+    awards.git("switch", "-q", "plan/awards-dashboard")
+    assert awards.planscope("check", "--staged").code == 2  # the plan's branch claims nothing
 
 
 def test_plans_at_a_revision(awards: Repo) -> None:

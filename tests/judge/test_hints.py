@@ -3,6 +3,8 @@ configuration at hand, and the next check passes."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Repo
 
 TABLES, VIEWS = "plans/awards.yaml#tables", "plans/awards.yaml#views"
@@ -86,11 +88,14 @@ def test_a_plan_line_outside_the_trailers_is_named(awards: Repo) -> None:
     assert awards.planscope("check", "--commit", "HEAD").code == 0  # as the hint says
 
 
-def test_a_branch_named_after_the_file_says_the_id(awards: Repo) -> None:
-    awards.git("checkout", "-q", "-b", "plan/awards/tables")
+@pytest.mark.parametrize("branch", ["awards/tables", "plan/awards/tables"])
+def test_a_branch_named_after_the_file_says_the_id(awards: Repo, branch: str) -> None:
+    awards.git("checkout", "-q", "-b", branch)
     err = _unclaimed(awards, "the table")
-    assert "the branch plan/awards/tables, named after the file plans/awards.yaml; its " \
-           "plan's id is 'awards-dashboard': plan/awards-dashboard/tables" in err
+    assert f"the branch {branch}, named after the file plans/awards.yaml; its " \
+           "plan's id is 'awards-dashboard': awards-dashboard/tables" in err
+    awards.git("branch", "-q", "-m", "awards-dashboard/tables")  # as the hint says
+    assert awards.planscope("check", "--commit", "HEAD").code == 0
 
 
 def test_a_misspelt_plan_or_slice_says_the_closest(awards: Repo) -> None:
