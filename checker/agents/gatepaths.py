@@ -10,7 +10,9 @@ agent, always:
   the caches, the logs;
 - **the agents' own hook settings** outside the repository: ``~/.claude/settings.json``
   (``$CLAUDE_CONFIG_DIR``), ``~/.codex/config.toml`` and ``hooks.json`` (``$CODEX_HOME``);
-  and the key planscope seals its state with (``checker.seal``).
+  and the key planscope seals its state with (``checker.seal``);
+- **the environment planscope runs from** (``sys.prefix``: a ``.venv`` in the project that
+  the agents' guard commands name, a pipx environment), unless it holds the repository.
 
 Refused unless the active slice plans the file by name (a rules change, judged as one at
 commit time) or the config's ``guard.unprotect`` names it:
@@ -34,6 +36,7 @@ import itertools
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +117,10 @@ def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
     git directory): their git directories and hooks folders; and the agents' user-level
     settings."""
     dirs: list[tuple[str, str]] = []
+    prefix = os.path.realpath(sys.prefix)
     for place in dict.fromkeys(places):
+        if Path(os.path.realpath(place)).is_relative_to(prefix):
+            prefix = ""  # an environment that holds the work is not the gate's to keep
         found = repository.git_dirs(place)
         if found is None:
             continue
@@ -123,6 +129,8 @@ def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
                  (str(common), f"the git directory {common}"),
                  (str(hooks), f"the git hooks folder {hooks}"),
                  *((str(e), f"the git directory {common}") for e in entry)]
+    if prefix:
+        dirs.append((prefix, f"the environment planscope runs from ({prefix})"))
     return Gate(tuple(dict.fromkeys(dirs)), tuple(user_files(env)))
 
 

@@ -108,17 +108,32 @@ def has_guard(entries: list[Any], matcher: str = CLAUDE_MATCHER) -> bool:
     return not unguarded(entries, matcher)
 
 
-def claude_command(root: Path) -> str:
-    """The guard command for Claude Code: through ``$CLAUDE_PROJECT_DIR`` when planscope is
-    installed inside the project (a ``.venv`` the agent's PATH does not hold: a bare
-    ``planscope`` would not start there, exit 127, and the agent would take that as allow);
-    else ``planscope guard``, found on PATH (``planscope doctor`` runs it to be sure)."""
+def _project_script(root: Path) -> str | None:
+    """The path of this planscope's script from the top of the project, when it is
+    installed inside the project (a ``.venv`` the agent's PATH does not hold), else None."""
     name = "planscope.exe" if os.name == "nt" else "planscope"
     script = Path(os.path.realpath(Path(sys.executable).parent)) / name
-    if not script.exists() or not script.is_relative_to(os.path.realpath(root)):
-        return GUARD_COMMAND
-    rel = script.relative_to(os.path.realpath(root))
-    return f'"$CLAUDE_PROJECT_DIR"/{shlex.quote(rel.as_posix())} guard'
+    top = os.path.realpath(root)
+    if not script.exists() or not script.is_relative_to(top):
+        return None
+    return shlex.quote(script.relative_to(top).as_posix())
+
+
+def claude_command(root: Path) -> str:
+    """The guard command for Claude Code: through ``$CLAUDE_PROJECT_DIR`` when planscope is
+    installed inside the project (a bare ``planscope`` would not start there, exit 127, and
+    the agent would take that as allow); else ``planscope guard``, found on PATH
+    (``planscope doctor`` runs it to be sure)."""
+    rel = _project_script(root)
+    return f'"$CLAUDE_PROJECT_DIR"/{rel} guard' if rel else GUARD_COMMAND
+
+
+def codex_command(root: Path) -> str:
+    """The guard command for Codex, which runs a hook's command through the shell from the
+    session's folder and names no project folder: from the top of the work tree git finds
+    there when planscope is installed inside the project; else ``planscope guard``."""
+    rel = _project_script(root)
+    return f'"$(git rev-parse --show-toplevel)"/{rel} guard' if rel else GUARD_COMMAND
 
 
 def merge_hook(root: Path, name: str, matcher: str,
@@ -148,7 +163,7 @@ def install_claude_hook(root: Path) -> tuple[Path, bool]:
 
 
 def install_codex_hook(root: Path) -> tuple[Path, bool]:
-    return merge_hook(root, CODEX_HOOKS, CODEX_MATCHER)
+    return merge_hook(root, CODEX_HOOKS, CODEX_MATCHER, codex_command(root))
 
 
 def guard_commands(root: Path, name: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,25 @@ def test_the_agents_user_settings(wide: Repo) -> None:
             "hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(wide.path),
             "tool_input": {"file_path": str(name)}}), env={"HOME": str(home)})
         assert r.code == 2 and "user" in denial(r), name
+
+
+def _write(repo: Repo, path: Path) -> Run:
+    return repo.planscope("guard", stdin=json.dumps({
+        "hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(repo.path),
+        "tool_input": {"file_path": str(path), "content": "exit 0"}}))
+
+
+def test_the_environment_planscope_runs_from(wide: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guard command that names the project's .venv runs what is there: an agent that could
+    write it could switch the guard off."""
+    venv = wide.path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    r = _write(wide, venv / "bin/planscope")
+    assert r.code == 2 and "the environment planscope runs from" in denial(r)
+    assert _write(wide, wide.path / "app/views/new.py").code == 0
+    monkeypatch.setattr(sys, "prefix", str(wide.path.parent))  # holds the work: not the gate
+    assert _write(wide, wide.path / "app/views/new.py").code == 0
 
 
 @pytest.mark.parametrize("command", [

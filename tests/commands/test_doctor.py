@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -154,3 +155,28 @@ def test_a_guard_that_would_not_start_fails(awards: Repo, tmp_path: Path,
     r = awards.planscope("doctor", "--offline")
     assert "OK    Claude Code guard: installed in .claude/settings.json, and its command " \
            "starts" in r.out, r.out
+
+
+def test_the_codex_guard_starts_from_a_subfolder(awards: Repo,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codex names no project folder: the command init writes finds the work tree's top
+    with git, from wherever the session runs, and doctor finds that it starts."""
+    real = Path(sys.executable).parent / "planscope"
+    script = awards.path / ".venv/bin/planscope"
+    script.parent.mkdir(parents=True)
+    script.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script.parent / "python"))
+    assert awards.planscope("init", "--codex").code == 0
+    hooks = json.loads((awards.path / ".codex/hooks.json").read_text())
+    command = hooks["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    assert command == '"$(git rev-parse --show-toplevel)"/.venv/bin/planscope guard'
+    assert "OK    Codex guard: installed in .codex/hooks.json, and its command starts" in \
+        awards.planscope("doctor", "--offline").out
+    hook = json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Write",
+                       "cwd": str(awards.path / "app"),
+                       "tool_input": {"file_path": str(awards.path / ".git/hooks/pre-commit"),
+                                      "content": "exit 0"}})
+    done = subprocess.run(["sh", "-c", command], input=hook, text=True, capture_output=True,
+                          cwd=awards.path / "app", check=False, timeout=120)
+    assert done.returncode == 2 and "git hooks folder" in done.stderr, done.stderr
