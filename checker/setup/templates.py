@@ -134,7 +134,7 @@ summary: |
   Why and what, in a paragraph. This text goes into pull request descriptions.
 assumptions:
   - The code this plan changes lives under src/
-forbid: ["**/*.pem", ".env*"]
+# forbid: [src/auth/**]   # paths no slice of this plan may touch, while it is not done
 slices:
   - id: first
     title: The first reviewable step
@@ -143,6 +143,7 @@ slices:
       modify: []
       delete: []
     allow: []
+    forbid: ["**/*.pem", ".env*"]   # this slice's commits must not touch these
     tests:
       - path: tests/test_example_feature.py
         covers: the new feature's main case

@@ -42,3 +42,17 @@ def test_init_writes_a_valid_config_and_plan(tmp_path: Path) -> None:
     assert written == [".planscope.yaml", "work/plans/example.yaml", "schemas/plan.schema.json"]
     assert "plans_dir: work/plans" in (tmp_path / ".planscope.yaml").read_text()
     assert plan.load(tmp_path, "work/plans/example.yaml").id == "example"
+
+
+def test_the_example_plan_forbids_nothing_outside_its_slice(repo: Repo) -> None:
+    """Committed as init writes it, the example judges only commits that claim it: its
+    forbids are its slice's, not the repository's."""
+    repo.write("README.md", "# r\n")
+    repo.commit("start", "README.md")
+    assert repo.planscope("init").code == 0
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Adopt planscope")
+    example = plan.load(repo.path, "plans/example.yaml")
+    assert example.forbid == () and example.slices[0].forbid == ("**/*.pem", ".env*")
+    r = repo.planscope("explain", ".env.local", "keys/server.pem")
+    assert "forbidden" not in r.out and r.out.count("unclaimed") == 2, r.out + r.err
