@@ -193,17 +193,15 @@ def run(root: Path, cfg: Config, ref: str, command: tuple[str, ...], stop_on: st
 
 
 @main.command()
-@click.argument("plan_path", metavar="[PLAN]", required=False)
-@click.option("--range", "rev_range", metavar="A..B",
-              help="Commits to read (default: every commit on the current branch).")
-@options.output_format("text", "json")
+@options.status_options
 @options.in_repo
 def status(root: Path, cfg: Config, plan_path: str | None, rev_range: str | None,
-           fmt: str) -> None:
-    """Per slice: planned files touched and untouched, drift, and the commits that claim it."""
+           base: str | None, write: bool, fmt: str) -> None:
+    """Per slice: planned files touched and untouched, drift, the commits that claim it, and
+    whether it has landed on the default branch."""
     from checker.commands.status import status as run
 
-    emit(run(root, cfg, plan_path, rev_range, fmt))
+    emit(run(root, cfg, plan_path, rev_range, fmt, base, write))
 
 
 @main.command()

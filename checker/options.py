@@ -186,6 +186,22 @@ def stats_options(func: F) -> F:
     return func
 
 
+def status_options(func: F) -> F:
+    """``planscope status``: which plan, which commits, where landed work is."""
+    for option in reversed((
+        click.argument("plan_path", metavar="[PLAN]", required=False),
+        click.option("--range", "rev_range", metavar="A..B",
+                     help="Commits to read (default: every commit on the current branch)."),
+        click.option("--base", metavar="REF",
+                     help="Where landed work is (default: the default branch, origin/HEAD)."),
+        click.option("--write", is_flag=True,
+                     help="Record landed slices (and finished plans) as 'status: done'."),
+        output_format("text", "json"),
+    )):
+        func = option(func)
+    return func
+
+
 def trace_options(func: F) -> F:
     """``planscope trace``: FILE[:LINE] or --commit, and how far to look."""
     for option in reversed((

@@ -59,7 +59,10 @@ def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[s
         raise errors.BadInput("--approve sets the status from the reviews it records: "
                               "use it with --record")
     reviewers = [parse_reviewer(s, config.verify.command) for s in reviewer_specs]
-    result = run(root, config, rel, reviewers, no_cache=no_cache)
+    from checker.history import landed
+
+    result = run(root, config, rel, reviewers, no_cache=no_cache,
+                 landed=landed.done_at(root, config))
     if record_them and result.recordable:
         record(root, result)
         if approve_it:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from checker import errors
 from checker.errors import Outcome
+from checker.history import landed
 from checker.judge import claims
 from checker.rules import validation
 from checker.rules.config import Config
@@ -15,7 +16,7 @@ from checker.rules.config import Config
 
 def validate(root: Path, config: Config, plans: Sequence[str], against: str | None) -> Outcome:
     rels = [claims.repo_relative(root, p) for p in plans]
-    result = validation.validate(root, config, rels, against)
+    result = validation.validate(root, config, rels, against, landed.done_at(root, config))
     out = [f"{p.path}: ok ({len(p.slices)} slice{'s' * (len(p.slices) != 1)})"
            for p in result.valid]
     err = errors.error_text("\n".join(result.errors)) if result.errors else ""

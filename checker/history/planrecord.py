@@ -196,3 +196,42 @@ def set_status(root: Path, rel: str, status: str) -> None:
     before = yamlfile.plain(yamlfile.parse(text, rel))
     _write_checked(root, rel, new, {**before, "status": status}, "status not set",
                    "the status", "set it by hand")
+
+
+def set_slice_status(root: Path, rel: str, ids: Sequence[str], status: str) -> None:
+    """Set the ``status`` of the slices ``ids`` in place: the value replaced where the key is
+    (a comment after it kept), else a ``status:`` line added after the slice's ``id:`` line at
+    its indentation. A slice written as a flow mapping is refused. The new text must load as
+    the old plan with only those statuses changed; otherwise BadInput, the file untouched."""
+    path = root / rel
+    text = yamlfile.read(path, rel, root)
+    data = yamlfile.parse(text, rel)
+    lines = text.splitlines(keepends=True)
+    expected = yamlfile.plain(data)
+    edits: list[tuple[int, str]] = []  # (index of the line, its new text)
+    for si, s in enumerate(data.get("slices") or ()):
+        if not isinstance(s, dict) or s.get("id") not in ids:
+            continue
+        expected["slices"][si]["status"] = status
+        if "status" in s:
+            line, col = yamlfile.locate(data, ("slices", si, "status"))
+            old = lines[line - 1]
+            value = _VALUE.match(old, col - 1)
+            stop = value.end() if value else col - 1
+            edits.append((line - 1, old[:col - 1] + status + old[stop:]))
+            continue
+        line, col = yamlfile.locate(data, ("slices", si, "id"), key=True)
+        old = lines[line - 1]
+        if old[:col - 1].rstrip().endswith(("{", ",")):
+            raise BadInput(f"{rel}: status not set: slice '{s['id']}' is a flow mapping "
+                           f"(set it by hand)")
+        end = old[len(old.rstrip("\r\n")):]
+        edits.append((line - 1, (old if end else old + "\n")
+                       + f"{' ' * (col - 1)}status: {status}{end}"))
+    for index, new in sorted(edits, reverse=True):
+        lines[index] = new
+    _write_checked(root, rel, "".join(lines), expected, "status not set", "the slices' status",
+                   "set it by hand")
+
+
+_VALUE = re.compile(r"""'[^'\r\n]*'|"[^"\r\n]*"|[^\s#,}\]]+""")

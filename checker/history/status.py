@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from checker.git.formats import Commit
 from checker.history.judged import SliceWork, by_slice
+from checker.history.landed import NOTHING, Landed
 from checker.judge import order
 from checker.judge.pipeline import UnitResult
 from checker.rules.globlint import literal
@@ -26,6 +27,7 @@ class SliceStatus:
     drift: tuple[str, ...]  # drifted paths, less those judged incidental
     incidental: tuple[tuple[str, str], ...] = ()  # (path, reason) judged incidental
     forbidden: tuple[str, ...] = ()
+    landed: tuple[str, ...] = ()  # the commits on the default branch that claim it
 
     @property
     def touched(self) -> tuple[str, ...]:
@@ -33,16 +35,20 @@ class SliceStatus:
 
     @property
     def state(self) -> str:
-        """not started, in progress or done (the slice says so, or every planned file is
-        touched)."""
+        """not started, in progress, done (the slice says so, or every planned file is
+        touched) or landed (commits on the default branch claim it)."""
+        if self.landed:
+            return "landed"
         if self.slice.status == "done" or (self.commits and self.planned
                                            and not self.untouched):
             return "done"
         return "in progress" if self.commits else "not started"
 
 
-def plan_status(plan: Plan, judged: Sequence[tuple[Commit, UnitResult]]) -> list[SliceStatus]:
-    """Each slice of ``plan`` with the commits of ``judged`` that claim it."""
+def plan_status(plan: Plan, judged: Sequence[tuple[Commit, UnitResult]],
+                landed: Landed = NOTHING) -> list[SliceStatus]:
+    """Each slice of ``plan`` with the commits of ``judged`` that claim it, and those of
+    ``landed`` (on the default branch)."""
     works = [(c, by_slice(r)) for c, r in judged]
     out = []
     for s in order.sorted_slices(plan):
@@ -58,5 +64,6 @@ def plan_status(plan: Plan, judged: Sequence[tuple[Commit, UnitResult]]) -> list
         out.append(SliceStatus(
             s, tuple(c for c, _ in mine), planned, untouched_of(planned, every.touched),
             tuple(sorted(set(every.drift) - set(judged_incidental))),
-            tuple(sorted(judged_incidental.items())), tuple(sorted(set(every.forbidden)))))
+            tuple(sorted(judged_incidental.items())), tuple(sorted(set(every.forbidden))),
+            landed.of(plan, s)))
     return out

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -171,9 +171,11 @@ def verdict(opinions: Sequence[Opinion], ready_at: float, disagree_at: float) ->
 
 
 def run(root: Path, config: Config, rel: str, reviewers: Sequence[Reviewer] = (), *,
-        no_cache: bool = False) -> Result:
-    """Lint, then ask every reviewer; BadInput for a plan that does not validate."""
-    checked = validation.validate(root, config, [rel], "HEAD")
+        no_cache: bool = False,
+        landed: Callable[[str], validation.Done] | None = None) -> Result:
+    """Lint, then ask every reviewer; BadInput for a plan that does not validate.
+    ``landed(sha)``: which slices are done at HEAD (their commits landed)."""
+    checked = validation.validate(root, config, [rel], "HEAD", landed)
     if checked.errors:
         raise BadInput("\n".join(checked.errors))
     (plan,) = checked.valid

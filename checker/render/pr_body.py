@@ -7,7 +7,7 @@ slices). Paths and text a change wrote are shown as inert Markdown."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checker.judge.claims import TRAILER
 from checker.judge.pull_request import BranchResult, result_word
@@ -18,6 +18,7 @@ from checker.rules.plan import Plan, Slice
 from checker.rules.scope import untouched_of
 
 Named = tuple[Plan, Slice]
+Done = Callable[[Plan, Slice], bool]
 
 
 def _code_list(title: str, paths: Sequence[str]) -> list[str]:
@@ -70,7 +71,7 @@ def did(out: BranchResult, base: str, named: Sequence[Named]) -> list[str]:
     return lines
 
 
-def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str) -> list[str]:
+def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str, landed: Done) -> list[str]:
     """The slice under ``heading``, its tests and dependencies under ``sub`` headings."""
     by_id = {x.id: x for x in plan.slices}
     lines = [heading, ""]
@@ -90,8 +91,9 @@ def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str) -> list[str]:
         lines += [f"{sub} Depends on", ""]
         for dep in s.depends_on:
             d = by_id[dep]
-            mark = "x" if d.status == "done" else " "
-            lines.append(f"- [{mark}] `{dep}`: {d.title} ({d.status})")
+            state = "landed" if landed(plan, d) and d.status != "done" else d.status
+            mark = "x" if state in ("done", "landed") else " "
+            lines.append(f"- [{mark}] `{dep}`: {d.title} ({state})")
         lines.append("")
     return lines
 
@@ -116,8 +118,14 @@ def _plan_lines(plan: Plan, slices: Sequence[Slice]) -> list[str]:
     return lines
 
 
-def render(named: Sequence[Named], done: list[str] | None = None) -> str:
-    """The description of the slices ``named`` (each with its plan), in the order given."""
+def _said(plan: Plan, s: Slice) -> bool:
+    return s.status == "done"
+
+
+def render(named: Sequence[Named], done: list[str] | None = None, landed: Done = _said) -> str:
+    """The description of the slices ``named`` (each with its plan), in the order given;
+    ``landed``: whether a slice is done (its commits on the default branch), for the ticks
+    of the slices a slice depends on."""
     first = named[0][1]
     title = first.title if len(named) == 1 else f"{first.title} (+{len(named) - 1} more)"
     lines = [f"## {title}", ""]
@@ -130,9 +138,9 @@ def render(named: Sequence[Named], done: list[str] | None = None) -> str:
         lines += _plan_lines(plan, slices)
         for s in slices:
             if len(named) > 1:  # a heading per slice, its sections below it
-                lines += _slice_lines(plan, s, f"### {s.title} (`{s.id}`)", "####")
+                lines += _slice_lines(plan, s, f"### {s.title} (`{s.id}`)", "####", landed)
             else:
-                lines += _slice_lines(plan, s, "### This slice", "###")
+                lines += _slice_lines(plan, s, "### This slice", "###", landed)
     lines += done or []
     lines += ["---", "", *(f"{TRAILER}: {plan.path}#{s.id}" for plan, s in named)]
     return "\n".join(lines) + "\n"

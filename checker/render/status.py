@@ -23,6 +23,7 @@ def to_json(plan: Plan, statuses: Sequence[SliceStatus]) -> dict[str, Any]:
                 "title": st.slice.title,
                 "status": st.slice.status,
                 "state": st.state,
+                "landed": list(st.landed),
                 "depends_on": list(st.slice.depends_on),
                 "commits": [{"sha": c.sha, "subject": c.subject} for c in st.commits],
                 "touched": list(st.touched),
@@ -55,7 +56,8 @@ def summary_line(plan: Plan, statuses: Sequence[SliceStatus]) -> str:
     )
 
 
-def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
+def detail_lines(plan: Plan, statuses: Sequence[SliceStatus], base: str | None = None
+                 ) -> list[str]:
     lines = [f"{display(plan.path)} ({plan.id}): {display(plan.title)} [{plan.status}]"]
     width = max(len(st.slice.id) for st in statuses)
     for st in statuses:
@@ -71,4 +73,9 @@ def detail_lines(plan: Plan, statuses: Sequence[SliceStatus]) -> list[str]:
         lines += [f"      incidental {display(p)}: {display(why)}" for p, why in st.incidental]
         lines += [f"      forbidden  {display(p)}" for p in st.forbidden]
         lines += [f"      commit     {c.short} {display(c.subject)}" for c in st.commits]
+        if st.landed:
+            lines.append(f"      landed     {_n(len(st.landed), 'commit')} on "
+                         f"{display(base or 'the default branch')}"
+                         + ("" if st.slice.status == "done" else
+                            " (planscope status --write records it as done)"))
     return lines

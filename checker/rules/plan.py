@@ -291,8 +291,14 @@ def plan_files(root: Path, plans_dir: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 
-def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
-    """Plan-versus-repo findings at ``rev`` (``files``: its tracked paths)."""
+def lint(plan: Plan, files: set[str], rev: str,
+         done: Callable[[Slice], bool] | None = None) -> list[str]:
+    """Plan-versus-repo findings at ``rev`` (``files``: its tracked paths). A slice that is
+    done (``done``: default, its status says so) is history: its paths and the assumptions
+    of a plan whose every slice is done are not held against ``rev``."""
+    is_done = done or (lambda s: s.status == "done")
+    if plan.status == "done" or all(map(is_done, plan.slices)):
+        return []
     dirs = {f.rsplit("/", i)[0] for f in files for i in range(1, f.count("/") + 1)}
 
     def exists(path: str) -> bool:
@@ -301,7 +307,7 @@ def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
     findings = []
     earlier: set[str] = set()  # created by an earlier slice: a later one may modify it
     for si, s in enumerate(plan.slices):
-        for key in ("modify", "delete", "create"):
+        for key in ("modify", "delete", "create") if not is_done(s) else ():
             for i, pattern in enumerate(getattr(s, key)):
                 path = literal(pattern)
                 if path is None:
@@ -309,7 +315,7 @@ def lint(plan: Plan, files: set[str], rev: str) -> list[str]:
                 where = plan.where("slices", si, "files", key, i)
                 if key != "create" and not exists(path) and path not in earlier:
                     findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
-                elif key == "create" and s.status != "done" and exists(path):
+                elif key == "create" and exists(path):
                     findings.append(f"{where}: create {path!r} already exists at {rev}")
         earlier.update(p for p in map(literal, s.create) if p is not None)
     return findings + _assumption_lint(plan, files, exists, rev)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from checker import errors
@@ -28,8 +29,16 @@ class Validation:
         return errors.DRIFT if self.findings else errors.OK
 
 
-def validate(root: Path, config: Config, rels: Sequence[str], against: str | None) -> Validation:
-    """Validate the named plans (repo-relative), or every plan under ``plans_dir``."""
+Done = Callable[[plan_mod.Plan, plan_mod.Slice], bool]
+
+
+def validate(root: Path, config: Config, rels: Sequence[str], against: str | None,
+             landed: Callable[[str], Done] | None = None) -> Validation:
+    """Validate the named plans (repo-relative), or every plan under ``plans_dir``.
+
+    With ``against``, plans are linted against that revision; ``landed(sha)`` says which
+    slices are done there (asked only when a finding needs it: a slice whose commits landed
+    created its files, a finished plan lints clean)."""
     out = Validation()
     named = list(rels) or plan_mod.plan_files(root, config.plans_dir)
     if not named:
@@ -52,8 +61,13 @@ def validate(root: Path, config: Config, rels: Sequence[str], against: str | Non
     if against is not None:
         sha = revs.rev_parse(root, against)
         files = blobs.tracked_files(root, sha)
+        done: Done | None = None
         for p in out.valid:
-            out.findings.extend(plan_mod.lint(p, files, against))
+            found = plan_mod.lint(p, files, against)
+            if found and landed is not None:
+                done = done or landed(sha)
+                found = plan_mod.lint(p, files, against, partial(done, p))
+            out.findings.extend(found)
         out.warnings.extend(unmatched(config, out.valid, files, against))
     return out
 
@@ -65,7 +79,8 @@ def unmatched(config: Config, plans: Sequence[plan_mod.Plan], files: set[str],
     wildcard whose folder (before the first wildcard) holds no file. Such a rule protects
     (or opens) nothing and is most likely a typo (``app/_client`` for ``app/_client.py``,
     ``_transports/**`` for ``app/_transports/**``); files still to come in a folder that
-    is there, and a pure wildcard (``**/*.pem``), are left alone."""
+    is there, and a pure wildcard (``**/*.pem``), are left alone; so are the rules of a plan
+    or slice that is done (history)."""
     from checker.rules.globs import Matcher
 
     found: list[tuple[str, str, str]] = []  # (where, what, pattern)
@@ -77,8 +92,12 @@ def unmatched(config: Config, plans: Sequence[plan_mod.Plan], files: set[str],
         found += [(config.where("exempt", "paths", i), "exempt.paths", pat)
                   for i, pat in enumerate(config.exempt_paths)]
     for p in plans:
+        if p.status == "done":  # history: its rules judge nothing now
+            continue
         found += [(p.where("forbid", i), "forbid", pat) for i, pat in enumerate(p.forbid)]
         for si, sl in enumerate(p.slices):
+            if sl.status == "done":
+                continue
             found += [(p.where("slices", si, key, i), f"{key} of slice '{sl.id}'", pat)
                       for key, pats in (("allow", sl.allow), ("forbid", sl.forbid))
                       for i, pat in enumerate(pats)]

@@ -8,6 +8,7 @@ from tests.conftest import AWARDS_PLAN, Repo
 
 
 def test_status_after_three_commits_on_two_slices(awards: Repo) -> None:
+    awards.git("switch", "-q", "-c", "work")  # not landed on main yet
     awards.write("db/migrations/0042_awards.sql")
     awards.commit("table", plan="plans/awards.yaml#tables")
     awards.write("app/models/__init__.py", "changed\n")
@@ -67,6 +68,8 @@ def test_slices_in_dependency_order_with_their_state(awards: Repo) -> None:
     head, _, rest = plan.partition("  - id: tables\n")
     tables, _, views = rest.partition("  - id: views\n")
     awards.write("plans/awards.yaml", f"{head}  - id: views\n{views}  - id: tables\n{tables}")
+    awards.commit("views written first", plan="none")
+    awards.git("switch", "-q", "-c", "work")  # not landed on main yet
     for path in ("db/migrations/0042_awards.sql", "app/models/__init__.py",
                  "app/auth/session.py", "tests/test_awards_migration.py"):
         awards.write(path, "x\n")
