@@ -4,6 +4,7 @@ slices, and the paths that drifted most often."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -16,7 +17,8 @@ table{border-collapse:collapse}td,th{padding:.2em .6em;border-bottom:1px solid #
 text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font:12px system-ui,sans-serif;fill:#222}svg .title{font-weight:600}
 .bar{fill:#c0504d}.trend{stroke:#c0504d;stroke-width:2}.point{fill:#c0504d}
-.axis{stroke:#999}.tick{fill:#666}"""
+.axis{stroke:#999}.grid{stroke:#eee}svg .tick{fill:#555}svg .axis-title{fill:#555}
+figure{margin:0 0 1em}figcaption{color:#555;font-size:.9em}details{margin:.3em 0}"""
 
 
 def _rate(r: Row) -> float:
@@ -42,10 +44,33 @@ def _table(rows: Sequence[Row], total: Row | None = None) -> str:
     return "".join(out)
 
 
+def monday(key: str) -> datetime.date | None:
+    """``2026-W48`` → the Monday of that week; None for a key that is not a week."""
+    try:
+        year, number = key.split("-W")
+        return datetime.date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        return None
+
+
+def _figure(chart: str, caption: str, rows: Sequence[tuple[str, str]], what: str) -> str:
+    """A chart with its caption, and its numbers as a table for those who cannot see it."""
+    table = ("<table><tr><th>" + escape(what) + "</th><th>drift rate</th></tr>"
+             + "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
+             + "</table>")
+    return (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption>"
+            f"<details><summary>The numbers in this chart</summary>{table}</details></figure>")
+
+
 def page(title: str, weeks: Sequence[Row], by_executor: Sequence[Row],
          by_plan: Sequence[Row], by_slice: Sequence[Row], total: Row,
          top: Sequence[tuple[str, int]]) -> str:
     """The report as one HTML document (well-formed XML too)."""
+    dated = [(day, r.key, _rate(r)) for r in weeks if r.claimed
+             and (day := monday(r.key)) is not None]
+    executors = [r for r in by_executor if r.claimed]
+    plans = [r for r in by_plan if r.claimed]
+    share = "drift and forbidden paths, share of the claimed paths"
     sections = [
         f"<h1>{escape(title)}</h1>",
         f"<p>{total.commits} commits, {total.changed} paths changed: {total.in_scope} in "
@@ -54,14 +79,21 @@ def page(title: str, weeks: Sequence[Row], by_executor: Sequence[Row],
         f"plan edits after the plan's first claimed commit; {total.guard_refusals} edits "
         f"refused by the guard.</p>",
         "<h2>Drift rate per week</h2>",
-        svg.line("per week: drift and forbidden paths, share of the claimed paths",
-                 [(r.key, _rate(r)) for r in weeks if r.claimed]),
+        _figure(svg.line("week", f"Drift rate per week: {share}", dated,
+                         "week (placed by date: a gap is a week with no claimed commit)",
+                         "drift rate"),
+                f"Each point is an ISO week with claimed commits; {share}.",
+                [(k, f"{v:.1%}") for _, k, v in dated], "week"),
         "<h2>Drift rate per executor</h2>",
-        svg.bars("per executor: drift and forbidden paths, share of the claimed paths",
-                 [(r.key, _rate(r), _hover(r)) for r in by_executor if r.claimed]),
+        _figure(svg.bars("executor", f"Drift rate per executor: {share}",
+                         [(r.key, _rate(r), _hover(r)) for r in executors]),
+                f"One bar per executor (the agent or person the commits name); {share}.",
+                [(r.key, f"{_rate(r):.1%}") for r in executors], "executor"),
         "<h2>Drift rate per plan</h2>",
-        svg.bars("per plan: drift and forbidden paths, share of the claimed paths",
-                 [(r.key, _rate(r), _hover(r)) for r in by_plan if r.claimed]),
+        _figure(svg.bars("plan", f"Drift rate per plan: {share}",
+                         [(r.key, _rate(r), _hover(r)) for r in plans]),
+                f"One bar per plan; {share}.",
+                [(r.key, f"{_rate(r):.1%}") for r in plans], "plan"),
         "<h2>Plans and their slices</h2>",
         _table(by_slice, total),
         "<h2>Paths that drifted most often</h2>",
