@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from checker import __version__
 from checker.errors import BadInput
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
@@ -32,19 +33,21 @@ verify:
   min_confidence: 0.7
 """
 
-PRE_COMMIT_SNIPPET = """\
+PRE_COMMIT_SNIPPET = f"""\
 # .pre-commit-config.yaml
 default_install_hook_types: [pre-commit, commit-msg, pre-push]
 repos:
   - repo: <url of planscope>
-    rev: <tag or commit sha>
+    rev: v{__version__}          # the release this planscope is
     hooks:
       - id: planscope
       - id: planscope-commit-msg
+        verbose: true        # show what passed too
       - id: planscope-pre-push
+        verbose: true
 """
 
-WORKFLOW_SNIPPET = """\
+WORKFLOW_SNIPPET = f"""\
 # .github/workflows/planscope.yml
 on: [pull_request, merge_group]
 permissions:
@@ -57,9 +60,9 @@ jobs:
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: <owner>/planscope@<commit sha>
+      - uses: <owner>/planscope@<commit sha of v{__version__}>
         with:
-          anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}
+          anthropic-api-key: ${{{{ secrets.ANTHROPIC_API_KEY }}}}
 """
 
 
