@@ -10,9 +10,14 @@ agent, always:
   the caches, the logs;
 - **the agents' own hook settings** outside the repository: ``~/.claude/settings.json``
   (``$CLAUDE_CONFIG_DIR``), ``~/.codex/config.toml`` and ``hooks.json`` (``$CODEX_HOME``);
+  git's user and system config (``~/.gitconfig``, ``$XDG_CONFIG_HOME/git/config``,
+  ``$GIT_CONFIG_GLOBAL``, ``/etc/gitconfig``: a ``core.hooksPath`` there skips the hooks);
   and the key planscope seals its state with (``checker.seal``);
-- **the environment planscope runs from** (``sys.prefix``: a ``.venv`` in the project that
-  the agents' guard commands name, a pipx environment), unless it holds the repository.
+- **the environment planscope runs from**: its scripts folder (where ``planscope`` is, which
+  the agents' guard commands name: a ``.venv`` in the project, a pipx environment), its
+  ``site-packages`` (a ``.pth`` file there runs at every start), and the folder of the
+  ``checker`` package itself (an editable install's source), unless that lies in the work
+  tree the agent works in (planscope's own repository).
 
 Refused unless the active slice plans the file by name (a rules change, judged as one at
 commit time) or the config's ``guard.unprotect`` names it:
@@ -112,15 +117,12 @@ def nearest_folder(path: str) -> Path:
     return folder
 
 
-def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
+def around(places: Iterable[Path], env: Mapping[str, str], project: Path | None = None) -> Gate:
     """The gate of the repositories ``places`` belong to (work trees, or folders inside a
     git directory): their git directories and hooks folders; and the agents' user-level
     settings."""
     dirs: list[tuple[str, str]] = []
-    prefix = os.path.realpath(sys.prefix)
     for place in dict.fromkeys(places):
-        if Path(os.path.realpath(place)).is_relative_to(prefix):
-            prefix = ""  # an environment that holds the work is not the gate's to keep
         found = repository.git_dirs(place)
         if found is None:
             continue
@@ -129,18 +131,41 @@ def around(places: Iterable[Path], env: Mapping[str, str]) -> Gate:
                  (str(common), f"the git directory {common}"),
                  (str(hooks), f"the git hooks folder {hooks}"),
                  *((str(e), f"the git directory {common}") for e in entry)]
-    if prefix:
-        dirs.append((prefix, f"the environment planscope runs from ({prefix})"))
-    return Gate(tuple(dict.fromkeys(dirs)), tuple(user_files(env)))
+    return Gate(tuple(dict.fromkeys([*dirs, *installed(project)])), tuple(user_files(env)))
+
+
+def installed(project: Path | None) -> list[tuple[str, str]]:
+    """The folders planscope runs from: scripts, site-packages, the ``checker`` package
+    (left out when it lies in ``project``'s work tree: planscope's own repository)."""
+    import sysconfig
+
+    import checker
+
+    paths = sysconfig.get_paths()
+    what = f"the environment planscope runs from ({sys.prefix})"
+    out = [(os.path.dirname(sys.executable), what),
+           *((paths[key], what) for key in ("scripts", "purelib", "platlib") if key in paths)]
+    package = os.path.realpath(os.path.dirname(checker.__file__))
+    found = repository.locate(project) if project is not None else None
+    if found is None or not Path(package).is_relative_to(os.path.realpath(found[0])):
+        out.append((package, f"planscope's own code ({package})"))
+    return out
 
 
 def user_files(env: Mapping[str, str]) -> list[tuple[str, str]]:
-    """The agents' hook settings in the user's home (or where their variables move it)."""
+    """The agents' hook settings in the user's home (or where their variables move it), and
+    git's user and system config (``core.hooksPath`` there would turn every hook off)."""
     home = env.get("HOME") or os.path.expanduser("~")
     claude = env.get("CLAUDE_CONFIG_DIR") or os.path.join(home, ".claude")
     codex = env.get("CODEX_HOME") or os.path.join(home, ".codex")
     state = env.get("XDG_STATE_HOME") or os.path.join(home, ".local", "state")
-    return [(os.path.join(state, "planscope", "seal-key"), "planscope's seal key"),
+    config = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    git = [(os.path.join(home, ".gitconfig"), "git's user config"),
+           (os.path.join(config, "git", "config"), "git's user config"),
+           ("/etc/gitconfig", "git's system config"),
+           *([(env["GIT_CONFIG_GLOBAL"], "git's user config")]
+             if env.get("GIT_CONFIG_GLOBAL") else [])]
+    return [*git, (os.path.join(state, "planscope", "seal-key"), "planscope's seal key"),
             (os.path.join(claude, "settings.json"), "Claude Code's user settings"),
             (os.path.join(claude, "settings.local.json"), "Claude Code's user settings"),
             (os.path.join(codex, "config.toml"), "Codex's user settings"),

@@ -218,7 +218,7 @@ def _at_the_gate(call: HookCall, name: str, tops: Sequence[Path], env: Mapping[s
     places = [*tops, call.cwd, *([cwd] if cwd is not None else []),
               *(gatepaths.nearest_folder(p) for p in touched if not tops or ".git" in
                 {part.lower() for part in Path(p).parts})]
-    gate = gatepaths.around(places, env)
+    gate = gatepaths.around(places, env, call.cwd)
     for path in touched:
         what = gate.holds(path)
         if what is not None:

@@ -122,10 +122,11 @@ def _project_script(root: Path) -> str | None:
 def claude_command(root: Path) -> str:
     """The guard command for Claude Code: through ``$CLAUDE_PROJECT_DIR`` when planscope is
     installed inside the project (a bare ``planscope`` would not start there, exit 127, and
-    the agent would take that as allow); else ``planscope guard``, found on PATH
+    the agent would take that as allow; ``|| exit 2``: if it still cannot start, every edit
+    is refused rather than let through); else ``planscope guard``, found on PATH
     (``planscope doctor`` runs it to be sure)."""
     rel = _project_script(root)
-    return f'"$CLAUDE_PROJECT_DIR"/{rel} guard' if rel else GUARD_COMMAND
+    return f'"$CLAUDE_PROJECT_DIR"/{rel} guard || exit 2' if rel else GUARD_COMMAND
 
 
 def codex_command(root: Path) -> str:
@@ -133,7 +134,7 @@ def codex_command(root: Path) -> str:
     session's folder and names no project folder: from the top of the work tree git finds
     there when planscope is installed inside the project; else ``planscope guard``."""
     rel = _project_script(root)
-    return f'"$(git rev-parse --show-toplevel)"/{rel} guard' if rel else GUARD_COMMAND
+    return f'"$(git rev-parse --show-toplevel)"/{rel} guard || exit 2' if rel else GUARD_COMMAND
 
 
 def merge_hook(root: Path, name: str, matcher: str,
@@ -167,14 +168,21 @@ def install_codex_hook(root: Path) -> tuple[Path, bool]:
 
 
 def guard_commands(root: Path, name: str) -> list[str]:
-    """The guard commands the settings file ``name`` runs (none when unreadable)."""
+    """The commands naming planscope that the settings file ``name`` runs (none when
+    unreadable)."""
     try:
         entries = _entries(_load(root / name, name), name)
     except BadInput:
         return []
     return list(dict.fromkeys(h["command"] for e in entries if isinstance(e, dict)
                               for h in e.get("hooks", ()) if isinstance(h, dict)
-                              and is_guard_command(h.get("command"))))
+                              and _runs_planscope(h.get("command"))))
+
+
+def _runs_planscope(command: Any) -> bool:
+    """Whether a hook command names planscope at all (``planscope guard``, a misspelt
+    ``planscope gaurd``, ``echo planscope guard``): doctor runs each to see what it does."""
+    return isinstance(command, str) and "planscope" in command
 
 
 def guard_installed(root: Path, name: str) -> bool:

@@ -181,7 +181,8 @@ def _shell(args: list[str], out: Writes, depth: int) -> None:
 
 
 def _planscope(name: str, args: list[str], out: Writes) -> None:
-    """``planscope use|uninstall`` (also as ``python -m checker``): ways past the gate."""
+    """planscope's commands that write the gate (``use``, ``install``, ``status --write``…;
+    also as ``python -m checker``): ways past it."""
     asked: list[str] = []
     if name == "planscope":
         asked = [a for a in args if not a.startswith("-")]
@@ -191,8 +192,16 @@ def _planscope(name: str, args: list[str], out: Writes) -> None:
                 if args[i + 1].split(".")[0] == "checker":
                     asked = [a for a in args[i + 2:] if not a.startswith("-")]
                 break
-    if asked[:1] in (["use"], ["uninstall"]):
-        out.past_gate.append(f"`planscope {asked[0]}` changes what the gate checks")
+    word = asked[0] if asked else ""
+    if word in _GATE_WORDS or (word, True) in {(w, bool(f & set(args)))
+                                               for w, f in _GATE_FLAGS.items()}:
+        out.past_gate.append(f"`planscope {word}` changes what the gate checks")
+
+
+# planscope's commands that write the gate (the active slice, hooks, rules, hook settings),
+# and those that do with one of these flags
+_GATE_WORDS = frozenset({"use", "uninstall", "install", "init", "new"})
+_GATE_FLAGS = {"status": {"--write"}, "plan-review": {"--record", "--approve"}}
 
 
 def _shell_script(args: list[str]) -> str | None:

@@ -51,7 +51,11 @@ class Push:
     new_plans: bool = True  # plans the pushed commits add are read from them (a server: no)
 
 
-def _branch_of(ref: str | None) -> str | None:
+def _branch_of(ref: str | None, root: Path | None = None) -> str | None:
+    """The branch a pushed local ref names; ``HEAD`` (``git push origin HEAD``) is the
+    checked-out branch."""
+    if ref == "HEAD" and root is not None:
+        return repository.current_branch(root)
     return ref.removeprefix("refs/heads/") if ref and ref.startswith("refs/heads/") else None
 
 
@@ -65,7 +69,7 @@ def pushes_for(root: Path, updates: Sequence[RefUpdate], remote: str | None) -> 
         base = u.remote_sha if not u.creates and repository.commit_exists(root, u.remote_sha) \
             else None  # a new branch, or the remote moved to commits we have never fetched
         args = (u.local_sha, "--not", *([base] if base else []), *_remotes(remote))
-        out.append(Push(_branch_of(u.local_ref), u.local_sha, args, _branch_of(u.remote_ref),
+        out.append(Push(_branch_of(u.local_ref, root), u.local_sha, args, _branch_of(u.remote_ref),
                         base))
     return out
 
@@ -90,13 +94,13 @@ def pushes(root: Path, remote: str | None, stdin: BinaryIO | None,
     if from_ref and to_ref:  # the pre-commit framework: its first pushed ref
         tip, base = revs.rev_parse(root, to_ref), revs.rev_parse(root, from_ref)
         args = (tip, "--not", base, *_remotes(remote))
-        return [Push(_branch_of(local), tip, args, target, base)]
+        return [Push(_branch_of(local, root), tip, args, target, base)]
     if env.get("PRE_COMMIT") == "1":
         # the framework sets no range when the push holds the root commit (or on a manual
         # run): the commits of the pushed branch that no remote-tracking branch has
         tip = revs.rev_parse(root, local or "HEAD")
         args = (tip, "--not", *(_remotes(remote) or ["--remotes"]))
-        return [Push(_branch_of(local), tip, args, target)]
+        return [Push(_branch_of(local, root), tip, args, target)]
     return pushes_for(root, _stdin_updates(stdin), remote)
 
 
@@ -195,6 +199,22 @@ def pre_push(root: Path, remote: str | None, stdin: BinaryIO | None,
     return judged(root, pushes(root, remote, stdin, env), opts, remote)
 
 
+def _fixes(failed: Sequence[UnitResult]) -> str:
+    """What makes the refused commits pass, for the failures they have."""
+    fixes = []
+    if any(r.unclaimed for r in failed):
+        fixes.append(f"name each commit's slice (git rebase -i, reword: a '{claims.TRAILER}:' "
+                     f"trailer)")
+    if any(r.drifted for r in failed):
+        fixes.append("move drifted paths to a commit that claims their slice (git rebase -i, "
+                     "split the commit), or widen the slice in a change of its own that "
+                     "lands on the base first, then rebase")
+    if any(r.scope is not None and r.scope.forbidden for r in failed):
+        fixes.append("take the forbidden paths out of the commits (git rebase -i)")
+    said = "; ".join(fixes) or "see the lines above"
+    return said[0].upper() + said[1:]
+
+
 def judged(root: Path, pushed: Sequence[Push], opts: Options, remote: str | None) -> Outcome:
     """The report of the pushed refs ``pushed``: one line per failing commit, the verdict."""
     seen: set[tuple[str, str, str]] = set()
@@ -221,8 +241,7 @@ def judged(root: Path, pushed: Sequence[Push], opts: Options, remote: str | None
             f"planscope: push refused: {len(failed)} of {commits} commit(s) failed the check"
             + ("; plans are missing on the remote (prepush.require_plans_on_remote)"
                if refused else "")
-            + f". Add the paths to the slice and commit the plan, or rewrite the commits "
-              f"(git rebase -i: fix the '{claims.TRAILER}:' trailer, split the commit)")
+            + ". " + _fixes([r for _, r in checked if not r.ok]))
     else:
         changed = len({c.sha for c, r in checked if r.rules_change is not None})
         said = f" ({changed} of them a rules change, for review)" if changed else ""

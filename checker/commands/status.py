@@ -52,16 +52,19 @@ def status(root: Path, config: Config, plan_path: str | None, rev_range: str | N
 def _write(root: Path, report: list[tuple[Plan, list[SliceStatus]]],
            on_base: landed.Landed) -> list[str]:
     """``--write``: ``status: done`` for each landed slice that does not say so, and for a
-    plan whose every slice is then done; a line for each."""
+    handed-off plan (approved, in progress) whose every slice is then done; a line for
+    each. A draft or a plan under review stays as it is."""
     notes = []
     for plan, statuses in report:
         ids = [st.slice.id for st in statuses if st.landed and st.slice.status != "done"]
         if ids:
             planrecord.set_slice_status(root, plan.path, ids, "done")
+            untouched = {st.slice.id: len(st.untouched) for st in statuses}
             notes += [f"{plan.path}#{i}: status set to done (landed on {on_base.base})"
-                      for i in ids]
-        if plan.status != "done" and all(st.landed or st.slice.status == "done"
-                                          for st in statuses):
+                      + (f"; {untouched[i]} of its planned files never touched"
+                         if untouched[i] else "") for i in ids]
+        if plan.status in ("approved", "in-progress") and all(
+                st.landed or st.slice.status == "done" for st in statuses):  # not a draft
             planrecord.set_status(root, plan.path, "done")
             notes.append(f"{plan.path}: status set to done (every slice is)")
     if not notes:

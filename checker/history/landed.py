@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.git import repository, revs
+from checker import errors
+from checker.git import process, repository, revs
 from checker.git.formats import Commit
 from checker.history import judged
 from checker.judge import adoption
@@ -47,35 +48,55 @@ NOTHING = Landed(None)
 
 
 def default_base(root: Path) -> str | None:
-    """The default branch: the remote's (``origin/HEAD``, else ``origin/main`` or
-    ``origin/master``), else a local ``main`` or ``master``; None when nothing tells."""
-    found = repository.remote_default(root, "origin")
-    if found is not None:
-        return found
-    return next((name for name in ("main", "master")
-                 if repository.commit_exists(root, f"refs/heads/{name}")), None)
+    """The default branch, as a full ref name: what ``refs/remotes/origin/HEAD`` points to
+    (only a ref under ``refs/remotes/origin/``), else ``refs/remotes/origin/main`` or
+    ``master``, else a local ``main`` or ``master``; None when nothing tells. Full names: a
+    tag or a local branch called ``main`` or ``origin/main`` is not the default branch."""
+    try:
+        ref = process.run(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+        name = ref.decode("utf-8", "replace").strip()
+        if name.startswith("refs/remotes/origin/") and repository.commit_exists(root, name):
+            return name
+    except process.GitError:
+        pass
+    return next((ref for ref in ("refs/remotes/origin/main", "refs/remotes/origin/master",
+                                 "refs/heads/main", "refs/heads/master")
+                 if repository.commit_exists(root, ref)), None)
+
+
+def _short(ref: str) -> str:
+    return ref.removeprefix("refs/remotes/").removeprefix("refs/heads/")
 
 
 def landed(root: Path, config: Config, base: str | None = None,
            known: Sequence[tuple[Commit, UnitResult]] = ()) -> Landed:
-    """The slices the commits on ``base`` (default: the default branch) claim; ``known``:
-    commits already judged (status's), not judged again."""
+    """The slices the commits on ``base`` (default: the default branch) claim and pass;
+    ``known``: commits already judged (status's), not judged again."""
     rev = base if base is not None else default_base(root)
     if rev is None or not repository.commit_exists(root, rev):
         return NOTHING
-    commits = revs.log(root, *adoption.commits_after(root, config), rev)
+    commits = revs.log(root, *adoption.commits_after(root, config), revs.rev_parse(root, rev))
     results = {c.sha: r for c, r in known}
     todo = [c for c in commits if c.sha not in results]
     results.update(zip((c.sha for c in todo), judged.judged(root, todo), strict=True))
     found: dict[Key, list[str]] = {}
     for commit in commits:
-        claim = results[commit.sha].claim
-        if claim is None or claim.none:
+        result = results[commit.sha]
+        claim = result.claim
+        if claim is None or claim.none or not _counts(result):
             continue
         for part in claim.parts:
             for s in part.slices:
                 found.setdefault((part.plan.path, s.id), []).append(commit.sha)
-    return Landed(rev, {k: tuple(v) for k, v in found.items()})
+    return Landed(_short(rev), {k: tuple(v) for k, v in found.items()})
+
+
+def _counts(result: UnitResult) -> bool:
+    """Whether a commit on the base lands the slices it claims: not when its check errs (a
+    claim refused, a plan not handed off) or it touched a forbidden path. Drift lands: the
+    pull request check let it through (a verdict of the verification pass, a person)."""
+    forbidden = result.scope is not None and bool(result.scope.forbidden)
+    return result.exit_code in (errors.OK, errors.DRIFT) and not forbidden
 
 
 def done_at(root: Path, config: Config) -> Callable[[str], Callable[[Plan, Slice], bool]]:

@@ -174,8 +174,8 @@ def _write_checked(root: Path, rel: str, new: str, expected: Any, failed: str, w
         raise BadInput(f"{rel}: cannot write: {exc.strerror}") from None
 
 
-_STATUS = re.compile(r"^status:[ \t]*(?P<value>[^#\r\n]*?)[ \t]*(?P<rest>(?:[ \t]#[^\r\n]*)?)$",
-                     re.MULTILINE)
+_STATUS = re.compile(r"^status:[ \t]*(?P<value>[^#\r\n]*?)[ \t]*(?P<rest>(?:[ \t]#[^\r\n]*)?)"
+                     r"(?=\r?$)", re.MULTILINE)
 _TITLE = re.compile(r"^title:[^\r\n]*(\r?\n)", re.MULTILINE)
 
 

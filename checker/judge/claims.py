@@ -181,7 +181,8 @@ def from_branch(branch: str | None, book: Rulebook) -> Claim | None:
     if not branch:
         return None
     named_id = named_plan_id(branch)
-    id_line = (re.compile(rf"^id:\s*['\"]?{re.escape(named_id)}['\"]?\s*(#.*)?$", re.M)
+    id_line = (re.compile(rf"^['\"]?id['\"]?\s*:\s*['\"]?{re.escape(named_id)}['\"]?\s*(#.*)?$",
+                          re.M)
                if named_id else None)
     hits: list[tuple[Plan, Slice]] = []
     for rel in book.files():

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from checker.git import blobs, diffs, repository, revs
 from checker.git.formats import Change, Commit, parse_range
-from checker.judge import adoption, changes
+from checker.judge import adoption, changes, merged_branches
 from checker.judge.changes import Target
 from checker.judge.pipeline import Judge, Options, UnitResult
 from checker.rules.book import Rulebook, Rulebooks
@@ -74,6 +74,7 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
     shelf = Rulebooks(root)
     books = shelf.at([base_of(root, c) for c in commits])
     branch, eligible = (opts.branch, None) if opts.branch is not None else branch_commits(root)
+    merged = merged_branches.merged_branches(commits)
     head = "HEAD" if repository.has_commits(root) else None
     fallback: list[Config] = []  # the head's config, read once, for commits before any rules
     out = []
@@ -92,8 +93,10 @@ def judge_commits(root: Path, commits: Sequence[Commit], opts: Options,
             rules = fallback[0]
         early = rules.baseline or "" if adoption.before_baseline(root, rules, commit.sha) else ""
         mine = eligible is None or commit.sha in eligible
-        judge = Judge(root, book.view(new_from=commit.sha),
-                      replace(opts, branch=(branch or "") if mine else ""))
+        name = merged.get(commit.sha) or (branch or "" if mine else "")
+        if len(commits) == 1 and head is not None:  # check --commit, trace: a merge after it
+            name = merged_branches.merge_of(root, commit, head) or name
+        judge = Judge(root, book.view(new_from=commit.sha), replace(opts, branch=name))
         out.append(judge.check(replace(unit, before_baseline=early)))
     return out
 
@@ -133,14 +136,29 @@ def judge_units(root: Path, book: Rulebook, opts: Options,
                 units: Sequence[changes.Unit]) -> list[UnitResult]:
     """``units`` of a range by the rules of ``book``; unless ``opts`` names the branch (a
     push, a pull request), the checked-out branch claims only the commits made on it."""
-    if opts.branch is not None or opts.plan_ref is not None:
+    if opts.plan_ref is not None:
         judge = Judge(root, book, opts)
         return [judge.check(u) for u in units]
-    branch, eligible = branch_commits(root)
-    mine, others = (Judge(root, book, replace(opts, branch=branch or "")),
-                    Judge(root, book, replace(opts, branch="")))
-    return [(mine if eligible is None or u.sha in eligible else others).check(u)
-            for u in units]
+    branch, eligible = (opts.branch, None) if opts.branch is not None else branch_commits(root)
+    merged = _merged(root, units)
+    judges: dict[str, Judge] = {}
+    out = []
+    for u in units:
+        mine = eligible is None or u.sha in eligible
+        name = merged.get(u.sha or "") or (branch or "" if mine else "")
+        if name not in judges:
+            judges[name] = Judge(root, book, replace(opts, branch=name))
+        out.append(judges[name].check(u))
+    return out
+
+
+def _merged(root: Path, units: Sequence[changes.Unit]) -> dict[str, str]:
+    """For the commits of a range: the branch the merge among them that brought each names."""
+    merges = [u.sha for u in units if u.merge and u.sha]
+    if not merges:
+        return {}
+    shas = [u.sha for u in units if u.sha]
+    return merged_branches.merged_branches(revs.log(root, "--no-walk=unsorted", *shas))
 
 
 def unstaged_note(root: Path, rules: Config) -> list[str]:

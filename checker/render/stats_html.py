@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from checker.history.stats import Row
 from checker.render import svg
+from checker.render.svg import escape
 
 STYLE = """body{font:14px system-ui,sans-serif;margin:2em;max-width:60em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}

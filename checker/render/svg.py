@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml
+
+from checker.render.text import display
 
 ROW = 22  # height of one bar's row
 LABEL = 260  # width of the label column
 BAR = 360  # width of a full bar
 TOPS = (0.04, 0.08, 0.2, 0.4, 1.0)  # the y-axis ends at the first that holds every value
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """Text for HTML and SVG: control and bidi characters shown escaped, then the markup."""
+    return _xml(display(text), entities or {})
 
 
 def _attr(text: str) -> str:

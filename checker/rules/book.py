@@ -152,7 +152,8 @@ class Rulebook:
         rel = clean(rel, named_by)
         if not is_plan_path(rel, self.config.plans_dir):
             raise BadInput(f"{rel} (named by {named_by}): not a plan file; plans are the .yaml "
-                           f"and .yml files under {self.config.plans_dir}/ (plans_dir)")
+                           f"and .yml files under {self.config.plans_dir}/ (plans_dir)"
+                           f"{self._closest(rel)}")
         found = self._read.loaded.get(rel) or self._added.get(rel)
         if found is None:
             found, at_rev = self._load(rel, named_by)

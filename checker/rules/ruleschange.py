@@ -85,6 +85,12 @@ def _said(rel: str, books: tuple[Rulebook | None, Rulebook], config: Config,
     return [f"{rel}: {rule_file(rel, config.plans_dir, None, fold)} changed"]
 
 
+# Config's fields by the keys the config file spells them with
+_KEYS = {"exempt_paths": "exempt.paths", "exempt_max_changed_lines": "exempt.max_changed_lines",
+         "require_plans_on_remote": "prepush.require_plans_on_remote",
+         "stats_executors": "stats.executors"}
+
+
 def _config_said(rel: str, books: tuple[Rulebook | None, Rulebook]) -> list[str]:
     new = books[1].config  # rules that cannot be read are no rules change (judged as any)
     try:
@@ -98,10 +104,11 @@ def _config_said(rel: str, books: tuple[Rulebook | None, Rulebook]) -> list[str]
         was, now = getattr(old, f.name), getattr(new, f.name)
         if was == now:
             continue
+        key = _KEYS.get(f.name, f.name)
         if isinstance(was, tuple) and isinstance(now, tuple) and f.name != "stats_executors":
-            lines.append(f"{rel}: {f.name} {_delta(was, now)}")
+            lines.append(f"{rel}: {key} {_delta(was, now)}")
         else:
-            lines.append(f"{rel}: {f.name} changed")
+            lines.append(f"{rel}: {key} changed")
     return lines or [f"{rel}: changed (the same rules)"]
 
 

@@ -91,27 +91,49 @@ def _agent_hooks(root: Path) -> list[Line]:
     return lines
 
 
-def _starts(root: Path, agent: str, command: str) -> Line | None:
-    """Run a guard command the way the agent runs a hook (``sh -c`` with this environment,
-    from the project folder) on a harmless call; a FAIL when it would not start."""
-    probe = json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Read",
-                        "tool_input": {"file_path": str(root / "README.md")},
-                        "cwd": str(root)})
+def _run_hook(root: Path, agent: str, command: str,
+              call: dict[str, object]) -> subprocess.CompletedProcess[bytes] | str:
+    """Run a hook command the way the agent runs it (``sh -c``, this environment, from the
+    project folder) on ``call``; the reason as text when it did not answer."""
+    probe = json.dumps({"hook_event_name": "PreToolUse", "cwd": str(root), **call})
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(root)} if agent == "Claude Code" \
         else dict(os.environ)
     try:
-        done = subprocess.run(["sh", "-c", command], input=probe.encode(), cwd=root, env=env,
+        return subprocess.run(["sh", "-c", command], input=probe.encode(), cwd=root, env=env,
                               capture_output=True, timeout=GUARD_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Line("FAIL", f"{agent} guard: {command!r} did not answer ({exc})",
+        return str(exc)
+
+
+def _starts(root: Path, agent: str, command: str) -> Line | None:
+    """Run a guard command as its agent would, twice: a harmless call must pass (else the
+    guard is off, 126/127, or refuses every edit) and a write to the git hooks folder must be
+    refused (else it is not the guard). A FAIL saying which, or None."""
+    harmless = _run_hook(root, agent, command, {"tool_name": "Read", "tool_input": {
+        "file_path": str(root / "README.md")}})
+    if isinstance(harmless, str):
+        return Line("FAIL", f"{agent} guard: {command!r} did not answer ({harmless})",
                     "run it by hand to see why")
-    if done.returncode in (126, 127):
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    said = harmless.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = said[-1][:200] if said else ""
+    if harmless.returncode in (126, 127):
         return Line("FAIL", f"{agent} guard: {command!r} would not start (exit "
-                            f"{done.returncode}: {said[-1][:200] if said else 'not found'}); "
+                            f"{harmless.returncode}: {last or 'not found'}); "
                             f"the agent treats that as allow, so the guard is off",
                     "put planscope on the agent's PATH, or give the command the path to "
                     "planscope (planscope init writes it when planscope is in the project)")
+    if harmless.returncode != 0:
+        return Line("FAIL", f"{agent} guard: {command!r} refuses a harmless call (exit "
+                            f"{harmless.returncode}: {last}): every edit would be refused",
+                    f"fix or remove that hook in {hookconfig.AGENT_HOOKS[agent]}")
+    hooks = repository.git_path(root, "hooks") / "planscope-doctor-probe"
+    gate = _run_hook(root, agent, command, {"tool_name": "Write", "tool_input": {
+        "file_path": str(hooks), "content": "exit 0\n"}})
+    if isinstance(gate, str) or gate.returncode != 2 or b"refused" not in gate.stderr:
+        code = gate if isinstance(gate, str) else f"exit {gate.returncode}"
+        return Line("FAIL", f"{agent} guard: {command!r} does not refuse a write to the git "
+                            f"hooks folder ({code}): it is not planscope's guard",
+                    f"planscope init {'--codex' if agent == 'Codex' else '--claude-code'}")
     return None
 
 

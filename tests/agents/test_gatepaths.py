@@ -133,17 +133,40 @@ def _write(repo: Repo, path: Path) -> Run:
         "tool_input": {"file_path": str(path), "content": "exit 0"}}))
 
 
-def test_the_environment_planscope_runs_from(wide: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_planscope_runs_from(wide: Repo) -> None:
     """A guard command that names the project's .venv runs what is there: an agent that could
-    write it could switch the guard off."""
-    venv = wide.path / ".venv"
-    (venv / "bin").mkdir(parents=True)
-    monkeypatch.setattr(sys, "prefix", str(venv))
-    r = _write(wide, venv / "bin/planscope")
+    write its scripts, its site-packages (a .pth runs at start) or planscope's own code could
+    switch the guard off, from whatever folder it calls from."""
+    import sysconfig
+
+    import checker
+
+    scripts = Path(sys.executable).parent
+    pth = Path(sysconfig.get_paths()["purelib"]) / "evil.pth"
+    for target in (scripts / "planscope", pth, Path(checker.__file__).parent / "guard.py"):
+        r = _write(wide, target)
+        assert r.code == 2 and ("the environment planscope runs from" in denial(r)
+                                or "planscope's own code" in denial(r)), target
+    for command in (f"cd {scripts} && cp /tmp/evil planscope",
+                    f"cd {pth.parent} && echo 'import os' > x.pth"):
+        r = shell(wide, command)
+        assert r.code == 2 and "the environment planscope runs from" in denial(r), command
+    r = shell(wide, "cp /tmp/evil planscope", cwd=scripts)  # the call's own folder is there
     assert r.code == 2 and "the environment planscope runs from" in denial(r)
     assert _write(wide, wide.path / "app/views/new.py").code == 0
-    monkeypatch.setattr(sys, "prefix", str(wide.path.parent))  # holds the work: not the gate
-    assert _write(wide, wide.path / "app/views/new.py").code == 0
+
+
+def test_git_config_outside_the_repository(wide: Repo) -> None:
+    """core.hooksPath in git's user config would skip every hook."""
+    home = wide.path.parent / "home"
+    for target in (home / ".gitconfig", home / ".config/git/config"):
+        r = wide.planscope("guard", stdin=json.dumps({
+            "hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(wide.path),
+            "tool_input": {"file_path": str(target), "content": "[core]\nhooksPath=/x\n"}}),
+            env={"HOME": str(home)})
+        assert r.code == 2 and "git's user config" in denial(r), target
+    r = shell(wide, "echo '[core] hooksPath = /x' >> ~/.gitconfig")
+    assert r.code == 2 and "git's user config" in denial(r)
 
 
 @pytest.mark.parametrize("command", [
@@ -166,6 +189,10 @@ def test_the_environment_planscope_runs_from(wide: Repo, monkeypatch: pytest.Mon
     "git push --no-verify origin HEAD",
     "planscope use --clear",
     "planscope uninstall",
+    "planscope status --write --base my-branch",
+    "planscope plan-review plans/awards.yaml --record --approve",
+    "planscope init --force",
+    "python -m checker install",
     "dd if=x of=.git/config",
     # written the ways bash also reads them
     "echo x >& .git/hooks/pre-commit",
@@ -248,6 +275,7 @@ def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     "echo hi > notes.txt", "cat .git/config", "git config --get user.name", "git config -l",
     "git commit -m 'no skipping'", "ls -la > out.txt 2>&1", "pytest -q", "python3 -c 'print(1)'",
     "git log --oneline | head", "sed -n 1,5p .planscope.yaml",
+    "planscope status plans/awards.yaml", "planscope check --staged", "planscope brief x",
     "echo x >&2", "make 2>&1 | tee build.log", "sed -e s/i/x/ notes.txt > out.txt",
     "git merge --no-verify-signatures side", "GIT_CONFIG_NOSYSTEM=1 git status",
     "echo x > $TMPDIR/log.txt", "cp a.txt ~+/docs/", "find . -name '*.pyc' -delete",

@@ -151,7 +151,7 @@ def test_a_guard_that_would_not_start_fails(awards: Repo, tmp_path: Path,
     settings.unlink()
     assert awards.planscope("init", "--claude-code").code == 0
     written = json.loads(settings.read_text())["hooks"]["PreToolUse"][0]["hooks"][0]
-    assert written["command"] == '"$CLAUDE_PROJECT_DIR"/.venv/bin/planscope guard'
+    assert written["command"] == '"$CLAUDE_PROJECT_DIR"/.venv/bin/planscope guard || exit 2'
     r = awards.planscope("doctor", "--offline")
     assert "OK    Claude Code guard: installed in .claude/settings.json, and its command " \
            "starts" in r.out, r.out
@@ -170,7 +170,7 @@ def test_the_codex_guard_starts_from_a_subfolder(awards: Repo,
     assert awards.planscope("init", "--codex").code == 0
     hooks = json.loads((awards.path / ".codex/hooks.json").read_text())
     command = hooks["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
-    assert command == '"$(git rev-parse --show-toplevel)"/.venv/bin/planscope guard'
+    assert command == '"$(git rev-parse --show-toplevel)"/.venv/bin/planscope guard || exit 2'
     assert "OK    Codex guard: installed in .codex/hooks.json, and its command starts" in \
         awards.planscope("doctor", "--offline").out
     hook = json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Write",
@@ -180,3 +180,22 @@ def test_the_codex_guard_starts_from_a_subfolder(awards: Repo,
     done = subprocess.run(["sh", "-c", command], input=hook, text=True, capture_output=True,
                           cwd=awards.path / "app", check=False, timeout=120)
     assert done.returncode == 2 and "git hooks folder" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    ("echo planscope guard", "does not refuse a write to the git hooks folder (exit 0): it is "
+                             "not planscope's guard"),
+    ("{planscope} gaurd", "refuses a harmless call (exit 2"),
+])
+def test_a_hook_that_is_not_the_guard_fails(awards: Repo, command: str, said: str) -> None:
+    """doctor runs what the settings hold, twice: a harmless call must pass and a write to
+    the hooks folder must be refused; a look-alike or a leftover fails."""
+    settings = awards.path / ".claude/settings.json"
+    settings.parent.mkdir()
+    matcher = "Edit|Write|MultiEdit|NotebookEdit|Bash"
+    planscope = str(Path(sys.executable).parent / "planscope")
+    real, command = f"{planscope} guard", command.format(planscope=planscope)
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": matcher, "hooks": [
+        {"type": "command", "command": real}, {"type": "command", "command": command}]}]}}))
+    r = awards.planscope("doctor", "--offline")
+    assert r.code != 0 and f"FAIL  Claude Code guard: {command!r} {said}" in r.out, r.out

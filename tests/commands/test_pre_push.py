@@ -269,3 +269,38 @@ def test_the_rules_of_a_new_branch_come_from_below_the_push(awards: Repo, remote
     listed = revs.log(awards.path, *push.revs)
     assert listed[0].parents == (widened,)  # the log's oldest is the side commit
     assert pre_push.rules_base(awards.path, push, None, listed) == below
+
+
+def test_git_push_origin_head_is_the_checked_out_branch(awards: Repo, remote: Path) -> None:
+    """git hands the hook the local ref ``HEAD`` for ``git push -u origin HEAD``: the branch
+    that claims the commits is the checked-out one."""
+    awards.git("switch", "-q", "-c", "awards-dashboard/views")
+    awards.write("app/views/awards.py", "VIEW = 1\n")
+    awards.commit("the view, no trailer")
+    tip = awards.head()
+    line = f"HEAD {tip} refs/heads/awards-dashboard/views {ZERO}\n"
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=line)
+    assert r.code == 0 and "1 commit(s) inside their plan slices" in r.out, r.out + r.err
+    awards.git("switch", "-q", "--detach")
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=line)
+    assert r.code == 2 and "no plan claims this change" in r.err  # detached: no branch
+
+
+@pytest.mark.parametrize(("files", "trailer", "fix"), [
+    ({"app/views/awards.py": "v\n"}, None, "Name each commit's slice (git rebase -i, reword"),
+    ({"app/views/awards.py": "v\n", "app/registry.py": "r\n"}, "plans/awards.yaml#views",
+     "Move drifted paths to a commit that claims their slice"),
+    ({"app/auth/session.py": "x\n"}, "plans/awards.yaml#views",
+     "Take the forbidden paths out of the commits"),
+])
+def test_a_refused_push_says_what_fixes_it(awards: Repo, remote: Path, files: dict[str, str],
+                                           trailer: str | None, fix: str) -> None:
+    for path, body in files.items():
+        awards.write(path, body)
+    awards.git("add", "-A")
+    message = "work" + (f"\n\nPlan: {trailer}" if trailer else "")
+    awards.git("commit", "-q", "--no-verify", "-m", message)
+    line = f"refs/heads/main {awards.head()} refs/heads/main {ZERO}\n"
+    r = cli(awards, "hook", "pre-push", "origin", str(remote), stdin=line)
+    refusal = r.err.strip().splitlines()[-1]
+    assert r.code != 0 and f"failed the check. {fix}" in refusal, r.err

@@ -56,10 +56,10 @@ def test_a_slice_whose_commits_are_on_the_default_branch_has_landed(tables_lande
 
 def test_the_default_branch_is_the_remotes(tables_landed: Repo, tmp_path: object) -> None:
     repo = tables_landed
-    assert landed.default_base(repo.path) == "main"
+    assert landed.default_base(repo.path) == "refs/heads/main"
     repo.git("update-ref", "refs/remotes/origin/trunk", "main~1")
     repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
-    assert landed.default_base(repo.path) == "origin/trunk"
+    assert landed.default_base(repo.path) == "refs/remotes/origin/trunk"
     assert _slices(repo)["tables"]["landed"] == []  # not on origin/trunk yet
 
 
@@ -124,3 +124,45 @@ def test_landed_reuses_commits_already_judged(tables_landed: Repo) -> None:
     found = landed.landed(tables_landed.path, config)
     assert found.base == "main" and list(found.commits) == [("plans/awards.yaml", "tables")]
     assert landed.landed(tables_landed.path, config, "no-such-ref") == landed.NOTHING
+
+
+def test_only_the_default_branch_itself_is_read(tables_landed: Repo) -> None:
+    """A tag or a local branch that borrows the default branch's short name, or an
+    origin/HEAD that points at a local branch, is not where landed work is."""
+    repo = tables_landed
+    repo.write("app/views/awards.py", "VIEW = 1\n")
+    repo.commit("the view", "app/views/awards.py")  # on the work branch only
+    repo.git("tag", "main", "HEAD")
+    repo.git("branch", "origin/main", "HEAD")
+    repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/heads/awards-dashboard/views")
+    assert landed.default_base(repo.path) == "refs/heads/main"
+    assert _slices(repo)["views"]["landed"] == []
+
+
+def test_a_refused_commit_lands_nothing(awards: Repo) -> None:
+    awards.write(MIGRATION, "create table awards;\n")
+    awards.write("app/auth/login.py", "# forbidden\n")
+    awards.git("add", "-A")
+    awards.git("commit", "-q", "--no-verify", "-m", f"table and auth\n\nPlan: {TABLES}")
+    assert _slices(awards)["tables"]["landed"] == []
+
+
+def test_status_write_leaves_a_draft_plan_a_draft(awards: Repo) -> None:
+    path = awards.path / "plans/awards.yaml"
+    awards.write("plans/awards.yaml", path.read_text().replace("status: approved",
+                                                               "status: approved  # ok")
+                 .replace("\n", "\r\n"))
+    awards.commit("the plan with CRLF line ends", plan="none")
+    for slice_id, path_ in (("tables", MIGRATION), ("views", "app/views/awards.py")):
+        awards.write(path_, "x\n")
+        awards.commit(slice_id, path_, plan=f"plans/awards.yaml#{slice_id}")
+    r = awards.planscope("status", "--write")
+    assert r.code == 0 and "plans/awards.yaml: status set to done" in r.out, r.out + r.err
+    text = path.read_bytes()
+    assert b"\r\nstatus: done  # ok\r\n" in text and b"\n    status: done\r\n" in text
+    assert text.count(b"\r\n") == text.count(b"\n")  # every line end kept as it was
+    awards.write("plans/awards.yaml", path.read_text().replace("status: done  # ok",
+                                                               "status: draft"))
+    awards.commit("back to a draft", plan="none")
+    r = awards.planscope("status", "--write")
+    assert "nothing to record" in r.out and b"status: draft" in path.read_bytes()

@@ -164,3 +164,11 @@ def test_a_claimed_plan_must_lie_in_plans_dir(awards: Repo) -> None:
         r = awards.planscope("check", *args)
         assert r.code == 2 and "docs/example.yaml (named by" in r.err and \
             "not a plan file; plans are the .yaml and .yml files under plans/" in r.err, r.err
+
+
+def test_a_branch_finds_a_plan_whose_id_key_is_quoted(awards: Repo) -> None:
+    text = (awards.path / "plans/awards.yaml").read_text()
+    awards.write("plans/awards.yaml",
+                 text.replace("\nid: awards-dashboard", '\n"id": awards-dashboard'))
+    found = claims.from_branch("awards-dashboard/views", Rulebook(awards.path))
+    assert found is not None and found.ref == "plans/awards.yaml#views"

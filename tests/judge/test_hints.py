@@ -117,3 +117,11 @@ def test_the_commit_msg_hook_names_the_near_miss_too(hooked: Repo) -> None:
     hooked.git("add", "-A")
     made = git(hooked, "commit", "-q", "-m", f"the table\n\nPlans: {TABLES}")
     assert made.code != 0 and f"found the line 'Plans: {TABLES}'" in made.out, made.out
+
+
+def test_a_plan_path_without_its_folder_says_the_closest(awards: Repo) -> None:
+    awards.write("db/migrations/0042_awards.sql", "create table awards;\n")
+    awards.commit("the table", plan="awards.yaml#tables")
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 2 and "awards.yaml (named by" in r.err and \
+        "did you mean plans/awards.yaml?" in r.err, r.err

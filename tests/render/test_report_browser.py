@@ -145,3 +145,13 @@ def test_the_report_renders_in_a_browser(awards: Repo, tmp_path: Path) -> None:
            if all(abs(row[i + k] - RED[k]) <= 24 for k in range(3))]
     assert len(red) > 50, "no chart drawn in the first screen"
     assert min(red) < height // 2  # the weekly chart is near the top, in view
+
+
+def test_labels_show_control_characters_escaped() -> None:
+    """An executor or a path is the executor's to write: no terminal escape, no bidi
+    override reaches the page, and the page stays well-formed XML."""
+    label = "codex\x1b]0;pwned\x07\u202e<b>"
+    chart = svg.bars("e", "t", [(label, 0.5, label)])
+    assert "\x1b" not in chart and "\u202e" not in chart and "\x07" not in chart
+    assert "\\x1b" in chart and "\\u202e" in chart and "&lt;b&gt;" in chart
+    ElementTree.fromstring(chart)

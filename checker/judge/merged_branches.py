@@ -1,0 +1,87 @@
+"""The branch a commit was made on, after it was merged: the one its merge commit names.
+
+A branch claims the commits made on it (``checker.judge.claims``, DESIGN §4). Once merged,
+the branch's name is gone from the commits; a merge commit keeps it in its message, as git
+and the forges write it:
+
+- ``Merge branch 'NAME'`` (``… into TARGET``, ``… of URL``: git, GitLab);
+- ``Merge remote-tracking branch 'REMOTE/NAME'``;
+- ``Merge pull request #N from OWNER/NAME`` (GitHub).
+
+The commits a merge brings are those reachable from its other parents and not from its
+first parent. A commit two merges bring (a branch merged into a branch, then into main) is
+the innermost's: the branch it was made on. A fast-forward or a squash leaves no merge
+commit, so no name: trailers are what survive those. The message is the executor's to write,
+like a trailer: naming a branch claims its slice, and the slice judges the commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker.git import process, revs
+from checker.git.formats import Commit
+
+_NAMED = (
+    re.compile(r"Merge branch '([^'\n]+)'"),
+    re.compile(r"Merge remote-tracking branch '[^/'\n]+/([^'\n]+)'"),
+    re.compile(r"Merge pull request #\d+ from [^/\s]+/(\S+)"),
+)
+
+
+def branch_named(subject: str) -> str | None:
+    """The branch a merge commit's subject says it merged, or None."""
+    for pattern in _NAMED:
+        found = pattern.match(subject)
+        if found:
+            return found.group(1)
+    return None
+
+
+def merged_branches(commits: Sequence[Commit]) -> dict[str, str]:
+    """commit → the branch the merge that brought it names, for the commits of ``commits``
+    (oldest first) a merge among them brought. Only these commits are walked: history
+    outside them is not read."""
+    by_sha = {c.sha: c for c in commits}
+    out: dict[str, str] = {}
+    for merge in commits:
+        if len(merge.parents) < 2:
+            continue
+        name = branch_named(merge.subject)
+        if name is None:
+            continue
+        first = _ancestors(by_sha, merge.parents[:1])
+        for sha in _ancestors(by_sha, merge.parents[1:]) - first:
+            out.setdefault(sha, name)  # oldest merge first: the innermost branch's name
+    return out
+
+
+def _ancestors(by_sha: dict[str, Commit], tips: Sequence[str]) -> set[str]:
+    """``tips`` and their ancestors among ``by_sha``."""
+    seen: set[str] = set()
+    todo = [t for t in tips if t in by_sha]
+    while todo:
+        sha = todo.pop()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        todo.extend(p for p in by_sha[sha].parents if p in by_sha and p not in seen)
+    return seen
+
+
+def merge_of(root: Path, commit: Commit, tip: str) -> str | None:
+    """The branch named by the merge that brought ``commit`` into ``tip``'s history (the
+    oldest merge on the way from it to ``tip`` whose first parent does not hold it), for one
+    commit judged on its own; None when none did (or it has trailers of its own)."""
+    if commit.plan_trailers or len(commit.parents) > 1:
+        return None
+    try:
+        found = revs.log(root, "--ancestry-path", "--merges", f"{commit.sha}..{tip}")
+    except process.GitError:
+        return None
+    for merge in found:  # oldest first: the first whose first parent lacks it brought it
+        if not revs.is_ancestor(root, commit.sha, merge.parents[0]):
+            return branch_named(merge.subject)
+    return None
