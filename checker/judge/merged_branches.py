@@ -43,31 +43,59 @@ def branch_named(subject: str) -> str | None:
 def merged_branches(commits: Sequence[Commit]) -> dict[str, str]:
     """commit → the branch the merge that brought it names, for the commits of ``commits``
     (oldest first) a merge among them brought. Only these commits are walked: history
-    outside them is not read."""
+    outside them is not read. The newest commit's first-parent line is walked once (each
+    commit seen once); within what a merge on it brought, a merge of a branch into that
+    branch names its own commits (the innermost name wins)."""
     by_sha = {c.sha: c for c in commits}
+    order = {c.sha: i for i, c in enumerate(commits)}
+    parents = {p for c in commits for p in c.parents}
+    on_line: set[str] = set()  # the first-parent lines of the heads
+    for head in (c for c in reversed(commits) if c.sha not in parents):
+        sha: str | None = head.sha
+        while sha is not None and sha in by_sha and sha not in on_line:
+            on_line.add(sha)
+            sha = by_sha[sha].parents[0] if by_sha[sha].parents else None
     out: dict[str, str] = {}
-    for merge in commits:
-        if len(merge.parents) < 2:
-            continue
-        name = branch_named(merge.subject)
-        if name is None:
-            continue
-        first = _ancestors(by_sha, merge.parents[:1])
-        for sha in _ancestors(by_sha, merge.parents[1:]) - first:
-            out.setdefault(sha, name)  # oldest merge first: the innermost branch's name
+    covered: set[str] = set()  # every ancestor of the lines so far
+    for commit in sorted((by_sha[s] for s in on_line), key=lambda c: order[c.sha]):
+        brought = _ancestors(by_sha, commit.parents[1:], covered)
+        name = branch_named(commit.subject) if len(commit.parents) > 1 else None
+        if name is not None:
+            out.update(_inner(by_sha, brought, sorted(brought, key=order.__getitem__)))
+            for sha in brought:
+                out.setdefault(sha, name)
+        covered |= brought | _ancestors(by_sha, [commit.sha], covered)
     return out
 
 
-def _ancestors(by_sha: dict[str, Commit], tips: Sequence[str]) -> set[str]:
-    """``tips`` and their ancestors among ``by_sha``."""
+def _inner(by_sha: dict[str, Commit], brought: set[str], oldest_first: list[str]
+           ) -> dict[str, str]:
+    """Within ``brought``, the commits each named merge among them brought (the oldest, the
+    innermost, first)."""
+    out: dict[str, str] = {}
+    for sha in oldest_first:
+        merge = by_sha[sha]
+        name = branch_named(merge.subject) if len(merge.parents) > 1 else None
+        if name is None:
+            continue
+        first = _ancestors(by_sha, merge.parents[:1])
+        for got in (_ancestors(by_sha, merge.parents[1:]) - first) & brought:
+            out.setdefault(got, name)
+    return out
+
+
+def _ancestors(by_sha: dict[str, Commit], tips: Sequence[str],
+               stop: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """``tips`` and their ancestors among ``by_sha``, not walking past ``stop``."""
     seen: set[str] = set()
-    todo = [t for t in tips if t in by_sha]
+    todo = [t for t in tips if t in by_sha and t not in stop]
     while todo:
         sha = todo.pop()
         if sha in seen:
             continue
         seen.add(sha)
-        todo.extend(p for p in by_sha[sha].parents if p in by_sha and p not in seen)
+        todo.extend(p for p in by_sha[sha].parents
+                    if p in by_sha and p not in seen and p not in stop)
     return seen
 
 

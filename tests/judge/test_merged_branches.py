@@ -84,3 +84,24 @@ def test_a_fast_forward_keeps_no_name(awards: Repo) -> None:
     awards.git("merge", "-q", "--ff-only", "awards-dashboard/views")
     r = awards.planscope("check", "--commit", work)
     assert r.code == 2 and "no plan claims this change" in r.err
+
+
+def test_main_merged_into_a_branch_names_nothing_of_main(awards: Repo) -> None:
+    """A branch that merged main in, then was merged into main: main's commits keep the
+    branch that brought them (here none: committed on main), the branch's its own."""
+    awards.write("db/migrations/0042_awards.sql", "t\n")
+    awards.commit("the table on main", plan="plans/awards.yaml#tables")
+    work = _work_on_a_branch(awards)
+    awards.git("switch", "-q", "main")
+    awards.write("README.md", "# app\n\nmore\n")
+    awards.commit("a readme line on main", plan="plans/awards.yaml#tables")
+    on_main = awards.head()
+    awards.git("switch", "-q", "awards-dashboard/views")
+    awards.git("merge", "-q", "--no-ff", "--no-edit", "main")
+    awards.git("switch", "-q", "main")
+    awards.git("merge", "-q", "--no-ff", "--no-edit", "awards-dashboard/views")
+    doc = json.loads(awards.planscope("check", "--range", "HEAD~3..HEAD", "--format",
+                                      "json").out)
+    by_sha = {c["commit"]: c["claimed_by"] for c in doc["commits"]}
+    assert by_sha[work] == "branch awards-dashboard/views", by_sha
+    assert on_main not in by_sha or "trailer" in str(by_sha[on_main]), by_sha
