@@ -42,12 +42,12 @@ def branch_named(subject: str) -> str | None:
 
 def merged_branches(commits: Sequence[Commit]) -> dict[str, str]:
     """commit → the branch the merge that brought it names, for the commits of ``commits``
-    (oldest first) a merge among them brought. Only these commits are walked: history
+    (in any order) a merge among them brought. Only these commits are walked: history
     outside them is not read. The newest commit's first-parent line is walked once (each
     commit seen once); within what a merge on it brought, a merge of a branch into that
     branch names its own commits (the innermost name wins)."""
     by_sha = {c.sha: c for c in commits}
-    order = {c.sha: i for i, c in enumerate(commits)}
+    order = _topological(by_sha)
     parents = {p for c in commits for p in c.parents}
     on_line: set[str] = set()  # the first-parent lines of the heads
     for head in (c for c in reversed(commits) if c.sha not in parents):
@@ -81,6 +81,27 @@ def _inner(by_sha: dict[str, Commit], brought: set[str], oldest_first: list[str]
         first = _ancestors(by_sha, merge.parents[:1])
         for got in (_ancestors(by_sha, merge.parents[1:]) - first) & brought:
             out.setdefault(got, name)
+    return out
+
+
+def _topological(by_sha: dict[str, Commit]) -> dict[str, int]:
+    """Each commit's place in an order where parents come before their children."""
+    children: dict[str, list[str]] = {s: [] for s in by_sha}
+    waiting = {s: 0 for s in by_sha}
+    for c in by_sha.values():
+        for p in c.parents:
+            if p in by_sha:
+                children[p].append(c.sha)
+                waiting[c.sha] += 1
+    ready = [s for s, n in waiting.items() if n == 0]
+    out: dict[str, int] = {}
+    while ready:
+        sha = ready.pop()
+        out[sha] = len(out)
+        for child in children[sha]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
     return out
 
 
