@@ -24,8 +24,8 @@ from checker import errors
 from checker.errors import Outcome
 from checker.git import blobs, repository, revs
 from checker.git.formats import Commit, RefUpdate, parse_push_lines
-from checker.judge import adoption, changes, claims, pipeline, targets
-from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.judge import adoption, changes, claims, merged_branches, pipeline, targets
+from checker.judge.pipeline import Options, UnitResult
 from checker.render import text
 from checker.rules import config as config_mod
 from checker.rules.book import Rulebook
@@ -169,9 +169,11 @@ def _pushed_results(root: Path, push: Push, opts: Options, seen: set[tuple[str, 
     if not book.config.found:  # no rules yet where it lands: each commit on its own
         return Checked(push, baseline, list(zip(
             commits, targets.judge_commits(root, commits, opts, known), strict=True)))
-    judge = Judge(root, book, opts)
+    merged = merged_branches.merged_branches(commits)  # a merged branch claims its commits
+    judge = targets.judges(root, book, opts)
     return Checked(push, book.config,
-                   [(c, judge.check(changes.commit_unit(root, c, known))) for c in commits])
+                   [(c, judge(merged.get(c.sha) or opts.branch or "").check(
+                       changes.commit_unit(root, c, known))) for c in commits])
 
 
 def plans_missing_on_remote(root: Path, remote: str | None, checked: Checked) -> list[str]:

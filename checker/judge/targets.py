@@ -22,7 +22,7 @@ commit already made, when it is on the checked-out branch and not on the default
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -137,19 +137,26 @@ def judge_units(root: Path, book: Rulebook, opts: Options,
     """``units`` of a range by the rules of ``book``; unless ``opts`` names the branch (a
     push, a pull request), the checked-out branch claims only the commits made on it."""
     if opts.plan_ref is not None:
-        judge = Judge(root, book, opts)
-        return [judge.check(u) for u in units]
+        whole = Judge(root, book, opts)
+        return [whole.check(u) for u in units]
     branch, eligible = (opts.branch, None) if opts.branch is not None else branch_commits(root)
     merged = _merged(root, units)
-    judges: dict[str, Judge] = {}
-    out = []
-    for u in units:
-        mine = eligible is None or u.sha in eligible
-        name = merged.get(u.sha or "") or (branch or "" if mine else "")
-        if name not in judges:
-            judges[name] = Judge(root, book, replace(opts, branch=name))
-        out.append(judges[name].check(u))
-    return out
+    judge = judges(root, book, opts)
+    return [judge(merged.get(u.sha or "") or (branch or "" if eligible is None
+                                              or u.sha in eligible else "")).check(u)
+            for u in units]
+
+
+def judges(root: Path, book: Rulebook, opts: Options) -> Callable[[str], Judge]:
+    """A judge per branch name (the branch claims a commit made on it), built once each."""
+    made: dict[str, Judge] = {}
+
+    def judge(branch: str) -> Judge:
+        if branch not in made:
+            made[branch] = Judge(root, book, replace(opts, branch=branch))
+        return made[branch]
+
+    return judge
 
 
 def _merged(root: Path, units: Sequence[changes.Unit]) -> dict[str, str]:

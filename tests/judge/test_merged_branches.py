@@ -4,6 +4,7 @@ names the branch, and every entry point that judges history after the merge read
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,19 @@ def test_main_merged_into_a_branch_names_nothing_of_main(awards: Repo) -> None:
     by_sha = {c["commit"]: c["claimed_by"] for c in doc["commits"]}
     assert by_sha[work] == "branch awards-dashboard/views", by_sha
     assert on_main not in by_sha or "trailer" in str(by_sha[on_main]), by_sha
+
+
+def test_a_push_of_main_with_a_merged_branch(awards: Repo, tmp_path: Path) -> None:
+    """Pushing main after merging the slice's branch: its commits are claimed by the branch
+    the merge names, as the pull request check claimed them by its head branch."""
+    remote = tmp_path / "remote.git"
+    awards.git("init", "-q", "--bare", str(remote))
+    awards.git("remote", "add", "origin", str(remote))
+    awards.git("push", "-q", "--no-verify", "origin", "main")
+    work = _work_on_a_branch(awards)
+    awards.git("switch", "-q", "main")
+    awards.git("merge", "-q", "--no-ff", "--no-edit", "awards-dashboard/views")
+    was = awards.git("rev-parse", "origin/main").strip()
+    line = f"refs/heads/main {awards.head()} refs/heads/main {was}\n"
+    r = awards.planscope("hook", "pre-push", "origin", str(remote), stdin=line)
+    assert r.code == 0 and "2 commit(s) inside their plan slices" in r.out, (work, r.out, r.err)
