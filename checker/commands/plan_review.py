@@ -25,6 +25,8 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
         named = wrong_ids(out.plan, o.wrong_assumptions)
         if named:
             entry["assumptions"] = named
+        if o.reviewer.focus.strip():
+            entry["focus"] = o.reviewer.focus.strip()[:200]
     if entries:
         planrecord.record(root, out.plan.path, entries)
         out.recorded = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,35 @@ def build_prompt(plan: Plan, listing: str, listed: int, total: int,
     return mprompt.build(SYSTEM, TOOL, "Review the readiness of one plan.", blocks, shown, 2048)
 
 
+# The named lenses a reviewer's ``focus`` may name; anything else is taken as written.
+LENSES = {
+    "assumptions": "the plan's assumptions about the existing code: which of them the files "
+                   "shown contradict or do not support, and which slices rely on them",
+    "completeness": "what the goal needs that no slice plans: files, callers, migrations, "
+                    "configuration, documentation",
+    "rollout": "the order of the slices: whether each can land and run on its own, and what "
+               "breaks between one slice and the next",
+    "security": "what the change could weaken: secrets, authentication, input handling, "
+                "permissions the plan touches or forgets",
+    "tests": "the tests: whether each slice's tests would show it works and catch what it "
+             "could break",
+}
+
+
+def lens(focus: str) -> str:
+    """The text a ``focus`` stands for: a named lens's, or the focus itself."""
+    return LENSES.get(focus.strip().lower(), focus.strip())
+
+
+def focused(built: mprompt.Prompt, reviewer: Reviewer) -> mprompt.Prompt:
+    """The prompt as this reviewer gets it: with its own focus, and no other's."""
+    if not reviewer.focus.strip():
+        return built
+    return replace(built, user=f"{built.user}\nYou are one of several reviewers, each asked "
+                                f"to look hardest at one thing. Yours: {lens(reviewer.focus)}. "
+                                f"Still judge the whole plan's readiness.\n")
+
+
 def command_request(built: mprompt.Prompt, plan: Plan, reviewer: Reviewer, listing: str,
                     total: int) -> dict[str, Any]:
     """What a ``command`` reviewer reads on stdin: the rendered prompt and its content."""
@@ -139,7 +169,8 @@ def command_request(built: mprompt.Prompt, plan: Plan, reviewer: Reviewer, listi
         "kind": "plan-review",
         "prompt_version": PROMPT_VERSION,
         "reviewer": reviewer.name,
-        "model": reviewer.model,
+        "model": reviewer.model or None,
+        "focus": lens(reviewer.focus) or None,
         "system": built.system,
         "prompt": built.user,
         "request_id": built.request_id,

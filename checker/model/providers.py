@@ -1,4 +1,5 @@
-"""Providers: ``anthropic`` (the official SDK) and ``command`` (any program speaking JSON).
+"""Providers: ``anthropic`` (the official SDK), ``openai`` (``checker.model.openai_chat``:
+any OpenAI-compatible endpoint) and ``command`` (any program speaking JSON).
 
 Both run under one hard deadline for the whole pass (``verify.timeout_s``, retries
 included). The call runs in a worker thread while the caller waits at most until the
@@ -10,41 +11,36 @@ are off: it obeys ``retry-after`` without a cap, which would break the deadline.
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import json
 import os
-import random
 import shlex
 import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from checker.errors import VerifyUnavailable
 from checker.model.progress import Progress
 from checker.model.prompt import Prompt
-from checker.model.reply import clean_reason
+from checker.model.retrying import (
+    MAX_ATTEMPTS,
+    MAX_REPLY_BYTES,
+    Reply,
+    backoff,
+    capped,
+    one_line,
+    status_wait,
+)
 from checker.rules.config import VerifyConfig
 
 if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
     from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
 
-MAX_ATTEMPTS = 3  # one call and at most two retries, all inside the deadline
 MARGIN_S = 0.2  # the worker stops this much before the hard deadline, to report its reason
-RETRY_STATUS = frozenset({408, 409, 429})
-MAX_REPLY_BYTES = 1 << 20  # a verdict is a few KB: reading stops here, the pass fails
-
-
-@dataclass(frozen=True)
-class Reply:
-    data: Any  # the answer object, ``{"verdicts": [...]}`` when well formed
-    input_tokens: int = 0
-    output_tokens: int = 0
 
 
 class Provider(Protocol):
@@ -61,41 +57,7 @@ class Provider(Protocol):
     def cancel(self) -> None: ...
 
 
-def _one_line(text: object, limit: int = 200) -> str:
-    return clean_reason(str(text))[:limit] or "no details"
-
-
-def _capped(chunks: Iterable[bytes], source: str) -> bytes:
-    """A reply read up to ``MAX_REPLY_BYTES``; VerifyUnavailable past it (reading stops)."""
-    body = bytearray()
-    for chunk in chunks:
-        body += chunk
-        if len(body) > MAX_REPLY_BYTES:
-            raise VerifyUnavailable(f"the reply from {source} is larger than "
-                                    f"{MAX_REPLY_BYTES} bytes; not read further")
-    return bytes(body)
-
-
 # --- anthropic ----------------------------------------------------------------------------
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asks to wait (``retry-after-ms``, ``retry-after``), if it says."""
-    with contextlib.suppress(TypeError, ValueError):
-        ms = headers.get("retry-after-ms")
-        if ms is not None:
-            return float(ms) / 1000
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    with contextlib.suppress(ValueError):
-        return float(value)
-    date = email.utils.parsedate_tz(value)
-    return None if date is None else float(email.utils.mktime_tz(date)) - time.time()
-
-
-def _backoff(attempt: int) -> float:
-    return min(0.5 * 2.0**attempt, 4.0) * random.uniform(0.75, 1.0)
 
 
 class AnthropicProvider:
@@ -122,10 +84,10 @@ class AnthropicProvider:
         text = f"{what} (HTTP {code}{f' {kind}' if isinstance(kind, str) else ''})"
         message = getattr(exc, "api_message", None)
         if isinstance(message, str) and message.strip():
-            text += f": {_one_line(message, 160)}"
+            text += f": {one_line(message, 160)}"
         request_id = getattr(exc, "request_id", None)
         if request_id:
-            text += f" [request-id {_one_line(request_id, 60)}]"
+            text += f" [request-id {one_line(request_id, 60)}]"
         return text
 
     def prepare(self) -> None:
@@ -175,7 +137,7 @@ class AnthropicProvider:
             tool_choice=choice,
             timeout=anthropic.Timeout(left, connect=min(5.0, left)),
         ) as response:
-            body = _capped(response.iter_bytes(), f"the API ({self._where})")
+            body = capped(response.iter_bytes(), f"the API ({self._where})")
         try:
             message = json.loads(body)
         except ValueError:
@@ -192,30 +154,25 @@ class AnthropicProvider:
             return self._status_retry(exc, attempt, deadline)
         if isinstance(exc, anthropic.APITimeoutError):
             return (f"no reply from the API ({self._where}) within {self.timeout_s:g}s "
-                    f"(verify.timeout_s)"), _backoff(attempt)
+                    f"(verify.timeout_s)"), backoff(attempt)
         if isinstance(exc, anthropic.APIConnectionError):
             cause = exc.__cause__ or exc
-            return (f"cannot reach the API at {self._where}: {_one_line(cause, 120)}",
-                    _backoff(attempt))
+            return (f"cannot reach the API at {self._where}: {one_line(cause, 120)}",
+                    backoff(attempt))
         if isinstance(exc, (ValueError, anthropic.APIResponseValidationError)):
             raise VerifyUnavailable(f"malformed reply from the API ({self._where}): "
-                                    f"{_one_line(exc, 120)}") from None
+                                    f"{one_line(exc, 120)}") from None
         if isinstance(exc, TypeError) and "authentication" in str(exc).lower():
             raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY") from None
         raise exc
 
     def _status_retry(self, exc: Any, attempt: int, deadline: float) -> tuple[str, float]:
         reason = self._status_reason(exc)
-        headers = exc.response.headers
-        should = headers.get("x-should-retry")
-        code = exc.status_code
-        if should == "false" or (should != "true" and code not in RETRY_STATUS and code < 500):
-            raise VerifyUnavailable(reason) from None
-        asked = _retry_after(headers)
-        if asked is not None and asked > 0 and time.monotonic() + asked > deadline:
-            raise VerifyUnavailable(f"{reason}; the server asks to retry after {asked:g}s, past "
-                                    f"verify.timeout_s ({self.timeout_s:g}s)") from None
-        return reason, asked if asked is not None and asked > 0 else _backoff(attempt)
+        try:
+            return reason, status_wait(int(exc.status_code), exc.response.headers, reason,
+                                       attempt, deadline, self.timeout_s)
+        except VerifyUnavailable as stop:
+            raise stop from None
 
     def _reply(self, message: Any, tool_name: str) -> Reply:
         """The forced tool call's input from the Messages API's JSON reply."""
@@ -230,7 +187,7 @@ class AnthropicProvider:
                 return Reply(block.get("input"), tokens[0], tokens[1])
         stop = message.get("stop_reason")
         raise VerifyUnavailable(f"malformed reply from {self.model}: no {tool_name} tool call "
-                                f"(stop_reason {_one_line(stop, 40)})")
+                                f"(stop_reason {one_line(stop, 40)})")
 
     def cancel(self) -> None:
         client, self._client = self._client, None
@@ -251,7 +208,7 @@ class CommandProvider:
         if not config.command:
             raise VerifyUnavailable("verify.provider is 'command' but verify.command is not set")
         self.argv = list(config.command)
-        self.model = _one_line(shlex.join(self.argv), 80)
+        self.model = one_line(shlex.join(self.argv), 80)
         self.timeout_s = config.timeout_s
         self.last_failure: str | None = None
         self.cwd = cwd
@@ -279,7 +236,7 @@ class CommandProvider:
         assert proc is not None
         if proc.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
-            said = f": {_one_line(lines[-1], 160)}" if lines else ""
+            said = f": {one_line(lines[-1], 160)}" if lines else ""
             raise VerifyUnavailable(f"verify.command {program!r} exited with code "
                                     f"{proc.returncode}{said}")
         try:
@@ -329,6 +286,10 @@ class CommandProvider:
 def make(config: VerifyConfig, root: Path) -> Provider:
     if config.provider == "anthropic":
         return AnthropicProvider(config)
+    if config.provider == "openai":
+        from checker.model.openai_chat import OpenAIProvider
+
+        return OpenAIProvider(config)
     if config.provider == "command":
         return CommandProvider(config, root)
     raise VerifyUnavailable(f"unknown verify.provider {config.provider!r}")
@@ -348,7 +309,7 @@ def _work(provider: Provider, prompt: Prompt, request: Mapping[str, Any], deadli
         box["error"] = exc
     except Exception as exc:  # never a traceback: one line, and on_error decides
         box["error"] = VerifyUnavailable(
-            f"the {provider.name} provider failed: {type(exc).__name__}: {_one_line(exc)}"
+            f"the {provider.name} provider failed: {type(exc).__name__}: {one_line(exc)}"
         )
 
 

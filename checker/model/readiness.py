@@ -41,6 +41,7 @@ from checker.model.plan_prompt import (
     build_prompt,
     command_request,
     file_list,
+    focused,
     modify_files,
     parse_reply,
 )
@@ -100,13 +101,15 @@ def parse_reviewer(text: str, default_command: tuple[str, ...] | None) -> Review
     name, sep, spec = text.partition("=")
     provider, _, model = spec.partition(":")
     usage = (f"--reviewer {text!r}: use NAME=PROVIDER:MODEL, e.g. "
-             f"opus=anthropic:claude-opus-5-5 or local=command:./my-judge")
-    if not sep or not _NAME.fullmatch(name) or provider not in ("anthropic", "command"):
+             f"opus=anthropic:claude-opus-5-5, gpt=openai:gpt-5.5-pro or "
+             f"local=command:./my-judge")
+    if not sep or not _NAME.fullmatch(name) or provider not in ("anthropic", "openai",
+                                                                 "command"):
         raise BadInput(usage)
-    if provider == "anthropic":
+    if provider in ("anthropic", "openai"):
         if not model.strip():
             raise BadInput(usage)
-        return Reviewer(name, "anthropic", model.strip())
+        return Reviewer(name, provider, model.strip())
     try:
         argv = tuple(shlex.split(model)) or default_command
     except ValueError as exc:
@@ -117,7 +120,7 @@ def parse_reviewer(text: str, default_command: tuple[str, ...] | None) -> Review
 
 
 def describe(r: Reviewer) -> str:
-    return r.model if r.provider == "anthropic" else shlex.join(r.command or ())[:60]
+    return r.model if r.provider != "command" else shlex.join(r.command or ())[:60]
 
 
 _WORD = re.compile(r"[a-z0-9_./-]+")
@@ -200,8 +203,10 @@ def run(root: Path, config: Config, rel: str, reviewers: Sequence[Reviewer] = ()
     built = build_prompt(plan, listing, listed, len(tracked), files, v.max_diff_bytes - used)
     questions = [
         Question(replace(v, provider=r.provider, model=r.model,
-                         command=r.command if r.provider == "command" else v.command),
-                 built, command_request(built, plan, r, listing, len(tracked)),
+                         command=r.command if r.provider == "command" else v.command,
+                         base_url=r.base_url, api_key_env=r.api_key_env),
+                 focused(built, r), command_request(focused(built, r), plan, r, listing,
+                                                    len(tracked)),
                  "plan-review", PROMPT_VERSION, asker=r.name)
         for r in chosen
     ]

@@ -45,6 +45,8 @@ def table(out: Result) -> list[str]:
     rows: list[tuple[str, list[str]]] = [("", [r.name for r in cols])]
     if any(describe(r) != r.name for r in cols):
         rows.append(("model", [describe(r) for r in cols]))
+    if any(r.focus.strip() for r in cols):
+        rows.append(("focus", [_short(r.focus) or "-" for r in cols]))
 
     def cell(r: Reviewer, f: Any) -> str:
         o = out.opinions.get(r.name)
@@ -66,6 +68,11 @@ def table(out: Result) -> list[str]:
             "   " + c.ljust(w) for c, w in zip(cells, widths, strict=True))
         lines.append(text.rstrip())
     return lines
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 def as_text(out: Result) -> Outcome:
@@ -106,6 +113,7 @@ def as_json(out: Result) -> Outcome:
             "name": r.name,
             "provider": r.provider,
             "model": describe(r),
+            "focus": r.focus or None,
             "confidence": o.confidence if o else None,
             "ready": o.ready if o else None,
             "gaps": list(o.gaps) if o else [],

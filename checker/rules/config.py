@@ -28,6 +28,8 @@ class VerifyConfig:
     min_confidence: float = 0.7
     max_diff_bytes: int = 200_000
     secret_paths: tuple[str, ...] = DEFAULT_SECRET_PATHS
+    base_url: str | None = None  # provider openai: the endpoint (else OPENAI_BASE_URL)
+    api_key_env: str | None = None  # provider openai: the key's variable (OPENAI_API_KEY)
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,12 @@ class Reviewer:
     """One blind reviewer of ``planscope plan-review``."""
 
     name: str
-    provider: str = "anthropic"  # anthropic | command
-    model: str = DEFAULT_MODEL
+    provider: str = "anthropic"  # anthropic | openai | command
+    model: str = DEFAULT_MODEL  # anthropic's default; openai: required; command: "" if unset
     command: tuple[str, ...] | None = None  # provider command: argv (default verify.command)
+    base_url: str | None = None  # provider openai: the endpoint
+    api_key_env: str | None = None  # provider openai: the key's variable
+    focus: str = ""  # what this reviewer looks for: a named lens or free text
 
 
 DEFAULT_REVIEWERS = (
@@ -116,8 +121,12 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
     exempt = data.get("exempt", {})
     v = data.get("verify", {})
     command = v.get("command")
+    provider = v.get("provider", VerifyConfig.provider)
+    if provider == "openai" and not v.get("model"):
+        raise BadInput(f"{source}: verify.provider is 'openai' but verify.model is not set "
+                       f"(a model is never taken from another vendor)")
     verify = VerifyConfig(
-        provider=v.get("provider", VerifyConfig.provider),
+        provider=provider,
         model=v.get("model", VerifyConfig.model),
         command=tuple(command) if command else None,
         timeout_s=float(v.get("timeout_s", VerifyConfig.timeout_s)),
@@ -125,11 +134,13 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
         min_confidence=float(v.get("min_confidence", VerifyConfig.min_confidence)),
         max_diff_bytes=int(v.get("max_diff_bytes", VerifyConfig.max_diff_bytes)),
         secret_paths=tuple(v.get("secret_paths", DEFAULT_SECRET_PATHS)),
+        base_url=v.get("base_url"),
+        api_key_env=v.get("api_key_env"),
     )
     if verify.provider == "command" and not verify.command:
         raise BadInput(f"{source}: verify.provider is 'command' but verify.command is not set")
     plan_review = data.get("review", {}).get("plan", {})
-    reviewers = tuple(reviewer(r, verify) for r in plan_review.get("reviewers", ())) \
+    reviewers = tuple(reviewer(r, verify, source) for r in plan_review.get("reviewers", ())) \
         or DEFAULT_REVIEWERS
     names = [r.name for r in reviewers]
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -176,18 +187,26 @@ def _handoff(data: dict[str, Any]) -> Handoff:
                    min_confidence=float(data.get("min_confidence", Handoff.min_confidence)))
 
 
-def reviewer(entry: dict[str, Any], verify: VerifyConfig) -> Reviewer:
+def reviewer(entry: dict[str, Any], verify: VerifyConfig, source: str = "config") -> Reviewer:
     """A ``review.plan.reviewers`` entry (schema-checked); the name defaults to the model
-    (or ``command``), a command reviewer's argv to ``verify.command``."""
+    (or ``command``), a command reviewer's argv to ``verify.command``. An openai reviewer
+    names its model; a command reviewer without one sends none (never another vendor's)."""
     provider = entry.get("provider", "anthropic")
-    model = entry.get("model", DEFAULT_MODEL)
+    if provider == "openai" and not entry.get("model"):
+        raise BadInput(f"{source}: review.plan.reviewers: the openai reviewer "
+                       f"{entry.get('name', '')!r} needs a model (a model is never taken "
+                       f"from another vendor)".replace(" ''", ""))
+    model = entry.get("model", DEFAULT_MODEL if provider == "anthropic" else "")
     command = entry.get("command") or verify.command
-    default_name = model if provider == "anthropic" else "command"
+    default_name = model if provider != "command" else "command"
     return Reviewer(
         name=entry.get("name", default_name),
         provider=provider,
         model=model,
         command=tuple(command) if command and provider == "command" else None,
+        base_url=entry.get("base_url"),
+        api_key_env=entry.get("api_key_env"),
+        focus=str(entry.get("focus", "")),
     )
 
 

@@ -27,6 +27,7 @@ class Review:
     at: str = ""
     notes: str = ""
     assumptions: tuple[str, ...] = ()  # ids of the assumptions the reviewer found wrong
+    focus: str = ""  # what the reviewer was asked to look hardest at
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _build(data: dict[str, Any], name: str) -> Plan:
         forbid=_strs(data.get("forbid")),
         reviews=tuple(
             Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")),
-                   r.get("notes", ""), _strs(r.get("assumptions")))
+                   r.get("notes", ""), _strs(r.get("assumptions")), str(r.get("focus", "")))
             for r in data.get("reviews") or ()
         ),
         data=data,

@@ -190,9 +190,46 @@ def _api(offline: bool, say: Callable[[str], None], cfg: config.Config | None) -
     """The key and whether the API answers; both matter only when checks call the model
     (on_drift: verify with the anthropic provider): otherwise a gap is a warning at most."""
     needed, on_demand = anthropic_uses(cfg)
+    others = _openai_lines(cfg)
     if not needed and not on_demand:
-        return [Line("OK", "no model call of this configuration uses the Anthropic API "
-                           "(verify and every reviewer run a command): no key needed")]
+        said = "verify and every reviewer run a command" if not others else \
+            "its models are openai's or commands"
+        return [Line("OK", f"no model call of this configuration uses the Anthropic API "
+                           f"({said}): no key needed"), *others]
+    return [*_anthropic_lines(offline, say, needed, on_demand), *others]
+
+
+def _openai_lines(cfg: config.Config | None) -> list[Line]:
+    """A line per key variable the openai uses name: set, or not (a WARN when the
+    verification pass needs it)."""
+    if cfg is None:
+        return []
+    uses: dict[str, list[str]] = {}
+    needed: set[str] = set()
+    v = cfg.verify
+    if v.provider == "openai":
+        env = v.api_key_env or "OPENAI_API_KEY"
+        uses.setdefault(env, []).append("the verification pass" if cfg.on_drift == "verify"
+                                        else "planscope review")
+        if cfg.on_drift == "verify":
+            needed.add(env)
+    for r in cfg.review.plan.reviewers:
+        if r.provider == "openai":
+            uses.setdefault(r.api_key_env or "OPENAI_API_KEY", []).append(
+                f"plan-review ({r.name})")
+    out = []
+    for env, who in uses.items():
+        if os.environ.get(env):
+            out.append(Line("OK", f"{env} is set (openai provider: {', '.join(who)})"))
+        else:
+            out.append(Line("WARN" if env in needed else "OK",
+                            f"{env} is not set: {', '.join(who)} would need it",
+                            f"export {env}=..." if env in needed else ""))
+    return out
+
+
+def _anthropic_lines(offline: bool, say: Callable[[str], None], needed: bool,
+                     on_demand: list[str]) -> list[Line]:
     key = os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN")
     lines = [_key_line(key, needed, on_demand)]
     if not needed and not key:

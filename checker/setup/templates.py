@@ -31,6 +31,13 @@ verify:
   timeout_s: 60
   on_error: fail         # fail: exit 3 when the pass cannot run; pass: warn and let through
   min_confidence: 0.7
+# planscope plan-review: reviewers of two vendors, blind to each other, each looking
+# hardest at one thing (a lens: assumptions, completeness, rollout, security, tests).
+review:
+  plan:
+    reviewers:
+      - {name: claude, provider: anthropic, model: claude-opus-5-5, focus: assumptions}
+      - {name: gpt, provider: openai, model: gpt-5.5-pro, focus: completeness}
 """
 
 PRE_COMMIT_SNIPPET = f"""\

@@ -199,3 +199,18 @@ def test_a_hook_that_is_not_the_guard_fails(awards: Repo, command: str, said: st
         {"type": "command", "command": real}, {"type": "command", "command": command}]}]}}))
     r = awards.planscope("doctor", "--offline")
     assert r.code != 0 and f"FAIL  Claude Code guard: {command!r} {said}" in r.out, r.out
+
+
+def test_openai_uses_name_their_key(awards: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("GPT_KEY", "x")
+    awards.write(".planscope.yaml", "\n".join([
+        "on_drift: verify", "verify:", "  provider: openai", "  model: gpt-5.5",
+        "review:", "  plan:", "    reviewers:",
+        "      - {name: a, provider: command, command: [./judge]}",
+        "      - {name: gpt, provider: openai, model: gpt-5.5, api_key_env: GPT_KEY}"]) + "\n")
+    r = awards.planscope("doctor", "--offline")
+    assert "WARN  OPENAI_API_KEY is not set: the verification pass would need it" in r.out
+    assert "OK    GPT_KEY is set (openai provider: plan-review (gpt))" in r.out
+    assert "uses the Anthropic API (its models are openai's or commands): no key needed" \
+        in r.out, r.out

@@ -299,7 +299,10 @@ def test_command_reviewer_from_config(planned: Repo, api: fake_api.FakeAPI, tmp_
 
 @pytest.mark.parametrize(("args", "config", "message"), [
     (["--reviewer", "opus"], None, "--reviewer 'opus': use NAME=PROVIDER:MODEL"),
-    (["--reviewer", "a=openai:gpt"], None, "use NAME=PROVIDER:MODEL"),
+    (["--reviewer", "a=mistral:large"], None, "use NAME=PROVIDER:MODEL"),
+    (["--reviewer", "a=openai:"], None, "use NAME=PROVIDER:MODEL"),
+    ([], {"plan": {"reviewers": [{"name": "g", "provider": "openai"}, {"name": "h"}]}},
+     "the openai reviewer 'g' needs a model"),
     (["--reviewer", "a=command"], None, "no command given and verify.command is not set"),
     (["--reviewer", "a=anthropic:m"], None, "plan-review needs at least two reviewers"),
     (["--reviewer", "a=anthropic:m", "--reviewer", "a=anthropic:n"], None,

@@ -8,7 +8,7 @@ from typing import Any
 
 from checker.errors import VerifyUnavailable
 from checker.model import prompt as vprompt
-from checker.model import providers, verify
+from checker.model import providers, retrying, verify
 
 
 class _StuckProvider:
@@ -25,7 +25,7 @@ class _StuckProvider:
         pass
 
     def call(self, prompt: vprompt.Prompt, request: Mapping[str, Any],
-             deadline: float) -> providers.Reply:
+             deadline: float) -> retrying.Reply:
         self.last_failure = "the API is overloaded (HTTP 529 overloaded_error)"
         time.sleep(30)
         raise AssertionError("not reached")
