@@ -284,7 +284,8 @@ def review(base: str | None, rev_range: str | None, plan_ref: str | None, no_cac
 @options.plan_review_options
 @options.in_repo
 def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[str, ...],
-                record: bool, approve: bool, no_cache: bool, fmt: str) -> None:
+                record: bool, approve: bool, override: str | None, no_cache: bool,
+                fmt: str) -> None:
     """Blind reviewers each give a confidence that PLAN is ready: ready, not ready, disagree.
 
     The plan is linted against HEAD first; a plan that misreads the repository is not ready
@@ -295,4 +296,4 @@ def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[s
     from checker.judge.claims import repo_relative
 
     emit(run(root, cfg, repo_relative(root, plan_path), reviewer_specs, record, no_cache, fmt,
-             approve))
+             approve, override))

@@ -243,7 +243,11 @@ def plan_review_options(func: F) -> F:
         reviewers, record,
         click.option("--approve", is_flag=True,
                      help="With --record: set a draft (or a plan under review) to approved "
-                          "when every reviewer scored at least handoff.min_confidence."),
+                          "when every reviewer scored at least handoff.min_confidence and no "
+                          "wrong assumption a slice relies on was found."),
+        click.option("--override", metavar="REASON",
+                     help="With --approve: a person signs the findings off and approves, "
+                          "whatever the scores; recorded with your git identity and the time."),
         no_cache("Ask the reviewers again even when cached reviews exist."),
         output_format("text", "json"),
     )):

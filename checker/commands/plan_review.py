@@ -9,9 +9,12 @@ from pathlib import Path
 
 from checker import errors
 from checker.errors import Outcome
+from checker.git import repository
 from checker.history import planrecord
 from checker.model.readiness import Result, parse_reviewer, run, wrong_ids
 from checker.render.plan_review import note_line
+from checker.rules import handoff
+from checker.rules import plan as plan_mod
 from checker.rules.config import Config
 
 
@@ -32,14 +35,34 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
         out.recorded = True
 
 
-def approve(root: Path, config: Config, out: Result) -> None:
+def approve(root: Path, config: Config, out: Result, override: str | None = None) -> None:
     """``--approve``: a plan in draft or review becomes approved when every reviewer scored
-    at least the hand-off's ``min_confidence``; a note says what was done."""
+    at least the hand-off's ``min_confidence`` and no wrong assumption a slice relies on is
+    left unsigned; with ``--override REASON`` a person signs those findings off and approves
+    whatever the scores (``signoffs:``, apart from the reviews). A note says what was done."""
     bar = config.handoff.min_confidence
     scores = [o.confidence for o in out.opinions.values()]
+    plan = plan_mod.load(root, out.plan.path)  # with the reviews just recorded
+    found = handoff.unsigned_findings(plan, plan.slices)
     if out.plan.status not in ("draft", "review"):
         out.notes.append(f"status stays '{out.plan.status}' (--approve moves a draft or a "
                          f"plan under review)")
+    elif override is not None:
+        who = repository.identity(root)
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        entry: dict[str, object] = {"by": who, "time": now, "reason": override.strip()}
+        if found:
+            entry["overrides"] = sorted(found)
+        planrecord.record(root, plan.path, [entry], key="signoffs")
+        planrecord.set_status(root, plan.path, "approved")
+        signed = f"; signed off {', '.join(sorted(found))}" if found else ""
+        out.notes.append(f"status set to approved by {who} (--override: "
+                         f"{override.strip()}){signed}")
+    elif found:
+        said = "; ".join(f"'{a}' (found wrong by {', '.join(who)})" for a, who in found.items())
+        out.notes.append(f"status stays '{out.plan.status}': slices rely on assumptions found "
+                         f"wrong: {said}; fix the plan and review it again, or --override "
+                         f"REASON to sign them off")
     elif len(scores) >= 2 and min(scores) >= bar:
         planrecord.set_status(root, out.plan.path, "approved")
         out.notes.append(f"status set to approved: every reviewer at {bar:.2f} or above "
@@ -52,7 +75,7 @@ def approve(root: Path, config: Config, out: Result) -> None:
 
 def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[str],
                 record_them: bool, no_cache: bool, fmt: str,
-                approve_it: bool = False) -> Outcome:
+                approve_it: bool = False, override: str | None = None) -> Outcome:
     """Exit 0 ready, 1 not ready or disagree, 2 bad input, 3 a reviewer could not be asked
     (``verify.on_error: fail``)."""
     from checker.render import plan_review as show
@@ -60,6 +83,9 @@ def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[s
     if approve_it and not record_them:
         raise errors.BadInput("--approve sets the status from the reviews it records: "
                               "use it with --record")
+    if override is not None and (not approve_it or not override.strip()):
+        raise errors.BadInput("--override REASON signs findings off for --approve: use it "
+                              "with --record --approve, and give a reason")
     reviewers = [parse_reviewer(s, config.verify.command) for s in reviewer_specs]
     from checker.history import landed
 
@@ -68,5 +94,5 @@ def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[s
     if record_them and result.recordable:
         record(root, result)
         if approve_it:
-            approve(root, config, result)
+            approve(root, config, result, override)
     return show.as_json(result) if fmt == "json" else show.as_text(result)

@@ -227,3 +227,12 @@ def commit_exists(root: Path, sha: str) -> bool:
     except process.GitError:
         return False
     return True
+
+
+def identity(root: Path) -> str:
+    """Who git says the user is: ``Name <email>`` (``git var GIT_COMMITTER_IDENT``)."""
+    try:
+        ident = process.run(root, "var", "GIT_COMMITTER_IDENT").decode("utf-8", "replace")
+    except process.GitError:
+        return "unknown"
+    return ident.rsplit(">", 1)[0] + ">" if ">" in ident else ident.strip() or "unknown"

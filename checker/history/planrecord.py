@@ -98,30 +98,33 @@ def _after_line(text: str, index: int, nl: str) -> tuple[int, str]:
     return end + 1, ""
 
 
-def insert_reviews(text: str, name: str, entries: Sequence[Mapping[str, Any]]) -> str:
-    """``text`` with ``entries`` appended to its ``reviews:`` list (see the module doc)."""
+def insert_reviews(text: str, name: str, entries: Sequence[Mapping[str, Any]],
+                   list_key: str = "reviews") -> str:
+    """``text`` with ``entries`` appended to its ``reviews:`` list (or ``list_key``'s: the
+    ``signoffs:``; see the module doc)."""
     nl = "\r\n" if "\r\n" in text else "\n"
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise BadInput(f"{name}: cannot record reviews: not a single YAML document "
+        raise BadInput(f"{name}: cannot record {list_key}: not a single YAML document "
                        f"({' '.join(str(exc).split())[:120]})") from None
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
-        raise BadInput(f"{name}: cannot record reviews: the plan's top level is not a block "
-                       f"mapping (add the reviews by hand)")
+        raise BadInput(f"{name}: cannot record {list_key}: the plan's top level is not a block "
+                       f"mapping (add the {list_key} by hand)")
     found = [(k, v) for k, v in root.value
-             if isinstance(k, yaml.ScalarNode) and k.value == "reviews"]
+             if isinstance(k, yaml.ScalarNode) and k.value == list_key]
     if not found:
         at, pre = _after_line(text, _last_end(root), nl)
         col = root.start_mark.column
-        block = f"{pre}{' ' * col}reviews:{nl}" + "".join(
+        block = f"{pre}{' ' * col}{list_key}:{nl}" + "".join(
             _block_entry(e, col + 2, col + 4, nl) for e in entries)
         return text[:at] + block + text[at:]
     key, value = found[0]
     if isinstance(value, yaml.SequenceNode) and value.flow_style:
         close = value.end_mark.index - 1
         if text[close] != "]":
-            raise BadInput(f"{name}: cannot record reviews: cannot find the ']' of reviews")
+            raise BadInput(f"{name}: cannot record {list_key}: cannot find the ']' of "
+                           f"{list_key}")
         sep = ", " if value.value else ""
         return text[:close] + sep + ", ".join(_flow_entry(e) for e in entries) + text[close:]
     if isinstance(value, yaml.SequenceNode) and value.value:
@@ -138,20 +141,21 @@ def insert_reviews(text: str, name: str, entries: Sequence[Mapping[str, Any]]) -
         dash = key.start_mark.column + 2
         return text[:at] + pre + "".join(_block_entry(e, dash, dash + 2, nl)
                                          for e in entries) + text[at:]
-    raise BadInput(f"{name}: cannot record reviews: 'reviews' is not a list")
+    raise BadInput(f"{name}: cannot record {list_key}: '{list_key}' is not a list")
 
 
-def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]]) -> None:
+def record(root: Path, rel: str, entries: Sequence[Mapping[str, Any]],
+           key: str = "reviews") -> None:
     """Append ``entries`` to the plan file ``rel`` (repo-relative) in place. The new text must
     validate as a plan and load as the old plan plus ``entries``; otherwise BadInput and the
     file is not touched."""
     path = root / rel
     text = yamlfile.read(path, rel, root)
-    new = insert_reviews(text, rel, entries)
+    new = insert_reviews(text, rel, entries, key)
     before = yamlfile.plain(yamlfile.parse(text, rel))
     expected = dict(before)
-    expected["reviews"] = [*(before.get("reviews") or ()), *(dict(e) for e in entries)]
-    _write_checked(root, rel, new, expected, "reviews not recorded", "the reviews list",
+    expected[key] = [*(before.get(key) or ()), *(dict(e) for e in entries)]
+    _write_checked(root, rel, new, expected, f"{key} not recorded", f"the {key} list",
                    "add them by hand")
 
 

@@ -115,6 +115,12 @@ def _plan_lines(plan: Plan, slices: Sequence[Slice]) -> list[str]:
         lines += [f"| {_cell(r.reviewer)} | {r.confidence:.2f} | {_cell(r.at)} | "
                   f"{_cell(r.notes)} |" for r in plan.reviews]
         lines.append("")
+    if plan.signoffs:
+        lines += ["### Signed off by people", "", *(
+            f"- {_cell(s.by)}, {_cell(s.time)}: {_cell(s.reason)}"
+            + (f" (signs off the wrong assumption{'s' * (len(s.overrides) > 1)} "
+               f"{', '.join(md_code(a) for a in s.overrides)})" if s.overrides else "")
+            for s in plan.signoffs), ""]
     return lines
 
 

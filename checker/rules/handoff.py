@@ -1,10 +1,13 @@
 """The hand-off gate (config ``handoff``): work may claim a plan only once it is handed off,
-by its status and, when asked, by its latest reviews."""
+by its status and, when asked, by its latest reviews; and a slice not while it relies on an
+assumption a reviewer found wrong, unless a person signed that off (``signoffs:``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from checker.rules.config import Handoff
-from checker.rules.plan import Plan
+from checker.rules.plan import Plan, Slice
 
 
 def _either(words: tuple[str, ...]) -> str:
@@ -37,3 +40,35 @@ def refusal(plan: Plan, gate: Handoff) -> str | None:
     if not why:
         return None
     return f"{plan.path} is not handed off: {'; '.join(why)}"
+
+
+def wrong_assumptions(plan: Plan) -> dict[str, list[str]]:
+    """Assumption id → the reviewers whose latest review found it wrong (each reviewer's
+    last recorded review counts: a review that no longer finds it clears it)."""
+    latest = {r.reviewer: r for r in plan.reviews}
+    out: dict[str, list[str]] = {}
+    for r in latest.values():
+        for a in r.assumptions:
+            out.setdefault(a, []).append(r.reviewer)
+    return out
+
+
+def signed_off(plan: Plan) -> set[str]:
+    return {a for s in plan.signoffs for a in s.overrides}
+
+
+def unsigned_findings(plan: Plan, slices: Sequence[Slice]) -> dict[str, list[str]]:
+    """The wrong assumptions ``slices`` rely on that no sign-off covers, with who found them."""
+    wrong, signed = wrong_assumptions(plan), signed_off(plan)
+    relied = {a for s in slices for a in s.relies_on}
+    return {a: who for a, who in wrong.items() if a in relied and a not in signed}
+
+
+def slice_refusal(plan: Plan, s: Slice) -> str | None:
+    """Why work may not claim slice ``s`` yet: an assumption it relies on was found wrong."""
+    found = unsigned_findings(plan, [s])
+    if not found:
+        return None
+    said = "; ".join(f"'{a}' (found wrong by {', '.join(who)})" for a, who in found.items())
+    return (f"{plan.path}#{s.id} relies on {said}: fix the plan and review it again, or sign "
+            f"it off: planscope plan-review {plan.path} --record --approve --override REASON")

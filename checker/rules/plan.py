@@ -31,6 +31,16 @@ class Review:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """A person's sign-off of review findings (``plan-review --approve --override``)."""
+
+    by: str  # git identity
+    time: str  # ISO 8601
+    reason: str
+    overrides: tuple[str, ...] = ()  # ids of the assumptions signed off
+
+
+@dataclass(frozen=True)
 class Assumption:
     """What the plan believes about the existing code; ``id`` None for a plain sentence."""
 
@@ -74,6 +84,7 @@ class Plan:
     reviews: tuple[Review, ...] = ()
     data: Any = field(default=None, compare=False, repr=False)
     assumed: tuple[Assumption, ...] = ()
+    signoffs: tuple[SignOff, ...] = ()
 
     def slice(self, slice_id: str) -> Slice | None:
         return next((s for s in self.slices if s.id == slice_id), None)
@@ -131,6 +142,9 @@ def _build(data: dict[str, Any], name: str) -> Plan:
                    r.get("notes", ""), _strs(r.get("assumptions")), str(r.get("focus", "")))
             for r in data.get("reviews") or ()
         ),
+        signoffs=tuple(SignOff(str(s["by"]), str(s["time"]), str(s["reason"]),
+                               _strs(s.get("overrides")))
+                       for s in data.get("signoffs") or ()),
         data=data,
     )
 

@@ -190,6 +190,7 @@ def rules_for(config: Config, plan_forbids: Sequence[tuple[str, Sequence[str]]],
     forbids += [Forbid(Origin(SLICE, p.plan.path, s.id), s.forbid)
                 for p in parts for s in p.slices]
     refusals = [why for plan in claimed if (why := handoff.refusal(plan, config.handoff))]
+    refusals += [why for p in parts for s in p.slices if (why := handoff.slice_refusal(p.plan, s))]
     exempt = [*config.exempt_paths, f"/{config.plans_dir}/**"]
     return RuleSet(parts, config.always_allow, forbids, exempt, fold, refusals)
 
