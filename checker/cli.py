@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from checker import __version__, options
-from checker.cli_hooks import hook_group
+from checker import __version__, cli_hooks, cli_plans, options
 from checker.errors import BadInput
 from checker.judge import pipeline
 from checker.judge.changes import Target
@@ -91,7 +90,8 @@ def explain(root: Path, cfg: Config, paths: tuple[str, ...], plan_ref: str | Non
     emit(run(root, cfg, paths, plan_ref, fmt))
 
 
-main.add_command(hook_group)
+main.add_command(cli_hooks.hook_group)
+main.add_command(cli_plans.widen)
 
 
 @main.command()

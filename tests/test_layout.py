@@ -13,7 +13,7 @@ PACKAGE = Path(checker.__file__).resolve().parent
 MAX_LINES = 400
 MAX_CLI_LINES = 300
 # Entry points: they wire commands together, so they may import them.
-ENTRY = {"checker.main", "checker.cli", "checker.cli_hooks", "checker.options",
+ENTRY = {"checker.main", "checker.cli", "checker.cli_hooks", "checker.cli_plans", "checker.options",
          "checker.__main__"}
 
 

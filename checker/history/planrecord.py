@@ -239,3 +239,69 @@ def set_slice_status(root: Path, rel: str, ids: Sequence[str], status: str) -> N
 
 
 _VALUE = re.compile(r"""'[^'\r\n]*'|"[^"\r\n]*"|[^\s#,}\]]+""")
+
+
+def add_allowed(text: str, name: str, slice_id: str, items: Sequence[tuple[str, str]]) -> str:
+    """``text`` with ``items`` (path, reason) added to the ``allow`` list of slice
+    ``slice_id``, each on a line of its own with its reason as a comment; paths already
+    there are left out. A flow list (``allow: [a, b]``) becomes a block list; everything
+    else in the file stays as written."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    node = _slice_node(text, name, slice_id)
+    found = [(k, v) for k, v in node.value
+             if isinstance(k, yaml.ScalarNode) and k.value == "allow"]
+    have = [v.value for v in found[0][1].value if isinstance(v, yaml.ScalarNode)] \
+        if found and isinstance(found[0][1], yaml.SequenceNode) else []
+    new = [(p, why) for p, why in items if p not in have]
+    col = node.value[0][0].start_mark.column
+
+    def lines(entries: Sequence[tuple[str, str]], dash: int) -> str:
+        return "".join(f"{' ' * dash}- {_scalar(p)}"
+                       + (f"  # {' '.join(why.split())[:160]}" if why.strip() else "") + nl
+                       for p, why in entries)
+
+    if not found:
+        at, pre = _after_line(text, _last_end(node), nl)
+        return text[:at] + pre + f"{' ' * col}allow:{nl}" + lines(new, col + 2) + text[at:]
+    key, value = found[0]
+    if isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+        at, pre = _after_line(text, _last_end(value.value[-1]), nl)
+        return text[:at] + pre + lines(new, value.start_mark.column) + text[at:]
+    if isinstance(value, yaml.SequenceNode) or (
+            isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null"):
+        start, end = key.end_mark.index, value.end_mark.index  # ": [a, b]" or ":"
+        block = lines([(p, "") for p in have], col + 2) + lines(new, col + 2)
+        return text[:start] + ":" + nl + block.rstrip("\r\n") + text[end:]
+    raise BadInput(f"{name}: cannot widen slice '{slice_id}': its allow is not a list")
+
+
+def _slice_node(text: str, name: str, slice_id: str) -> yaml.MappingNode:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{name}: cannot widen: not a single YAML document "
+                       f"({' '.join(str(exc).split())[:120]})") from None
+    slices = next((v for k, v in getattr(root, "value", ())
+                   if isinstance(k, yaml.ScalarNode) and k.value == "slices"), None)
+    for item in getattr(slices, "value", ()):
+        if isinstance(item, yaml.MappingNode) and any(
+                isinstance(k, yaml.ScalarNode) and k.value == "id" and
+                isinstance(v, yaml.ScalarNode) and v.value == slice_id for k, v in item.value):
+            if item.flow_style:
+                raise BadInput(f"{name}: cannot widen slice '{slice_id}': it is a flow "
+                               f"mapping (widen it by hand)")
+            return item
+    raise BadInput(f"{name}: no slice '{slice_id}'")
+
+
+def write_widened(root: Path, rel: str, slice_id: str, before: str, after: str,
+                  paths: Sequence[str]) -> None:
+    """Write ``after`` over the plan only if it loads as ``before`` with ``paths`` added to
+    the slice's allow (and nothing else changed)."""
+    expected = yamlfile.plain(yamlfile.parse(before, rel))
+    for s in expected.get("slices") or ():
+        if isinstance(s, dict) and s.get("id") == slice_id:
+            s["allow"] = [*(s.get("allow") or ()), *(p for p in paths
+                                                     if p not in (s.get("allow") or ()))]
+    _write_checked(root, rel, after, expected, "not widened", "the slice's allow",
+                   "widen it by hand")
