@@ -92,6 +92,7 @@ def explain(root: Path, cfg: Config, paths: tuple[str, ...], plan_ref: str | Non
 
 main.add_command(cli_hooks.hook_group)
 main.add_command(cli_plans.widen)
+main.add_command(cli_plans.gap)
 
 
 @main.command()

@@ -30,3 +30,15 @@ def widen(root: Path, cfg: Config, ref: str, staged: bool, commit: str | None,
     if target is None:
         raise click.UsageError("name the change: --staged, --commit REV or --base REF")
     emit(run(root, cfg, ref, target, write))
+
+
+@click.command()
+@click.argument("ref", metavar="PLAN#SLICE")
+@click.argument("text", metavar="TEXT")
+@options.in_repo
+def gap(root: Path, cfg: Config, ref: str, text: str) -> None:
+    """Record where the plan is wrong or silent, under SLICE, instead of guessing: an open
+    gap that status, pr-body, the brief and the checks of the slice show."""
+    from checker.commands.gap import gap as run
+
+    emit(run(root, cfg, ref, text))

@@ -152,10 +152,10 @@ def run_options(func: F) -> F:
     """``planscope run``: the command, --stop-on, --quiet-after, --no-verify."""
     for option in reversed((
         click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="-- COMMAND..."),
-        click.option("--stop-on", type=click.Choice(["forbidden", "drift", "never"]),
+        click.option("--stop-on", type=click.Choice(["forbidden", "drift", "gap", "never"]),
                      default="forbidden", show_default=True,
                      help="End the executor when it changes a forbidden path, any path outside "
-                          "the slice, or never."),
+                          "the slice, records a gap in the plan (planscope gap), or never."),
         click.option("--quiet-after", type=click.FloatRange(min=1), default=30.0,
                      show_default=True, metavar="SECONDS",
                      help="Say what the executor is doing after this long without output."),

@@ -27,8 +27,9 @@ RULES = (
     "Change only the files this brief lists (create, modify, delete, also allowed). A "
     "change anywhere else is drift: the commit hooks and the pull request check refuse it.",
     "Never touch a forbidden path, whatever the reason.",
-    "Make no design decision the plan does not make; stop and say so when the plan is wrong "
-    "or silent, instead of working around it.",
+    "Make no design decision the plan does not make; when the plan is wrong or silent, "
+    "record it with `planscope gap PLAN#SLICE \"what is missing\"` and stop, instead of "
+    "working around it.",
     "Write the tests the brief lists.",
 )
 
@@ -56,6 +57,7 @@ class Brief:
     forbid: tuple[Forbid, ...]
     depends_on: tuple[tuple[str, str, str], ...]  # (slice id, title, status)
     rules: tuple[str, ...]
+    gaps: tuple[str, ...] = ()  # the slice's open gaps
 
     @property
     def trailer(self) -> str:
@@ -77,6 +79,7 @@ def build(plan: Plan, s: Slice, rules: RuleSet) -> Brief:
         tests=tuple((t.path, t.covers) for t in s.tests), forbid=tuple(seen.values()),
         depends_on=tuple((d, by_id[d].title, by_id[d].status) for d in s.depends_on),
         rules=RULES,
+        gaps=tuple(g.text for g in s.open_gaps),
     )
 
 
@@ -128,7 +131,10 @@ def markdown(b: Brief) -> str:
     if b.depends_on:
         lines += ["### Lands after", "",
                   *(f"- {_code(i)}: {_line(t)} ({st})" for i, t, st in b.depends_on), ""]
-    lines += ["### Rules", "", *(f"- {r}" for r in b.rules),
+    if b.gaps:
+        lines += ["### Open gaps in the plan (wait for an answer)", "",
+                  *(f"- {_line(g)}" for g in b.gaps), ""]
+    lines += ["### Rules", "", *(f"- {r.replace('PLAN#SLICE', b.ref)}" for r in b.rules),
               f"- Put this trailer on every commit: `{b.trailer}`", ""]
     body = "\n".join(lines).replace(MARKER, INERT_MARKER)
     return f"{BEGIN}\n{body}\n{END}\n"

@@ -134,8 +134,9 @@ def _judge(call: HookCall, paths: Sequence[str], seen: Guarded, active: Active) 
                               f"{allowed}.")
     return Decision(DENY, f"planscope: {call.tool} of {_shown(paths)} refused: outside the "
                           f"active {name}. The slice may touch: {allowed}. Keep to the slice; "
-                          f"if this file really must change, stop and ask the user to add it "
-                          f"to the plan.")
+                          f"if this file really must change, the plan is wrong here: record "
+                          f"it with `planscope gap {active.ref} \"why this file must change\"` "
+                          f"and stop, for the user to change the plan.")
 
 
 def _no_slice(call: HookCall, paths: Sequence[str], seen: Guarded) -> Decision:

@@ -24,12 +24,12 @@ import os
 import shlex
 import signal
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from checker import state
+from checker import errors, state
 from checker.agents import brief as brief_mod
 from checker.agents import executors, relay, watchdog
 from checker.agents.relay import Child, exit_status, say
@@ -41,10 +41,11 @@ from checker.judge import changes, explain
 from checker.judge.changes import Unit
 from checker.judge.claims import Claim
 from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.rules import plan as plan_mod
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
-STOP_ON = ("forbidden", "drift", "never")
+STOP_ON = ("forbidden", "drift", "gap", "never")
 ENV_BRIEF = "PLANSCOPE_BRIEF"
 TICK_S = 0.1  # how long one relay step waits for output
 MIN_POLL_S = 0.5  # the work tree is polled at most this often, less when git is slow
@@ -112,7 +113,32 @@ def _signals(child: Child) -> Iterator[None]:
             signal.signal(signum, previous)
 
 
-def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunOptions) -> Seen:
+def _gap_watch(root: Path, ref: str) -> Callable[[Sequence[str]], str | None]:
+    """For ``--stop-on gap``: given the paths changed since the last poll, the text of a gap
+    recorded under the slice since the run started (its plan file as the work tree has it)."""
+    plan_path, _, slice_id = ref.partition("#")
+
+    def open_gaps() -> tuple[str, ...]:
+        try:
+            plan = plan_mod.load(root, plan_path)
+        except errors.PlanscopeError:
+            return ()
+        s = plan.slice(slice_id)
+        return tuple(g.text for g in s.open_gaps) if s is not None else ()
+
+    known = open_gaps()
+
+    def new_gap(paths: Sequence[str]) -> str | None:
+        if plan_path not in paths:
+            return None
+        now = open_gaps()
+        return next((g for g in now if g not in known), None)
+
+    return new_gap
+
+
+def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunOptions,
+                gaps: Callable[[Sequence[str]], str | None] | None = None) -> Seen:
     seen = Seen()
     quiet = watchdog.Quiet(opts.quiet_after)
     next_poll = time.monotonic() + MIN_POLL_S
@@ -120,7 +146,15 @@ def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunO
         if child.pump(TICK_S):
             quiet.saw_output()
         if time.monotonic() >= next_poll:
-            for e in _judge_new(rules, watch.poll()):
+            polled = watch.poll()
+            said = gaps(polled) if gaps is not None else None
+            if said is not None:
+                seen.stopped_for = f"the gap: {said}"
+                child.say(f"planscope: stopping the executor (--stop-on gap): it recorded a "
+                          f"gap in {opts.ref}: {said}")
+                child.stop()
+                return seen
+            for e in _judge_new(rules, polled):
                 child.say(_message(e))
                 if seen.stopped_for is None and _blocks(e.verdict, opts.stop_on):
                     seen.stopped_for = e.path
@@ -225,7 +259,8 @@ def execute(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -
     say(2, f"planscope: running {shlex.join(opts.argv)} with {ref} active "
            f"(brief: {brief_path}); stop on {opts.stop_on}")
     with child, _signals(child):
-        seen = _watch_loop(child, watch, rules, opts)
+        seen = _watch_loop(child, watch, rules, opts,
+                           _gap_watch(root, ref) if opts.stop_on == "gap" else None)
         child.drain()
         code = child.poll()
         if child.mid_line:  # what follows starts on a line of its own

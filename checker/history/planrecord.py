@@ -305,3 +305,33 @@ def write_widened(root: Path, rel: str, slice_id: str, before: str, after: str,
                                                      if p not in (s.get("allow") or ()))]
     _write_checked(root, rel, after, expected, "not widened", "the slice's allow",
                    "widen it by hand")
+
+
+def add_gap(root: Path, rel: str, slice_id: str, entry: Mapping[str, Any]) -> None:
+    """Append ``entry`` to the ``gaps:`` list of slice ``slice_id``, in place (a block list
+    after its last entry, or a new key after the slice's last line); checked before it is
+    written, as for reviews."""
+    text = yamlfile.read(root / rel, rel, root)
+    nl = "\r\n" if "\r\n" in text else "\n"
+    node = _slice_node(text, rel, slice_id)
+    col = node.value[0][0].start_mark.column
+    found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "gaps"]
+    if not found:
+        at, pre = _after_line(text, _last_end(node), nl)
+        new = text[:at] + pre + f"{' ' * col}gaps:{nl}" + _block_entry(
+            entry, col + 2, col + 4, nl) + text[at:]
+    elif isinstance(found[0], yaml.SequenceNode) and not found[0].flow_style \
+            and found[0].value:
+        last = found[0].value[-1]
+        at, pre = _after_line(text, _last_end(last), nl)
+        dash = found[0].start_mark.column
+        new = text[:at] + pre + _block_entry(entry, dash, last.start_mark.column, nl) + text[at:]
+    else:
+        raise BadInput(f"{rel}: cannot record the gap: slice '{slice_id}' has gaps that are "
+                       f"not a block list (record it by hand)")
+    expected = yamlfile.plain(yamlfile.parse(text, rel))
+    for s in expected.get("slices") or ():
+        if isinstance(s, dict) and s.get("id") == slice_id:
+            s["gaps"] = [*(s.get("gaps") or ()), dict(entry)]
+    _write_checked(root, rel, new, expected, "gap not recorded", "the slice's gaps",
+                   "record it by hand")

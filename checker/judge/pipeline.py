@@ -155,6 +155,9 @@ class Judge:
         claim, rules = read
         if self._refused(result, rules):
             return _cleared(result)
+        result.notes += [f"open gap in {p.plan.path}#{s.id}: {g.text} (planscope gap)"
+                         for p in (claim.parts if claim else ()) for s in p.slices
+                         for g in s.open_gaps]
         scope = result.scope = classify(unit.changes, rules)
         if scope.forbidden:
             result.exit_code = errors.DRIFT

@@ -87,6 +87,10 @@ def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str, landed: Done) -> 
         lines += [f"- {md_code(t.path)}" + (f": {t.covers}" if t.covers else "")
                   for t in s.tests]
         lines.append("")
+    if s.open_gaps:
+        lines += [f"{sub} Open gaps in the plan", "",
+                  *(f"- {_cell(g.text)} ({_cell(g.by)}, {_cell(g.time)})" for g in s.open_gaps),
+                  ""]
     if s.depends_on:
         lines += [f"{sub} Depends on", ""]
         for dep in s.depends_on:

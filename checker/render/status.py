@@ -31,6 +31,8 @@ def to_json(plan: Plan, statuses: Sequence[SliceStatus]) -> dict[str, Any]:
                 "drift": list(st.drift),
                 "incidental": [{"path": p, "reason": why} for p, why in st.incidental],
                 "forbidden": list(st.forbidden),
+                "gaps": [{"text": g.text, "by": g.by, "time": g.time, "status": g.status}
+                         for g in st.slice.gaps],
             }
             for st in statuses
         ],
@@ -72,6 +74,8 @@ def detail_lines(plan: Plan, statuses: Sequence[SliceStatus], base: str | None =
         lines += [f"      drift      {display(p)}" for p in st.drift]
         lines += [f"      incidental {display(p)}: {display(why)}" for p, why in st.incidental]
         lines += [f"      forbidden  {display(p)}" for p in st.forbidden]
+        lines += [f"      open gap   {display(g.text)} ({display(g.by)}, {g.time})"
+                  for g in st.slice.open_gaps]
         lines += [f"      commit     {c.short} {display(c.subject)}" for c in st.commits]
         if st.landed:
             lines.append(f"      landed     {_n(len(st.landed), 'commit')} on "

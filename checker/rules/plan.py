@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker import errors
 from checker.errors import BadInput
-from checker.rules import built, globlint, globs, schemas, yamlfile
+from checker.rules import built, globlint, schemas, yamlfile
 from checker.rules.globlint import literal
 from checker.state import Cache
 
@@ -28,6 +28,16 @@ class Review:
     notes: str = ""
     assumptions: tuple[str, ...] = ()  # ids of the assumptions the reviewer found wrong
     focus: str = ""  # what the reviewer was asked to look hardest at
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An open question the executor found in the plan (``planscope gap``)."""
+
+    text: str
+    by: str = ""
+    time: str = ""
+    status: str = "open"  # open | answered
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,11 @@ class Slice:
     branch: str | None = None
     notes: str = ""
     relies_on: tuple[str, ...] = ()  # assumption ids
+    gaps: tuple[Gap, ...] = ()  # where the executor found the plan wrong or silent
+
+    @property
+    def open_gaps(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.gaps if g.status == "open")
 
     @property
     def planned(self) -> tuple[str, ...]:
@@ -122,6 +137,8 @@ def _build(data: dict[str, Any], name: str) -> Plan:
                 branch=s.get("branch"),
                 notes=s.get("notes", ""),
                 relies_on=_strs(s.get("relies_on")),
+                gaps=tuple(Gap(str(g["text"]), str(g.get("by", "")), str(g.get("time", "")),
+                               str(g.get("status", "open"))) for g in s.get("gaps") or ()),
             )
         )
     assumed = tuple(Assumption(None, a) if isinstance(a, str) else
@@ -304,53 +321,6 @@ def plan_files(root: Path, plans_dir: str) -> list[str]:
         return []
     found = [p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir()]
     return sorted(p.relative_to(root).as_posix() for p in found)
-
-
-def lint(plan: Plan, files: set[str], rev: str,
-         done: Callable[[Slice], bool] | None = None) -> list[str]:
-    """Plan-versus-repo findings at ``rev`` (``files``: its tracked paths). A slice that is
-    done (``done``: default, its status says so) is history: its paths and the assumptions
-    of a plan whose every slice is done are not held against ``rev``."""
-    is_done = done or (lambda s: s.status == "done")
-    if plan.status == "done" or all(map(is_done, plan.slices)):
-        return []
-    dirs = {f.rsplit("/", i)[0] for f in files for i in range(1, f.count("/") + 1)}
-
-    def exists(path: str) -> bool:
-        return path in files or path in dirs
-
-    findings = []
-    earlier: set[str] = set()  # created by an earlier slice: a later one may modify it
-    for si, s in enumerate(plan.slices):
-        for key in ("modify", "delete", "create") if not is_done(s) else ():
-            for i, pattern in enumerate(getattr(s, key)):
-                path = literal(pattern)
-                if path is None:
-                    continue
-                where = plan.where("slices", si, "files", key, i)
-                if key != "create" and not exists(path) and path not in earlier:
-                    findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
-                elif key == "create" and exists(path):
-                    findings.append(f"{where}: create {path!r} already exists at {rev}")
-        earlier.update(p for p in map(literal, s.create) if p is not None)
-    return findings + _assumption_lint(plan, files, exists, rev)
-
-
-def _assumption_lint(plan: Plan, files: set[str], exists: Callable[[str], bool],
-                     rev: str) -> list[str]:
-    """Assumption paths that name nothing at ``rev``: the plan misread the existing code."""
-    findings = []
-    for ai, a in enumerate(plan.assumed):
-        for pi, pattern in enumerate(a.paths):
-            path = literal(pattern)
-            found = exists(path) if path is not None else any(
-                map(globs.Matcher([pattern]).match, files))
-            if not found:
-                findings.append(f"{plan.where('assumptions', ai, 'paths', pi)}: assumption "
-                                f"{a.id!r} is about {pattern!r}, which "
-                                f"{'does not exist' if path is not None else 'matches no file'}"
-                                f" at {rev}")
-    return findings
 
 
 def duplicate_ids(plans: Sequence[Plan], others: Sequence[Plan] = ()) -> list[str]:

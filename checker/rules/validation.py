@@ -11,8 +11,10 @@ from pathlib import Path
 from checker import errors
 from checker.errors import PlanscopeError
 from checker.git import blobs, revs
+from checker.rules import globs
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
+from checker.rules.globlint import literal
 
 
 @dataclass
@@ -63,10 +65,10 @@ def validate(root: Path, config: Config, rels: Sequence[str], against: str | Non
         files = blobs.tracked_files(root, sha)
         done: Done | None = None
         for p in out.valid:
-            found = plan_mod.lint(p, files, against)
+            found = lint(p, files, against)
             if found and landed is not None:
                 done = done or landed(sha)
-                found = plan_mod.lint(p, files, against, partial(done, p))
+                found = lint(p, files, against, partial(done, p))
             out.findings.extend(found)
         out.warnings.extend(unmatched(config, out.valid, files, against))
     return out
@@ -121,3 +123,50 @@ def _folder(pattern: str) -> str | None:
     body = pattern.lstrip("/")
     cuts = [body.find(c) for c in "*?[\\" if c in body]
     return body[:body.rfind("/", 0, min(cuts)) + 1] if cuts else None
+
+
+def lint(plan: plan_mod.Plan, files: set[str], rev: str,
+         done: Callable[[plan_mod.Slice], bool] | None = None) -> list[str]:
+    """Plan-versus-repo findings at ``rev`` (``files``: its tracked paths). A slice that is
+    done (``done``: default, its status says so) is history: its paths and the assumptions
+    of a plan whose every slice is done are not held against ``rev``."""
+    is_done = done or (lambda s: s.status == "done")
+    if plan.status == "done" or all(map(is_done, plan.slices)):
+        return []
+    dirs = {f.rsplit("/", i)[0] for f in files for i in range(1, f.count("/") + 1)}
+
+    def exists(path: str) -> bool:
+        return path in files or path in dirs
+
+    findings = []
+    earlier: set[str] = set()  # created by an earlier slice: a later one may modify it
+    for si, s in enumerate(plan.slices):
+        for key in ("modify", "delete", "create") if not is_done(s) else ():
+            for i, pattern in enumerate(getattr(s, key)):
+                path = literal(pattern)
+                if path is None:
+                    continue
+                where = plan.where("slices", si, "files", key, i)
+                if key != "create" and not exists(path) and path not in earlier:
+                    findings.append(f"{where}: {key} {path!r} does not exist at {rev}")
+                elif key == "create" and exists(path):
+                    findings.append(f"{where}: create {path!r} already exists at {rev}")
+        earlier.update(p for p in map(literal, s.create) if p is not None)
+    return findings + _assumption_lint(plan, files, exists, rev)
+
+
+def _assumption_lint(plan: plan_mod.Plan, files: set[str], exists: Callable[[str], bool],
+                     rev: str) -> list[str]:
+    """Assumption paths that name nothing at ``rev``: the plan misread the existing code."""
+    findings = []
+    for ai, a in enumerate(plan.assumed):
+        for pi, pattern in enumerate(a.paths):
+            path = literal(pattern)
+            found = exists(path) if path is not None else any(
+                map(globs.Matcher([pattern]).match, files))
+            if not found:
+                findings.append(f"{plan.where('assumptions', ai, 'paths', pi)}: assumption "
+                                f"{a.id!r} is about {pattern!r}, which "
+                                f"{'does not exist' if path is not None else 'matches no file'}"
+                                f" at {rev}")
+    return findings

@@ -276,6 +276,7 @@ def test_shell_writes_to_the_gate_are_refused(wide: Repo, command: str) -> None:
     "git commit -m 'no skipping'", "ls -la > out.txt 2>&1", "pytest -q", "python3 -c 'print(1)'",
     "git log --oneline | head", "sed -n 1,5p .planscope.yaml",
     "planscope status plans/awards.yaml", "planscope check --staged", "planscope brief x",
+    "planscope gap plans/awards.yaml#tables 'which table holds member ids?'",
     "echo x >&2", "make 2>&1 | tee build.log", "sed -e s/i/x/ notes.txt > out.txt",
     "git merge --no-verify-signatures side", "GIT_CONFIG_NOSYSTEM=1 git status",
     "echo x > $TMPDIR/log.txt", "cp a.txt ~+/docs/", "find . -name '*.pyc' -delete",

@@ -29,7 +29,8 @@ def test_the_brief_of_the_tables_slice(awards: Repo) -> None:
     assert "- `secrets/**` (forbid in .planscope.yaml)\n" in r.out
     assert "- `app/auth/**` (forbid of plans/awards.yaml)\n" in r.out
     assert "- Members are stored in app/models/member.py\n" in r.out
-    assert "Make no design decision the plan does not make; stop and say so" in r.out
+    assert "when the plan is wrong or silent, record it with `planscope gap " \
+           "plans/awards.yaml#tables \"what is missing\"` and stop" in r.out
     assert "- Put this trailer on every commit: `Plan: plans/awards.yaml#tables`\n" in r.out
     assert r.out.endswith(brief.END + "\n")
 

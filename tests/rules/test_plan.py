@@ -9,7 +9,7 @@ import pytest
 
 from checker import state
 from checker.errors import BadInput
-from checker.rules import globlint, schemas, yamlfile
+from checker.rules import globlint, schemas, validation, yamlfile
 from checker.rules import plan as plan_mod
 from tests.conftest import AWARDS_PLAN, Repo
 
@@ -161,7 +161,7 @@ def test_lint_against_a_revision(repo: Repo) -> None:
     )
     p = plan_mod.load(repo.path, "plans/p.yaml")
     files = {"src/a.py", "src/new.py"}
-    findings = plan_mod.lint(p, files, "HEAD")
+    findings = validation.lint(p, files, "HEAD")
     assert findings == [
         "plans/p.yaml:7:32: modify 'src/gone.py' does not exist at HEAD",
         "plans/p.yaml:7:67: create 'src/new.py' already exists at HEAD",
