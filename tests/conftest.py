@@ -286,6 +286,19 @@ def api(sdk: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI
         yield server
 
 
+OPENAI_KEY = "sk-test-openai"
+
+
+@pytest.fixture
+def gpt(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI]:
+    """A fake OpenAI-compatible Chat Completions server (the same recording server); the
+    openai provider is given a key, and its base URL comes from the config."""
+    with fake_api.running() as server:
+        monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
+        monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+        yield server
+
+
 @pytest.fixture
 def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Gh:
     """Runs ``planscope check --format github`` with the variables a GitHub runner sets."""

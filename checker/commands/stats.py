@@ -10,9 +10,9 @@ from checker import errors, state
 from checker.errors import BadInput, Outcome
 from checker.git import repository, revs
 from checker.git.formats import parse_range
-from checker.history import stats
+from checker.history import spend, stats
 from checker.judge import claims
-from checker.render.stats import as_csv, as_github, as_json, as_text
+from checker.render.stats import as_csv, as_github, as_json, as_text, spend_text
 from checker.rules.config import Config
 
 
@@ -69,10 +69,28 @@ def run(root: Path, config: Config, base: str | None, rev_range: str | None,
     until_now = reaches_head(root, rev_range)
     if html_to is not None:
         return Outcome(errors.OK, "", html(root, config, args, plan_filter, html_to, until_now))
-    rows, total = stats.table(root, config, args, by, plan_filter, until_now=until_now)
+    facts = stats.facts(root, config, args)
+    rows, total = stats.table(root, config, args, by, plan_filter, facts, until_now)
     if fmt == "github":
         return Outcome(errors.OK, as_github(by, rows, total, env or {}))
-    render = {"json": as_json, "csv": as_csv}.get(fmt, as_text)
-    return Outcome(errors.OK, render(by, rows, total))
+    spent = _spend(root, config, facts, by, plan_filter) if by in ("plan", "slice") else []
+    if fmt == "json":
+        return Outcome(errors.OK, as_json(by, rows, total, spent))
+    if fmt == "csv":
+        return Outcome(errors.OK, as_csv(by, rows, total))
+    return Outcome(errors.OK, as_text(by, rows, total) + spend_text(spent))
+
+
+def _spend(root: Path, config: Config, facts: Sequence[stats.Fact], by: str,
+           plan_filter: str | None) -> list[spend.Spend]:
+    """Per plan or slice of the range: its model calls since the range's oldest commit, and
+    its plan-to-merge lead time."""
+    dates = sorted(f.authored.date for f in facts if f.authored.date)
+    found = spend.spending(root, config, by, dates[0] if dates else None)
+    claimed = [(plan, slice_id, f.authored.date) for f in facts for plan, slice_id in f.works]
+    for key, days in spend.lead_times(root, claimed, by).items():
+        found.setdefault(key, spend.Spend(key)).lead_time_days = days
+    return [s for key, s in sorted(found.items())
+            if plan_filter is None or key.partition("#")[0] == plan_filter]
 
 

@@ -175,3 +175,12 @@ def span(root: Path, kind: str, rev: str, exclude: Sequence[str] = ()) -> Span:
         return Span(f"changes since {abbrev(rev)}", mb, head,
                     tuple(log(root, f"{mb}..{head}", *exclude)))
     raise ValueError(kind)
+
+
+def added_date(root: Path, path: str) -> str | None:
+    """The author date (ISO 8601) of the oldest commit of HEAD's history that added
+    ``path``; None when none did."""
+    out = process.run(root, "log", "--diff-filter=A", "--format=%aI", "HEAD", "--",
+                      f":(literal){path}")
+    dates = out.decode("utf-8", "replace").split()
+    return dates[-1] if dates else None

@@ -201,7 +201,9 @@ def _ask(root: Path, config: Config, result: Result, sent: Sequence[Touched],
     request = command_request(built, plan, slices, scope, result.missing_test_files, v.model)
     what = (f"reviewing {len(sent)} changed path{'s' * (len(sent) != 1)} with "
             f"{v.model if v.provider == 'anthropic' else 'verify.command'}")
-    (got,) = ask(root, [Question(v, built, request, "review", PROMPT_VERSION)], parse_reply,
+    about = f"{plan.path}#{'+'.join(s.id for s in slices)}"
+    (got,) = ask(root, [Question(v, built, request, "review", PROMPT_VERSION, about=about)],
+                 parse_reply,
                  timeout_s=v.timeout_s, what=what, no_cache=no_cache)
     if isinstance(got, VerifyUnavailable):
         if v.on_error == "pass":

@@ -44,6 +44,7 @@ class Question:
     kind: str  # "verify", "review", "plan-review": part of the cache key
     version: str  # the prompt version of that kind: part of the cache key
     asker: str = ""  # who asks (a plan reviewer's name): part of the cache key
+    about: str = ""  # the plan or slice the question is about, for the call log
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,25 @@ def _ask(root: Path, where: Path, questions: Sequence[Question], parse: Parse,
         replies = providers.call_all_within(calls, start + timeout_s, timeout_s, what)
         for (i, provider, key), got in zip(todo, replies, strict=True):
             out[i] = _answered(got, provider.name, provider.model, key, parse, start, cache)
+            _log_call(root, questions[i], provider.name, provider.model, got, out[i], start)
     done = [a for a in out if a is not None]
     assert len(done) == len(questions)
     return done
+
+
+CALL_LOG = "calls.jsonl"
+
+
+def _log_call(root: Path, q: Question, provider: str, model: str, got: Any,
+              answer: Answer | VerifyUnavailable | None, start: float) -> None:
+    """One line per model call made (a cache hit makes none): what it was about, who
+    answered, the tokens the API reported and the wall time, for ``planscope stats``."""
+    state.append_log(root, CALL_LOG, {
+        "kind": q.kind, "about": q.about, "asker": q.asker, "provider": provider,
+        "model": model, "ok": isinstance(answer, Answer),
+        "input_tokens": getattr(got, "input_tokens", 0),
+        "output_tokens": getattr(got, "output_tokens", 0),
+        "elapsed_s": round(time.monotonic() - start, 3)})
 
 
 def _prepared(provider: Any, i: int, out: list[Answer | VerifyUnavailable | None]) -> bool:

@@ -207,7 +207,7 @@ def run(root: Path, config: Config, rel: str, reviewers: Sequence[Reviewer] = ()
                          base_url=r.base_url, api_key_env=r.api_key_env),
                  focused(built, r), command_request(focused(built, r), plan, r, listing,
                                                     len(tracked)),
-                 "plan-review", PROMPT_VERSION, asker=r.name)
+                 "plan-review", PROMPT_VERSION, asker=r.name, about=plan.path)
         for r in chosen
     ]
     answers = ask(root, questions, parse_reply, timeout_s=v.timeout_s, no_cache=no_cache,

@@ -241,7 +241,8 @@ def _question(request: Request, config: VerifyConfig) -> Question:
         slice_yaml="".join(slice_yaml(p.plan, p.slices) for p in request.parts),
         in_scope=[{"path": t.path, "status": t.status} for t in scope.in_scope],
         drifted=mprompt.files_json(built.files))
-    return Question(config, built, payload, "verify", PROMPT_VERSION)
+    about = " ".join(f"{p.plan.path}#{'+'.join(s.id for s in p.slices)}" for p in request.parts)
+    return Question(config, built, payload, "verify", PROMPT_VERSION, about=about)
 
 
 def verification(answer: Answer) -> Verification:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
 from checker import errors
+from checker.history.spend import Spend
 from checker.history.stats import Row
 
 COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
@@ -33,12 +34,30 @@ def as_text(by: str, rows: Sequence[Row], total: Row) -> str:
     return errors.text(lines)
 
 
-def as_json(by: str, rows: Sequence[Row], total: Row) -> str:
+def as_json(by: str, rows: Sequence[Row], total: Row, spent: Sequence[Spend] = ()) -> str:
     def one(r: Row) -> dict[str, object]:
         return {**asdict(r), "rates": r.rates()}
 
-    return json.dumps({"by": by, "groups": [one(r) for r in rows], "total": one(total)},
-                      indent=2) + "\n"
+    doc: dict[str, object] = {"by": by, "groups": [one(r) for r in rows], "total": one(total)}
+    if by in ("plan", "slice"):
+        doc["spend"] = [s.as_dict() for s in spent]
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def spend_text(spent: Sequence[Spend]) -> str:
+    """Model calls and lead time per plan or slice, under the table, once the range has
+    model calls (JSON always has them)."""
+    if not any(s.calls for s in spent):
+        return ""
+    width = max([len(s.key) for s in spent] + [len("model calls and lead time")])
+    lines = ["", f"{'model calls and lead time':<{width}}  calls  tokens in  tokens out  "
+                 f"model time      cost  plan-to-merge"]
+    for s in spent:
+        cost = "-" if s.cost is None else f"{s.cost:.4f}"
+        lead = "-" if s.lead_time_days is None else f"{s.lead_time_days:g} days"
+        lines.append(f"{s.key:<{width}}  {s.calls:>5}  {s.input_tokens:>9}  "
+                     f"{s.output_tokens:>10}  {s.model_seconds:>9.1f}s  {cost:>8}  {lead}")
+    return errors.text(lines)
 
 
 def as_csv(by: str, rows: Sequence[Row], total: Row) -> str:

@@ -101,6 +101,7 @@ class Config:
     handoff: Handoff = field(default_factory=Handoff)
     order: str = "warn"  # warn | block | off: a slice started before the slices it depends on
     stats_executors: tuple[tuple[str, str], ...] = ()  # stats.executors: fragment → executor
+    prices: tuple[tuple[str, float, float], ...] = ()  # (model, input, output) per million tokens
     source: str | None = None  # where it was read from, for messages; None: no config
     data: Any = field(default=None, compare=False, repr=False)  # as parsed, with positions
 
@@ -176,6 +177,9 @@ def _from_dict(data: dict[str, Any], source: str) -> Config:
         handoff=_handoff(data.get("handoff", {})),
         order=data.get("order", Config.order),
         stats_executors=tuple(data.get("stats", {}).get("executors", {}).items()),
+        prices=tuple((str(m), float(p.get("input_per_mtok", 0)),
+                      float(p.get("output_per_mtok", 0)))
+                     for m, p in (data.get("prices") or {}).items()),
         source=source,
         data=data,
     )

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests import fake_api
-from tests.conftest import Repo
+from tests.conftest import OPENAI_KEY, Repo
 from tests.model.test_verify import STANDARD, commit_change
 from tests.reviewing import cli_run, plan_reply
 
-KEY = "sk-test-openai"
+KEY = OPENAI_KEY
 MODEL = "gpt-5.5"
 
 
@@ -40,14 +39,6 @@ def verdicts(*items: tuple[str, str, float]) -> fake_api.Reply:
 def oops(status: int, headers: dict[str, str] | None = None) -> fake_api.Reply:
     return fake_api.Reply(status, {"error": {"message": f"scripted {status}",
                                              "type": "server_error"}}, dict(headers or {}))
-
-
-@pytest.fixture
-def gpt(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI]:
-    with fake_api.running() as server:
-        monkeypatch.setenv("OPENAI_API_KEY", KEY)
-        monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-        yield server
 
 
 def _configure(repo: Repo, server: fake_api.FakeAPI, timeout_s: float = 20,
