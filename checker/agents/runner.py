@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from checker import errors, state
 from checker.agents import brief as brief_mod
@@ -41,7 +42,9 @@ from checker.judge import changes, explain
 from checker.judge.changes import Unit
 from checker.judge.claims import Claim
 from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.render.text import display
 from checker.rules import plan as plan_mod
+from checker.rules import yamlfile
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
@@ -72,8 +75,9 @@ def _message(e: explain.Explained) -> str:
     where = f" ({e.rule.list})" if e.rule is not None else ""
     if e.verdict == explain.FORBIDDEN:
         assert e.rule is not None
-        return f"planscope: {e.path} changed: forbidden by '{e.rule.pattern}'{where}"
-    return f"planscope: {e.path} changed: outside the slice (drift)"
+        return (f"planscope: {display(e.path)} changed: forbidden by "
+                f"'{display(e.rule.pattern)}'{where}")
+    return f"planscope: {display(e.path)} changed: outside the slice (drift)"
 
 
 def _blocks(verdict: str, stop_on: str) -> bool:
@@ -81,7 +85,9 @@ def _blocks(verdict: str, stop_on: str) -> bool:
         stop_on == "forbidden" and verdict == explain.FORBIDDEN)
 
 
-def _judge_new(rules: explain.Explainer, paths: Sequence[str]) -> list[explain.Explained]:
+def _judge_new(rules: explain.Explainer, paths: Sequence[str],
+               gaps_only: Callable[[str], bool]) -> list[explain.Explained]:
+    paths = [p for p in paths if not gaps_only(p)]  # a gap recorded: not the slice's work
     if not paths:
         return []
     found = rules.explain(paths)
@@ -113,6 +119,33 @@ def _signals(child: Child) -> Iterator[None]:
             signal.signal(signum, previous)
 
 
+def _gaps_only(root: Path, plan_path: str) -> Callable[[str], bool]:
+    """Whether a path changed during the run is the slice's plan with nothing but gaps added
+    (``planscope gap``): a rules change of its own, not the slice's work or drift."""
+    def plain(text: str | None) -> Any:
+        try:
+            data = yamlfile.plain(yamlfile.parse(text or "", plan_path))
+        except errors.PlanscopeError:
+            return None
+        for s in data.get("slices") or () if isinstance(data, dict) else ():
+            if isinstance(s, dict):
+                s.pop("gaps", None)
+        return data
+
+    def read() -> str | None:
+        try:
+            return (root / plan_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    before = plain(read())
+
+    def gaps_only(path: str) -> bool:
+        return path == plan_path and before is not None and plain(read()) == before
+
+    return gaps_only
+
+
 def _gap_watch(root: Path, ref: str) -> Callable[[Sequence[str]], str | None]:
     """For ``--stop-on gap``: given the paths changed since the last poll, the text of a gap
     recorded under the slice since the run started (its plan file as the work tree has it)."""
@@ -138,6 +171,7 @@ def _gap_watch(root: Path, ref: str) -> Callable[[Sequence[str]], str | None]:
 
 
 def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunOptions,
+                gaps_only: Callable[[str], bool],
                 gaps: Callable[[Sequence[str]], str | None] | None = None) -> Seen:
     seen = Seen()
     quiet = watchdog.Quiet(opts.quiet_after)
@@ -151,17 +185,17 @@ def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunO
             if said is not None:
                 seen.stopped_for = f"the gap: {said}"
                 child.say(f"planscope: stopping the executor (--stop-on gap): it recorded a "
-                          f"gap in {opts.ref}: {said}")
+                          f"gap in {opts.ref}: {display(said)}")
                 child.stop()
                 return seen
-            for e in _judge_new(rules, polled):
+            for e in _judge_new(rules, polled, gaps_only):
                 child.say(_message(e))
                 if seen.stopped_for is None and _blocks(e.verdict, opts.stop_on):
                     seen.stopped_for = e.path
                     why = ("forbidden" if e.verdict == explain.FORBIDDEN
                            else "outside the slice")
                     child.say(f"planscope: stopping the executor (--stop-on {opts.stop_on}): "
-                              f"{e.path} is {why}")
+                              f"{display(e.path)} is {why}")
                     child.stop()
                     return seen
             next_poll = time.monotonic() + max(MIN_POLL_S, 5 * watch.last_poll_s)
@@ -171,7 +205,8 @@ def _watch_loop(child: Child, watch: Watch, rules: explain.Explainer, opts: RunO
     return seen
 
 
-def _final_check(judge: Judge, watch: Watch) -> list[UnitResult]:
+def _final_check(judge: Judge, watch: Watch,
+                 gaps_only: Callable[[str], bool]) -> list[UnitResult]:
     """Each commit made during the run, on HEAD or on any other branch, tag or remote ref,
     then the paths changed and not committed (and those git was told to stop looking at),
     checked against the slice by the rules read when the run started. A commit undone by a
@@ -179,7 +214,7 @@ def _final_check(judge: Judge, watch: Watch) -> list[UnitResult]:
     root = judge.root
     commits = revs.made_since(root, watch.tips)
     results = [judge.check(changes.commit_unit(root, c)) for c in commits]
-    touched = set(watch.seen)
+    touched = {p for p in watch.seen if not gaps_only(p)}  # a gap recorded: a rules change
     head = revs.head_commit(root)
     base = head.sha if head is not None else watch.start
     found = [c for c in diffs.worktree_changes(root, base) if any(p in touched for p in c.paths)]
@@ -247,6 +282,7 @@ def execute(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -
     judge = Judge(root, book, Options(plan_ref=ref, plan_source="planscope run",
                                       verify=opts.verify))
     rules = explain.Explainer(judge)  # the plan and config as they are now, kept
+    gaps_only = _gaps_only(root, ref.partition("#")[0])
     watch = Watch(root)
     child_env = {**env, state.ENV_PLAN: ref, ENV_BRIEF: str(brief_path),
                  executors.ENV: env.get(executors.ENV) or executors.named_by(opts.argv)}
@@ -259,7 +295,7 @@ def execute(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -
     say(2, f"planscope: running {shlex.join(opts.argv)} with {ref} active "
            f"(brief: {brief_path}); stop on {opts.stop_on}")
     with child, _signals(child):
-        seen = _watch_loop(child, watch, rules, opts,
+        seen = _watch_loop(child, watch, rules, opts, gaps_only,
                            _gap_watch(root, ref) if opts.stop_on == "gap" else None)
         child.drain()
         code = child.poll()
@@ -268,8 +304,8 @@ def execute(root: Path, cfg: Config, opts: RunOptions, env: Mapping[str, str]) -
         left = child.end_leftovers()
     assert code is not None
     _say_leftovers(left, adopts)
-    for e in _judge_new(rules, watch.poll()):  # changed in its last moments
+    for e in _judge_new(rules, watch.poll(), gaps_only):  # changed in its last moments
         say(2, _message(e))
-    results = _final_check(judge, watch)
+    results = _final_check(judge, watch, gaps_only)
     return Ran(results, exit_status(code), seen.stopped_for,
                _rules_changed(judge, rules.claim, watch))

@@ -33,6 +33,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from checker.agents import shellgit, shellwords
 
@@ -187,10 +188,16 @@ def _planscope(name: str, args: list[str], out: Writes) -> None:
     if name == "planscope":
         asked = [a for a in args if not a.startswith("-")]
     elif name.startswith("python"):
-        for i, arg in enumerate(args[:-1]):
-            if arg.startswith("-") and not arg.startswith("--") and arg.endswith("m"):
-                if args[i + 1].split(".")[0] == "checker":
-                    asked = [a for a in args[i + 2:] if not a.startswith("-")]
+        for i, arg in enumerate(args):
+            if arg.startswith("-") and not arg.startswith("--") and "m" in arg:
+                module = arg[arg.index("m") + 1:] or (args[i + 1] if i + 1 < len(args) else "")
+                rest = args[i + 1:] if arg[arg.index("m") + 1:] else args[i + 2:]
+                if module.split(".")[0] == "checker":
+                    asked = [a for a in rest if not a.startswith("-")]
+                break
+            if not arg.startswith("-"):
+                if Path(arg).name == "planscope":  # python .venv/bin/planscope use ...
+                    asked = [a for a in args[i + 1:] if not a.startswith("-")]
                 break
     word = asked[0] if asked else ""
     if word in _GATE_WORDS or (word, True) in {(w, bool(f & set(args)))
@@ -201,7 +208,8 @@ def _planscope(name: str, args: list[str], out: Writes) -> None:
 # planscope's commands that write the gate (the active slice, hooks, rules, hook settings),
 # and those that do with one of these flags
 _GATE_WORDS = frozenset({"use", "uninstall", "install", "init", "new"})
-_GATE_FLAGS = {"status": {"--write"}, "plan-review": {"--record", "--approve"}}
+_GATE_FLAGS = {"status": {"--write"}, "plan-review": {"--record", "--approve"},
+               "widen": {"--write"}}
 
 
 def _shell_script(args: list[str]) -> str | None:

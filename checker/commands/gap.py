@@ -37,7 +37,8 @@ def gap(root: Path, config: Config, ref: str, text: str) -> Outcome:
         raise errors.BadInput(f"{ref}: name the one slice the gap is about (PLAN#SLICE)")
     s = slices[0]
     who = repository.identity(root)
-    executor = os.environ.get(executors.ENV, "")
+    executor = " ".join(os.environ.get(executors.ENV, "").split())[:80]
+    executor = executor if executor.isprintable() else ""
     entry = {"text": said, "by": f"{who} ({executor})" if executor else who,
              "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
              "status": "open"}

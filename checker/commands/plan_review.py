@@ -11,7 +11,7 @@ from checker import errors
 from checker.errors import Outcome
 from checker.git import repository
 from checker.history import planrecord
-from checker.model.readiness import Result, parse_reviewer, run, wrong_ids
+from checker.model.readiness import Result, describe, parse_reviewer, run, wrong_ids
 from checker.render.plan_review import note_line
 from checker.rules import handoff
 from checker.rules import plan as plan_mod
@@ -30,6 +30,7 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
             entry["assumptions"] = named
         if o.reviewer.focus.strip():
             entry["focus"] = o.reviewer.focus.strip()[:200]
+        entry["model"] = f"{o.reviewer.provider}:{describe(o.reviewer)}"[:200]
     if entries:
         planrecord.record(root, out.plan.path, entries)
         out.recorded = True
@@ -44,20 +45,23 @@ def approve(root: Path, config: Config, out: Result, override: str | None = None
     scores = [o.confidence for o in out.opinions.values()]
     plan = plan_mod.load(root, out.plan.path)  # with the reviews just recorded
     found = handoff.unsigned_findings(plan, plan.slices)
-    if out.plan.status not in ("draft", "review"):
-        out.notes.append(f"status stays '{out.plan.status}' (--approve moves a draft or a "
-                         f"plan under review)")
-    elif override is not None:
+    movable = out.plan.status in ("draft", "review")
+    if override is not None and (found or movable):
         who = repository.identity(root)
         now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-        entry: dict[str, object] = {"by": who, "time": now, "reason": override.strip()}
+        reason = " ".join(override.split())
+        entry: dict[str, object] = {"by": who, "time": now, "reason": reason}
         if found:
             entry["overrides"] = sorted(found)
         planrecord.record(root, plan.path, [entry], key="signoffs")
-        planrecord.set_status(root, plan.path, "approved")
         signed = f"; signed off {', '.join(sorted(found))}" if found else ""
-        out.notes.append(f"status set to approved by {who} (--override: "
-                         f"{override.strip()}){signed}")
+        if movable:
+            planrecord.set_status(root, plan.path, "approved")
+        said = "status set to approved" if movable else f"status stays '{out.plan.status}'"
+        out.notes.append(f"{said}; sign-off by {who} (--override: {reason}){signed}")
+    elif not movable:
+        out.notes.append(f"status stays '{out.plan.status}' (--approve moves a draft or a "
+                         f"plan under review)")
     elif found:
         said = "; ".join(f"'{a}' (found wrong by {', '.join(who)})" for a, who in found.items())
         out.notes.append(f"status stays '{out.plan.status}': slices rely on assumptions found "

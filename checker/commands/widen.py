@@ -7,6 +7,7 @@ excuses (that one is judged by the plan as it was)."""
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from checker import errors
@@ -16,8 +17,19 @@ from checker.judge import claims, targets
 from checker.judge.changes import Target
 from checker.judge.pipeline import Options
 from checker.render.text import display
+from checker.rules import globlint, yamlfile
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
+
+
+def literal_pattern(path: str) -> str:
+    """``path`` as a pattern that names it and nothing else: anchored at the top, every
+    character the glob dialect reads specially escaped (a file named ``**`` must not
+    become a rule that allows everything)."""
+    escaped = re.sub(r"([*?\[\]\\!#])", r"\\\1", path)
+    if escaped.endswith(" "):
+        escaped = escaped[:-1] + "\\ "
+    return "/" + escaped
 
 
 def widen(root: Path, config: Config, ref: str, target: Target, write: bool) -> Outcome:
@@ -43,15 +55,23 @@ def widen(root: Path, config: Config, ref: str, target: Target, write: bool) -> 
     if not drifted:
         return Outcome.of(errors.OK, [f"planscope: nothing drifted out of {plan.path}#{s.id}; "
                                       f"nothing to widen", *note])
-    before = (root / plan.path).read_text(encoding="utf-8")
-    after = planrecord.add_allowed(before, plan.path, s.id, list(drifted.items()))
+    odd = [p for p in drifted if globlint.literal(literal_pattern(p)) != p]
+    if odd:
+        note.append(f"planscope: paths no pattern names exactly are not widened: "
+                    f"{', '.join(display(p) for p in odd)}")
+    items = [(literal_pattern(p), why) for p, why in drifted.items() if p not in odd]
+    if not items:
+        return Outcome.of(errors.OK, [f"planscope: nothing to widen in {plan.path}#{s.id}",
+                                      *note])
+    before = yamlfile.read(root / plan.path, plan.path, root)
+    after = planrecord.add_allowed(before, plan.path, s.id, items)
     diff = list(difflib.unified_diff(before.splitlines(keepends=True),
                                      after.splitlines(keepends=True),
                                      f"a/{plan.path}", f"b/{plan.path}"))
     lines = [display(line.rstrip("\n")) for line in diff]
     if write:
-        planrecord.write_widened(root, plan.path, s.id, before, after, list(drifted))
-        lines.append(f"planscope: wrote {plan.path}: {len(drifted)} path(s) added to the allow "
+        planrecord.write_widened(root, plan.path, s.id, before, after, [p for p, _ in items])
+        lines.append(f"planscope: wrote {plan.path}: {len(items)} path(s) added to the allow "
                      f"of slice '{s.id}'. Commit it on its own: a rules change, for review; "
                      f"the change it excuses is judged by the plan as it was")
     else:

@@ -23,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
@@ -53,8 +55,16 @@ class OpenAIProvider:
         self.key_env = config.api_key_env or KEY_ENV
         self.key = env.get(self.key_env, "")
         base = config.base_url or env.get(BASE_ENV) or DEFAULT_BASE_URL
+        parts = urllib.parse.urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            where = "base_url" if config.base_url else BASE_ENV
+            raise VerifyUnavailable(f"the openai provider's endpoint ({where}) must be an "
+                                    f"http or https URL")
         self.url = base.rstrip("/") + "/chat/completions"
+        shown = parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))
+        self.where = urllib.parse.urlunsplit(shown).rstrip("/") + "/chat/completions"
         self._response: Any = None
+        self._deadline = 0.0
 
     def prepare(self) -> None:
         if not self.key:
@@ -62,11 +72,12 @@ class OpenAIProvider:
 
     def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
         self.prepare()
-        reason = f"no reply from {self.url} within {self.timeout_s:g}s (verify.timeout_s)"
+        reason = f"no reply from {self.where} within {self.timeout_s:g}s (verify.timeout_s)"
         for attempt in range(MAX_ATTEMPTS):
             left = deadline - time.monotonic()
             if left <= 0:
                 break
+            self._deadline = deadline
             try:
                 return self._ask_once(prompt, left)
             except _Retry as again:
@@ -103,23 +114,24 @@ class OpenAIProvider:
         try:
             with opener.open(request, timeout=left) as response:
                 self._response = response
-                body = capped(iter(lambda: response.read(65536), b""), self.url)
+                body = capped(self._chunks(response), self.where)
         except urllib.error.HTTPError as exc:
             headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
             text = exc.read(4096).decode("utf-8", "replace") if exc.fp else ""
             raise _Status(exc.code, headers, self._status_reason(exc.code, text)) from None
         except TimeoutError:
-            raise _Retry(f"no reply from {self.url} within {self.timeout_s:g}s "
+            raise _Retry(f"no reply from {self.where} within {self.timeout_s:g}s "
                          f"(verify.timeout_s)") from None
         except (urllib.error.URLError, OSError) as exc:
             cause = getattr(exc, "reason", exc)
-            raise _Retry(f"cannot reach {self.url}: {one_line(cause, 120)}") from None
+            said = one_line(cause, 120).replace(self.url, self.where)
+            raise _Retry(f"cannot reach {self.where}: {said}") from None
         finally:
             self._response = None
         try:
             message = json.loads(body)
         except ValueError:
-            raise VerifyUnavailable(f"malformed reply from {self.url}: not JSON") from None
+            raise VerifyUnavailable(f"malformed reply from {self.where}: not JSON") from None
         return self._reply(message, prompt.tool_name)
 
     def _status_reason(self, code: int, text: str) -> str:
@@ -135,7 +147,7 @@ class OpenAIProvider:
             said = f": {one_line(message, 160)}" if isinstance(message, str) else ""
         except (ValueError, AttributeError):
             pass
-        return f"{what} (HTTP {code}, {self.url}){said}"
+        return f"{what} (HTTP {code}, {self.where}){said}"
 
     def _reply(self, message: Any, tool_name: str) -> Reply:
         """The answer object from a Chat Completions reply, and its token counts."""
@@ -166,11 +178,25 @@ class OpenAIProvider:
             raise VerifyUnavailable(f"malformed reply from {self.model}: the answer is not "
                                     f"JSON") from None
 
+    def _chunks(self, response: Any) -> Any:
+        """The reply as it arrives, one read at a time, ending at the deadline: a server that
+        drips a byte at a time cannot hold the pass past it."""
+        while True:
+            if time.monotonic() >= self._deadline:
+                raise TimeoutError
+            chunk = response.read1(65536)
+            if not chunk:
+                return
+            yield chunk
+
     def cancel(self) -> None:
+        """From the waiting thread at the deadline: the socket is shut down, not closed (a
+        close waits for the reader's lock), so the reader returns at once."""
         response, self._response = self._response, None
-        if response is not None:
-            with contextlib.suppress(Exception):  # closing from another thread: best effort
-                response.close()
+        sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class _Retry(Exception):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from checker.judge.claims import TRAILER
 from checker.judge.pull_request import BranchResult, result_word
-from checker.render.markdown import md_code
+from checker.render.markdown import md_code, md_text
 from checker.render.text import display
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan, Slice
@@ -89,7 +89,8 @@ def _slice_lines(plan: Plan, s: Slice, heading: str, sub: str, landed: Done) -> 
         lines.append("")
     if s.open_gaps:
         lines += [f"{sub} Open gaps in the plan", "",
-                  *(f"- {_cell(g.text)} ({_cell(g.by)}, {_cell(g.time)})" for g in s.open_gaps),
+                  *(f"- {md_text(g.text)} ({md_text(g.by)}, {md_text(g.time)})"
+                    for g in s.open_gaps),
                   ""]
     if s.depends_on:
         lines += [f"{sub} Depends on", ""]
@@ -116,12 +117,12 @@ def _plan_lines(plan: Plan, slices: Sequence[Slice]) -> list[str]:
     if plan.reviews:
         lines += ["### Plan reviews", "", "| reviewer | confidence | date | notes |",
                   "|---|---|---|---|"]
-        lines += [f"| {_cell(r.reviewer)} | {r.confidence:.2f} | {_cell(r.at)} | "
-                  f"{_cell(r.notes)} |" for r in plan.reviews]
+        lines += [f"| {md_text(r.reviewer)} | {r.confidence:.2f} | {md_text(r.at)} | "
+                  f"{md_text(r.notes)} |" for r in plan.reviews]
         lines.append("")
     if plan.signoffs:
         lines += ["### Signed off by people", "", *(
-            f"- {_cell(s.by)}, {_cell(s.time)}: {_cell(s.reason)}"
+            f"- {md_text(s.by)}, {md_text(s.time)}: {md_text(s.reason)}"
             + (f" (signs off the wrong assumption{'s' * (len(s.overrides) > 1)} "
                f"{', '.join(md_code(a) for a in s.overrides)})" if s.overrides else "")
             for s in plan.signoffs), ""]

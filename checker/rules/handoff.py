@@ -43,13 +43,16 @@ def refusal(plan: Plan, gate: Handoff) -> str | None:
 
 
 def wrong_assumptions(plan: Plan) -> dict[str, list[str]]:
-    """Assumption id → the reviewers whose latest review found it wrong (each reviewer's
-    last recorded review counts: a review that no longer finds it clears it)."""
-    latest = {r.reviewer: r for r in plan.reviews}
+    """Assumption id → the reviewers whose latest review found it wrong (the last review of
+    each reviewer and model counts: a later one by the same that no longer finds it clears
+    it; another model under the same name does not)."""
+    latest = {(r.reviewer, r.model): r for r in plan.reviews}
     out: dict[str, list[str]] = {}
     for r in latest.values():
         for a in r.assumptions:
             out.setdefault(a, []).append(r.reviewer)
+    for a in out:
+        out[a] = list(dict.fromkeys(out[a]))
     return out
 
 

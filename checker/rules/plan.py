@@ -28,6 +28,7 @@ class Review:
     notes: str = ""
     assumptions: tuple[str, ...] = ()  # ids of the assumptions the reviewer found wrong
     focus: str = ""  # what the reviewer was asked to look hardest at
+    model: str = ""  # provider:model that answered (a finding clears only by the same)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ def _build(data: dict[str, Any], name: str) -> Plan:
         forbid=_strs(data.get("forbid")),
         reviews=tuple(
             Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")),
-                   r.get("notes", ""), _strs(r.get("assumptions")), str(r.get("focus", "")))
+                   r.get("notes", ""), _strs(r.get("assumptions")), str(r.get("focus", "")),
+                   str(r.get("model", "")))
             for r in data.get("reviews") or ()
         ),
         signoffs=tuple(SignOff(str(s["by"]), str(s["time"]), str(s["reason"]),

@@ -9,6 +9,7 @@ import sys
 
 import yaml
 
+from checker.render.markdown import md_text
 from tests.commands.test_run import run, script
 from tests.conftest import Repo
 
@@ -31,7 +32,7 @@ def test_a_gap_is_recorded_and_shown_everywhere(awards: Repo) -> None:
     doc = json.loads(awards.planscope("status", "plans/awards.yaml", "--format", "json").out)
     assert doc["plans"][0]["slices"][0]["gaps"][0]["text"] == ASKED
     body = awards.planscope("pr-body", TABLES).out
-    assert "Open gaps in the plan" in body and ASKED in body
+    assert "Open gaps in the plan" in body and md_text(ASKED) in body
     brief = awards.planscope("brief", TABLES).out
     assert "### Open gaps in the plan (wait for an answer)" in brief and ASKED in brief
     awards.write("db/migrations/0042_awards.sql", "create table awards;\n")

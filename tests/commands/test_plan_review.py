@@ -179,11 +179,13 @@ def test_record_round_trip_keeps_the_file_and_revalidates(
         f"  at: {TODAY}",
         '  notes: "ready; 2 gaps, 0 wrong assumptions; first: Add an index on '
         'awards.member_id for the dashboard query."',
+        f'  model: "anthropic:{SONNET}"',
         f"- reviewer: {OPUS}",
         "  confidence: 0.4",
         f"  at: {TODAY}",
         '  notes: "not ready; 2 gaps, 1 wrong assumption; first: Members are stored in '
         'app/models/member.py, but nothing there has an id column."',
+        f'  model: "anthropic:{OPUS}"',
     ])
     assert after.endswith("# end of plan\n")
     check = planned.planscope("validate", "plans/awards.yaml", "--against", "HEAD")

@@ -23,7 +23,7 @@ def test_pr_body_lists_every_file_and_the_trailer(awards: Repo) -> None:
         "Members give each other",
         "- [ ] `tables`: New database tables (approved)",
         "Members are stored in app/models/member.py",
-        "| claude-opus-5-5 | 0.86 | 2026-11-20 | Needs a rollback step. |",
+        "| claude\\-opus\\-5\\-5 | 0.86 | 2026\\-11\\-20 | Needs a rollback step\\. |",
         "`app/auth/**`",
     ):
         assert expected in body, expected

@@ -70,8 +70,9 @@ def test_a_person_signs_it_off(flagged: Repo, api: fake_api.FakeAPI,
     flagged.git("config", "user.email", "ada@example.com")
     r = cli_run(flagged, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
                 "--approve", "--override", "Member gets its id from Base; checked by hand")
-    assert "status set to approved by Ada Reviewer <ada@example.com> (--override: Member " \
-           "gets its id from Base; checked by hand); signed off members-file" in r.out, r.out
+    assert "status set to approved; sign-off by Ada Reviewer <ada@example.com> (--override: " \
+           "Member gets its id from Base; checked by hand); signed off members-file" in r.out, \
+        r.out
     doc = yaml.safe_load((flagged.path / "plans/awards.yaml").read_text())
     (signoff,) = doc["signoffs"]
     assert signoff["by"] == "Ada Reviewer <ada@example.com>"
@@ -81,7 +82,7 @@ def test_a_person_signs_it_off(flagged: Repo, api: fake_api.FakeAPI,
     commit_slice(flagged, GOOD)
     assert flagged.planscope("check", "--commit", "HEAD").code == 0
     body = flagged.planscope("pr-body", "plans/awards.yaml#tables").out
-    assert "### Signed off by people" in body and "Ada Reviewer <ada@example.com>" in body
+    assert "### Signed off by people" in body and "Ada Reviewer \\<ada@example\\.com\\>" in body
     assert "signs off the wrong assumption `members-file`" in body
 
 

@@ -34,8 +34,8 @@ def test_widen_shows_the_diff_with_the_verdicts_reasons(awards: Repo) -> None:
     assert r.code == 0, r.err
     assert "-    allow: [tests/**/test_awards*.py]" in r.out
     assert "+    allow:" in r.out and '+      - "tests/**/test_awards*.py"' in r.out
-    assert "+      - app/registry.py  # registers the awards model" in r.out
-    assert "+      - README.md" in r.out
+    assert '+      - "/app/registry.py"  # registers the awards model' in r.out
+    assert '+      - "/README.md"' in r.out
     assert "not written (--write edits it in place)" in r.out
     assert (awards.path / "plans/awards.yaml").read_text() == before
 
@@ -48,7 +48,7 @@ def test_widen_write_is_a_rules_change_that_judges_the_next_change(awards: Repo)
     text = (awards.path / "plans/awards.yaml").read_text()
     assert text.startswith("# yaml-language-server")  # the file is edited, not dumped
     tables = yaml.safe_load(text)["slices"][0]
-    assert tables["allow"] == ["tests/**/test_awards*.py", "README.md", "app/registry.py"]
+    assert tables["allow"] == ["tests/**/test_awards*.py", "/README.md", "/app/registry.py"]
     assert awards.planscope("check", "--commit", "HEAD").code == 1  # judged as it was
     awards.commit("widen tables", "plans/awards.yaml")  # no trailer: a rules change
     r = awards.planscope("check", "--commit", "HEAD")
@@ -65,7 +65,7 @@ def test_forbidden_paths_are_never_widened(awards: Repo) -> None:
     r = awards.planscope("widen", TABLES, "--commit", "HEAD", "--write")
     assert "forbidden paths are never widened into a slice: app/auth/login.py" in r.out
     allow = yaml.safe_load((awards.path / "plans/awards.yaml").read_text())["slices"][0]["allow"]
-    assert "app/auth/login.py" not in allow and "README.md" in allow
+    assert "/app/auth/login.py" not in allow and "/README.md" in allow
 
 
 def test_a_slice_without_allow_and_staged_changes(awards: Repo) -> None:
@@ -75,6 +75,30 @@ def test_a_slice_without_allow_and_staged_changes(awards: Repo) -> None:
     r = awards.planscope("widen", "plans/awards.yaml#views", "--staged", "--write")
     assert r.code == 0, r.err
     views = yaml.safe_load((awards.path / "plans/awards.yaml").read_text())["slices"][1]
-    assert views["allow"] == ["app/helpers.py"] and views["depends_on"] == ["tables"]
+    assert views["allow"] == ["/app/helpers.py"] and views["depends_on"] == ["tables"]
     bad = awards.planscope("widen", "plans/awards.yaml#views")
     assert bad.code == 2 and "name the change" in bad.err
+
+
+def test_a_file_named_like_a_wildcard_widens_only_itself(awards: Repo) -> None:
+    """An executor's file named ``**`` must not become a rule that allows everything."""
+    _drifted_commit(awards, "**", "app/views/*")
+    r = awards.planscope("widen", TABLES, "--commit", "HEAD", "--write")
+    assert r.code == 0, r.err
+    allow = yaml.safe_load((awards.path / "plans/awards.yaml").read_text())["slices"][0]["allow"]
+    assert "/\\*\\*" in allow and "/app/views/\\*" in allow and "**" not in allow
+    awards.commit("widen", "plans/awards.yaml")
+    awards.write("app/billing/charge.py", "x\n")
+    awards.commit("billing", plan=TABLES)
+    r = awards.planscope("check", "--commit", "HEAD")
+    assert r.code == 1 and "drift      app/billing/charge.py" in r.out, r.out
+
+
+def test_widen_keeps_crlf(awards: Repo) -> None:
+    path = awards.path / "plans/awards.yaml"
+    awards.write("plans/awards.yaml", path.read_text().replace("\n", "\r\n"))
+    awards.commit("crlf", "plans/awards.yaml", plan="none")
+    _drifted_commit(awards)
+    assert awards.planscope("widen", TABLES, "--commit", "HEAD", "--write").code == 0
+    data = path.read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")
