@@ -112,6 +112,10 @@ def score(name: str, config: dict[str, Any], cases: list[dict[str, Any]]) -> Sco
             if said.get("error") and not said.get("drift"):
                 out.errors.append(f"{case['id']}: {said['error']}")
             verdicts = {d["path"]: d.get("verdict") for d in said.get("drift") or ()}
+            unlabelled = sorted(set(verdicts) - set(case["labels"]))
+            if unlabelled:
+                out.errors.append(f"{case['id']}: drifted but not labelled: "
+                                  f"{', '.join(unlabelled)}")
             ver = said.get("verification") or {}
             out.calls += int(ver.get("calls") or 0)
             tokens = int(ver.get("input_tokens") or 0), int(ver.get("output_tokens") or 0)
