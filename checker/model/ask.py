@@ -63,8 +63,10 @@ class Answer:
 def cache_key(q: Question, provider: str) -> str:
     command = list(q.config.command or ()) if provider == "command" else []
     tool = json.dumps(q.prompt.tool, sort_keys=True)
+    endpoint = (q.config.base_url or os.environ.get("OPENAI_BASE_URL", "")) \
+        if provider == "openai" else ""  # the same model id elsewhere is another model
     return state.key("answer", provider, q.config.model, json.dumps(command), q.kind,
-                     q.version, tool, q.asker, q.prompt.system, q.prompt.user)
+                     q.version, tool, q.asker, q.prompt.system, q.prompt.user, endpoint)
 
 
 def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: float,

@@ -55,13 +55,19 @@ class OpenAIProvider:
         self.key_env = config.api_key_env or KEY_ENV
         self.key = env.get(self.key_env, "")
         base = config.base_url or env.get(BASE_ENV) or DEFAULT_BASE_URL
-        parts = urllib.parse.urlsplit(base)
+        where = "base_url" if config.base_url else BASE_ENV
+        try:
+            parts = urllib.parse.urlsplit(base)
+            port = parts.port
+        except ValueError:
+            raise VerifyUnavailable(f"the openai provider's endpoint ({where}) is not a "
+                                    f"URL") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            where = "base_url" if config.base_url else BASE_ENV
             raise VerifyUnavailable(f"the openai provider's endpoint ({where}) must be an "
                                     f"http or https URL")
         self.url = base.rstrip("/") + "/chat/completions"
-        shown = parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        shown = parts._replace(netloc=host + (f":{port}" if port else ""))
         self.where = urllib.parse.urlunsplit(shown).rstrip("/") + "/chat/completions"
         self._response: Any = None
         self._deadline = 0.0

@@ -160,3 +160,26 @@ def test_two_vendors_two_lenses(planned: Repo, api: fake_api.FakeAPI, gpt: fake_
     assert json.loads(gpt_text)["model"] == MODEL
     text = (planned.path / "plans/awards.yaml").read_text()
     assert "focus: assumptions" in text and "focus: rollout" in text
+
+
+@pytest.mark.parametrize(("base", "said"), [
+    ("file:///tmp/answers", "must be an http or https URL"),
+    ("http://host:port/v1", "is not a URL"),
+    ("ftp://example.com/v1", "must be an http or https URL"),
+])
+def test_only_http_endpoints(awards: Repo, base: str, said: str) -> None:
+    awards.write(".planscope.yaml", f"on_drift: verify\nverify:\n  provider: openai\n"
+                                    f"  model: {MODEL}\n")
+    commit_change(awards, STANDARD)
+    r = awards.planscope("check", "--commit", "HEAD", env={"OPENAI_BASE_URL": base})
+    assert r.code == 3 and said in r.err and "Traceback" not in r.err, r.err
+
+
+def test_credentials_in_the_endpoint_are_never_shown(awards: Repo, gpt: fake_api.FakeAPI
+                                                     ) -> None:
+    awards.write(".planscope.yaml", f"on_drift: verify\nverify:\n  provider: openai\n"
+                                    f"  model: {MODEL}\n  timeout_s: 5\n")
+    commit_change(awards, STANDARD)
+    r = awards.planscope("check", "--commit", "HEAD",
+                         env={"OPENAI_BASE_URL": "http://user:s3cr3t@127.0.0.1:9/v1"})
+    assert r.code == 3 and "s3cr3t" not in r.err and "127.0.0.1:9" in r.err, r.err
