@@ -13,6 +13,7 @@ from typing import Any
 
 from checker import state
 from checker.git import revs
+from checker.history import stats
 from checker.rules.config import Config
 
 CALL_LOG = "calls.jsonl"  # written by checker.model.ask
@@ -85,16 +86,8 @@ def lead_times(root: Path, claimed: Sequence[tuple[str, str, str]], by: str
     for key, date in newest.items():
         plan = key.partition("#")[0]
         if plan not in added:
-            added[plan] = _date(revs.added_date(root, plan))
-        start, end = added[plan], _date(date)
+            added[plan] = stats.parse_when(revs.added_date(root, plan))
+        start, end = added[plan], stats.parse_when(date)
         if start is not None and end is not None and end >= start:
             out[key] = round((end - start).total_seconds() / 86400, 2)
     return out
-
-
-def _date(text: str | None) -> datetime.datetime | None:
-    try:
-        found = datetime.datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return found if found.tzinfo is not None else found.replace(tzinfo=datetime.timezone.utc)

@@ -214,7 +214,7 @@ def table(root: Path, config: Config, rev_args: Sequence[str], by: str,
 GUARD_LOG = "guard.jsonl"  # written by checker.agents.guard
 
 
-def _when(text: object) -> datetime.datetime | None:
+def parse_when(text: object) -> datetime.datetime | None:
     try:
         found = datetime.datetime.fromisoformat(str(text))
     except ValueError:
@@ -226,14 +226,14 @@ def _refusals(root: Path, all_facts: Sequence[Fact], row: Callable[[str], Row], 
               plan_filter: str | None, until_now: bool) -> int:
     """The guard's refusals within the range's dates (from its oldest commit to its newest,
     or to now when the range reaches HEAD), counted in their groups; how many."""
-    dates = [d for f in all_facts if (d := _when(f.authored.date)) is not None]
+    dates = [d for f in all_facts if (d := parse_when(f.authored.date)) is not None]
     if not dates:
         return 0
     since, until = min(dates), None if until_now else max(dates)
     counted = 0
     for refused in state.read_log(root, GUARD_LOG):
         ref = claims.parse_ref(str(refused.get("slice") or "none"))
-        at = _when(refused.get("at", ""))
+        at = parse_when(refused.get("at", ""))
         if at is None or at < since or (until is not None and at > until) or (
                 plan_filter is not None and (ref is None or ref[0] != plan_filter)):
             continue

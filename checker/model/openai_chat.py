@@ -33,7 +33,15 @@ from typing import Any
 
 from checker.errors import VerifyUnavailable
 from checker.model.prompt import Prompt
-from checker.model.retrying import MAX_ATTEMPTS, Reply, backoff, capped, one_line, status_wait
+from checker.model.retrying import (
+    MAX_ATTEMPTS,
+    Reply,
+    backoff,
+    capped,
+    one_line,
+    status_wait,
+    usage_tokens,
+)
 from checker.rules.config import VerifyConfig
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -158,9 +166,7 @@ class OpenAIProvider:
     def _reply(self, message: Any, tool_name: str) -> Reply:
         """The answer object from a Chat Completions reply, and its token counts."""
         message = message if isinstance(message, dict) else {}
-        usage = message.get("usage") if isinstance(message.get("usage"), dict) else {}
-        tokens = [usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")]
-        tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in tokens]
+        tokens = usage_tokens(message, ("prompt_tokens", "completion_tokens"))
         choices = message.get("choices")
         first = choices[0] if isinstance(choices, list) and choices else {}
         said = first.get("message") if isinstance(first, dict) else None

@@ -34,6 +34,7 @@ from checker.model.retrying import (
     capped,
     one_line,
     status_wait,
+    usage_tokens,
 )
 from checker.rules.config import VerifyConfig
 
@@ -168,18 +169,13 @@ class AnthropicProvider:
 
     def _status_retry(self, exc: Any, attempt: int, deadline: float) -> tuple[str, float]:
         reason = self._status_reason(exc)
-        try:
-            return reason, status_wait(int(exc.status_code), exc.response.headers, reason,
-                                       attempt, deadline, self.timeout_s)
-        except VerifyUnavailable as stop:
-            raise stop from None
+        return reason, status_wait(int(exc.status_code), exc.response.headers, reason,
+                                   attempt, deadline, self.timeout_s)
 
     def _reply(self, message: Any, tool_name: str) -> Reply:
         """The forced tool call's input from the Messages API's JSON reply."""
         message = message if isinstance(message, dict) else {}
-        usage = message.get("usage") if isinstance(message.get("usage"), dict) else {}
-        tokens = [usage.get(k, 0) for k in ("input_tokens", "output_tokens")]
-        tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in tokens]
+        tokens = usage_tokens(message, ("input_tokens", "output_tokens"))
         content = message.get("content")
         for block in content if isinstance(content, list) else ():
             if isinstance(block, dict) and block.get("type") == "tool_use" \

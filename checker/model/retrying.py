@@ -31,6 +31,16 @@ def one_line(text: object, limit: int = 200) -> str:
     return clean_reason(str(text))[:limit] or "no details"
 
 
+def usage_tokens(message: Any, keys: tuple[str, str]) -> tuple[int, int]:
+    """(input, output) tokens from a reply's ``usage`` object under ``keys``; 0 for what is
+    missing or not a count."""
+    usage = message.get("usage") if isinstance(message, dict) else None
+    usage = usage if isinstance(usage, dict) else {}
+    found = [usage.get(k, 0) for k in keys]
+    tokens = [t if isinstance(t, int) and not isinstance(t, bool) else 0 for t in found]
+    return tokens[0], tokens[1]
+
+
 def capped(chunks: Iterable[bytes], source: str) -> bytes:
     """A reply read up to ``MAX_REPLY_BYTES``; VerifyUnavailable past it (reading stops)."""
     body = bytearray()

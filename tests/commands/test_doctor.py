@@ -127,6 +127,17 @@ def test_every_model_use_a_command_needs_no_key_and_no_probe(awards: Repo) -> No
     assert "ANTHROPIC_API_KEY" not in r.out and "reachab" not in r.out
 
 
+def _planscope_in_the_project(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """planscope as a development install in the project's .venv: a script there that runs
+    this one, and the interpreter planscope runs from said to be there."""
+    real = Path(sys.executable).parent / "planscope"
+    script = repo.path / ".venv/bin/planscope"
+    script.parent.mkdir(parents=True)
+    script.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script.parent / "python"))
+
+
 def test_a_guard_that_would_not_start_fails(awards: Repo, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Claude Code's hook exits 127 when planscope is not on its PATH, and the agent takes
@@ -142,12 +153,7 @@ def test_a_guard_that_would_not_start_fails(awards: Repo, tmp_path: Path,
            "(exit 127" in r.out
     # planscope inside the project (its .venv): init writes the command through
     # $CLAUDE_PROJECT_DIR, and doctor finds that it starts
-    real = Path(sys.executable).parent / "planscope"
-    script = awards.path / ".venv/bin/planscope"
-    script.parent.mkdir(parents=True)
-    script.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
-    script.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(script.parent / "python"))
+    _planscope_in_the_project(awards, monkeypatch)
     settings.unlink()
     assert awards.planscope("init", "--claude-code").code == 0
     written = json.loads(settings.read_text())["hooks"]["PreToolUse"][0]["hooks"][0]
@@ -161,12 +167,7 @@ def test_the_codex_guard_starts_from_a_subfolder(awards: Repo,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Codex names no project folder: the command init writes finds the work tree's top
     with git, from wherever the session runs, and doctor finds that it starts."""
-    real = Path(sys.executable).parent / "planscope"
-    script = awards.path / ".venv/bin/planscope"
-    script.parent.mkdir(parents=True)
-    script.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
-    script.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(script.parent / "python"))
+    _planscope_in_the_project(awards, monkeypatch)
     assert awards.planscope("init", "--codex").code == 0
     hooks = json.loads((awards.path / ".codex/hooks.json").read_text())
     command = hooks["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
