@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus_files import rebuild  # noqa: E402  (bench/ is not a package)
 
 
 @dataclass
@@ -58,10 +60,10 @@ def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
 
 
-def _write(repo: Path, files: dict[str, Any], which: str) -> None:
-    for path, versions in files.items():
+def _write(repo: Path, diffs: dict[str, str], which: int) -> None:
+    for path, diff in diffs.items():
         target = repo / path
-        text = versions[which]
+        text = rebuild(diff)[which]
         if text is None:
             if target.exists():
                 target.unlink()
@@ -82,10 +84,10 @@ def replay(case: dict[str, Any], config: dict[str, Any], workdir: Path) -> dict[
     (repo / "plans" / "case.yaml").write_text(case["plan"], encoding="utf-8")
     rules = {**config, "on_drift": "verify"}
     (repo / ".planscope.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
-    _write(repo, case["files"], "before")
+    _write(repo, case["diffs"], 0)
     _git(repo, "add", "-A", env=env)
     _git(repo, "commit", "-q", "-m", "before", env=env)
-    _write(repo, case["files"], "after")
+    _write(repo, case["diffs"], 1)
     _git(repo, "add", "-A", env=env)
     _git(repo, "commit", "-q", "--no-verify", "-m",
          f"{case['source']['subject']}\n\nPlan: plans/case.yaml#{case['slice']}", env=env)
