@@ -29,7 +29,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from corpus_files import rebuild  # noqa: E402  (bench/ is not a package)
+from corpus_files import rebuild  # bench/ is not a package
 
 
 @dataclass
