@@ -109,10 +109,11 @@ def review_reply(matches: bool = True, confidence: float = 0.9,
 
 
 def plan_reply(confidence: float, ready: bool, gaps: Sequence[str] = (),
-               wrong: Sequence[str] = (), delay: float = 0.0) -> fake_api.Reply:
+               wrong: Sequence[str] = (), delay: float = 0.0,
+               blockers: Sequence[str] = ()) -> fake_api.Reply:
     return fake_api.Reply(body=fake_api.message({
         "confidence": confidence, "ready": ready, "gaps": list(gaps),
-        "wrong_assumptions": list(wrong),
+        "wrong_assumptions": list(wrong), "blockers": list(blockers),
     }, name="record_plan_review"), delay=delay)
 
 

@@ -11,7 +11,14 @@ from checker import errors
 from checker.errors import Outcome
 from checker.git import repository
 from checker.history import planrecord
-from checker.model.readiness import Result, describe, parse_reviewer, run, wrong_ids
+from checker.model.readiness import (
+    Result,
+    blocked_ids,
+    describe,
+    parse_reviewer,
+    run,
+    wrong_ids,
+)
 from checker.render.plan_review import note_line
 from checker.rules import handoff
 from checker.rules import plan as plan_mod
@@ -28,6 +35,8 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
         named = wrong_ids(out.plan, o.wrong_assumptions)
         if named:
             entry["assumptions"] = named
+        if stopped := blocked_ids(out.plan, o.blockers):
+            entry["blocks"] = stopped
         if o.reviewer.focus.strip():
             entry["focus"] = o.reviewer.focus.strip()[:200]
         entry["model"] = f"{o.reviewer.provider}:{describe(o.reviewer)}"[:200]
@@ -45,16 +54,20 @@ def approve(root: Path, config: Config, out: Result, override: str | None = None
     scores = [o.confidence for o in out.opinions.values()]
     plan = plan_mod.load(root, out.plan.path)  # with the reviews just recorded
     found = handoff.unsigned_findings(plan, plan.slices)
+    blocked = handoff.unsigned_blocks(plan, plan.slices)
     movable = out.plan.status in ("draft", "review")
-    if override is not None and (found or movable):
+    if override is not None and (found or blocked or movable):
         who = repository.identity(root)
         now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         reason = " ".join(override.split())
         entry: dict[str, object] = {"by": who, "time": now, "reason": reason}
         if found:
             entry["overrides"] = sorted(found)
+        if blocked:
+            entry["unblocks"] = sorted(blocked)
         planrecord.record(root, plan.path, [entry], key="signoffs")
-        signed = f"; signed off {', '.join(sorted(found))}" if found else ""
+        signed = "".join([f"; signed off {', '.join(sorted(found))}" if found else "",
+                          f"; unblocked {', '.join(sorted(blocked))}" if blocked else ""])
         if movable:
             planrecord.set_status(root, plan.path, "approved")
         said = "status set to approved" if movable else f"status stays '{out.plan.status}'"
@@ -62,11 +75,10 @@ def approve(root: Path, config: Config, out: Result, override: str | None = None
     elif not movable:
         out.notes.append(f"status stays '{out.plan.status}' (--approve moves a draft or a "
                          f"plan under review)")
-    elif found:
-        said = "; ".join(f"'{a}' (found wrong by {', '.join(who)})" for a, who in found.items())
-        out.notes.append(f"status stays '{out.plan.status}': slices rely on assumptions found "
-                         f"wrong: {said}; fix the plan and review it again, or --override "
-                         f"REASON to sign them off")
+    elif found or blocked:
+        out.notes.append(f"status stays '{out.plan.status}': "
+                         f"{handoff.findings_said(found, blocked)}; fix the plan and review "
+                         f"it again, or --override REASON to sign them off")
     elif len(scores) >= 2 and min(scores) >= bar:
         planrecord.set_status(root, out.plan.path, "approved")
         out.notes.append(f"status set to approved: every reviewer at {bar:.2f} or above "

@@ -4,8 +4,9 @@ Every reviewer gets the same request, built from the plan and the repository onl
 as YAML (its recorded ``reviews:`` left out, so no reviewer sees an earlier answer), the
 repository's file list at HEAD and the current content of the files the plan says to
 modify, both cut to ``verify.max_diff_bytes`` (the list takes at most a quarter). The reply
-is a forced tool call: a confidence that the plan is ready, ready or not, the gaps, and the
-assumptions the repository contradicts.
+is a forced tool call: a confidence that the plan is ready, ready or not, the gaps, the
+assumptions the repository contradicts, and the blocking findings: those that must be fixed
+before a slice is built, each naming the slice it stops.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from checker.rules.config import Reviewer
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan, plan_yaml
 
-PROMPT_VERSION = "2"  # 2: wrong assumptions start with their [id]
+PROMPT_VERSION = "3"  # 2: wrong assumptions start with their [id]; 3: blockers
 TOOL_NAME = "record_plan_review"
 
 INPUT_SCHEMA: dict[str, Any] = {
@@ -44,8 +45,13 @@ INPUT_SCHEMA: dict[str, Any] = {
                               "description": "Assumptions or file references of the plan "
                                              "that the repository contradicts, one sentence "
                                              "each."},
+        "blockers": {"type": "array", "items": {"type": "string"},
+                     "description": "Findings that must be fixed before a slice is built, one "
+                                    "sentence each, starting with the id of the slice it "
+                                    "stops in brackets, or [plan] when it stops every slice; "
+                                    "empty when nothing blocks."},
     },
-    "required": ["confidence", "ready", "gaps", "wrong_assumptions"],
+    "required": ["confidence", "ready", "gaps", "wrong_assumptions", "blockers"],
     "additionalProperties": False,
 }
 
@@ -71,7 +77,10 @@ to build, whether you would start building it now (ready), the gaps (one sentenc
 and the assumptions or file references the repository contradicts (wrong_assumptions). Be \
 concrete: name the file, slice or assumption; a wrong assumption that has an id in the plan \
 starts with that id in brackets, like "[members-file] nothing in app/models/member.py has an \
-id column". Answer by calling the {TOOL_NAME} tool once.
+id column". A finding that must be fixed before a slice is built (it would be built wrong, \
+or could not be built at all) is also a blocker: it starts with the id of the slice it stops \
+in brackets, like "[parse] the parser it extends was removed", or [plan] when it stops every \
+slice; the rest are gaps. Answer by calling the {TOOL_NAME} tool once.
 
 Data blocks. {mprompt.DATA_RULE}
 """
@@ -176,7 +185,7 @@ def command_request(built: mprompt.Prompt, plan: Plan, reviewer: Reviewer, listi
         "request_id": built.request_id,
         "tool": {k: TOOL[k] for k in ("name", "description", "input_schema")},
         "reply_format": '{"confidence": 0..1, "ready": bool, "gaps": [str], '
-                        '"wrong_assumptions": [str]} on stdout',
+                        '"wrong_assumptions": [str], "blockers": [str]} on stdout',
         "plan": {"path": plan.path, "id": plan.id, "title": plan.title},
         "plan_yaml": plan_yaml(plan),
         "files": [json.loads(line) for line in listing.splitlines()],
@@ -188,7 +197,8 @@ def command_request(built: mprompt.Prompt, plan: Plan, reviewer: Reviewer, listi
 
 def parse_reply(data: Any, source: str) -> dict[str, Any]:
     """Unusable as a whole (VerifyUnavailable): not an object, ``confidence`` not a number in
-    [0, 1], ``ready`` not a boolean, ``gaps``/``wrong_assumptions`` present but not lists.
+    [0, 1], ``ready`` not a boolean, ``gaps``/``wrong_assumptions``/``blockers`` present but
+    not lists.
     Items that are not strings are dropped; each kept one is cleaned to one line."""
     if not isinstance(data, dict):
         raise VerifyUnavailable(f"malformed reply from {source}: expected an object with "
@@ -203,4 +213,5 @@ def parse_reply(data: Any, source: str) -> dict[str, Any]:
         "gaps": list(mreply.lines(data.get("gaps"), source, "gaps")),
         "wrong_assumptions": list(mreply.lines(data.get("wrong_assumptions"), source,
                                                "wrong_assumptions")),
+        "blockers": list(mreply.lines(data.get("blockers"), source, "blockers")),
     }

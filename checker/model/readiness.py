@@ -60,13 +60,14 @@ class Opinion:
     gaps: tuple[str, ...]
     wrong_assumptions: tuple[str, ...]
     answer: Answer
+    blockers: tuple[str, ...] = ()
 
     def finds_ready(self, ready_at: float) -> bool:
         return self.ready and self.confidence >= ready_at
 
     @property
     def points(self) -> tuple[str, ...]:
-        return (*self.gaps, *self.wrong_assumptions)
+        return (*self.gaps, *self.wrong_assumptions, *self.blockers)
 
 
 @dataclass
@@ -218,7 +219,8 @@ def run(root: Path, config: Config, rel: str, reviewers: Sequence[Reviewer] = ()
             continue
         d = got.data
         out.opinions[r.name] = Opinion(r, d["confidence"], d["ready"], tuple(d["gaps"]),
-                                       tuple(d["wrong_assumptions"]), got)
+                                       tuple(d["wrong_assumptions"]), got,
+                                       tuple(d.get("blockers", ())))
     opinions = list(out.opinions.values())
     if out.failed and v.on_error != "pass":
         out.verdict, out.exit_code = UNAVAILABLE, errors.VERIFY_UNAVAILABLE
@@ -244,3 +246,15 @@ def wrong_ids(plan: Plan, wrong: Sequence[str]) -> list[str]:
     known = {a.id for a in plan.assumed if a.id is not None}
     found = [m.group(1) for w in wrong if (m := _ID.match(w)) is not None]
     return [i for i in dict.fromkeys(found) if i in known]
+
+
+def blocked_ids(plan: Plan, blockers: Sequence[str]) -> list[str]:
+    """The ids of the slices the ``blockers`` stop: the slice each names in its ``[id]``
+    opening; every slice for one that names the plan, names no slice of the plan or none
+    at all (a blocker is never dropped for naming its slice wrong)."""
+    ids = [s.id for s in plan.slices]
+    stopped: list[str] = []
+    for b in blockers:
+        m = _ID.match(b)
+        stopped += [m.group(1)] if m is not None and m.group(1) in ids else ids
+    return [i for i in ids if i in stopped]

@@ -57,6 +57,8 @@ def table(out: Result) -> list[str]:
         ("ready", [cell(r, lambda o: "yes" if o.ready else "no") for r in cols]),
         ("gaps", [cell(r, lambda o: len(o.gaps)) for r in cols]),
         ("wrong assumptions", [cell(r, lambda o: len(o.wrong_assumptions)) for r in cols]),
+        *([("blockers", [cell(r, lambda o: len(o.blockers)) for r in cols])]
+          if any(o.blockers for o in out.opinions.values()) else []),
         ("answer", ["could not run" if r.name in out.failed else
                     cell(r, lambda o: "cached" if o.answer.cached else "asked") for r in cols]),
     ]
@@ -92,8 +94,9 @@ def as_text(out: Result) -> Outcome:
                 lines.append("    (nothing the others did not)")
         else:
             gaps, wrong = o.gaps, o.wrong_assumptions
-            if gaps or wrong:
+            if gaps or wrong or o.blockers:
                 lines.append(f"  {r.name} raised:")
+        lines += [f"    blocker: {b}" for b in o.blockers]  # shown always: they gate
         lines += [f"    gap: {g}" for g in gaps]
         lines += [f"    wrong assumption: {w}" for w in wrong]
     lines += [f"  {n}" for n in out.notes]
@@ -118,6 +121,7 @@ def as_json(out: Result) -> Outcome:
             "ready": o.ready if o else None,
             "gaps": list(o.gaps) if o else [],
             "wrong_assumptions": list(o.wrong_assumptions) if o else [],
+            "blockers": list(o.blockers) if o else [],
             "only_raised": {"gaps": list(only[0]), "wrong_assumptions": list(only[1])},
             "cached": o.answer.cached if o else None,
             "calls": o.answer.calls if o else 0,
@@ -141,8 +145,9 @@ def as_json(out: Result) -> Outcome:
 
 def note_line(o: Opinion) -> str:
     """One line for the plan's ``reviews:`` list."""
-    first = (o.wrong_assumptions or o.gaps or ("",))[0]
+    first = (o.blockers or o.wrong_assumptions or o.gaps or ("",))[0]
     text = (f"{'ready' if o.ready else 'not ready'}; {plural(len(o.gaps), 'gap')}, "
             f"{plural(len(o.wrong_assumptions), 'wrong assumption')}"
+            + (f", {plural(len(o.blockers), 'blocker')}" if o.blockers else "")
             + (f"; first: {first}" if first else ""))
     return mreply.clean_reason(text)

@@ -125,6 +125,8 @@ def _plan_lines(plan: Plan, slices: Sequence[Slice]) -> list[str]:
             f"- {md_text(s.by)}, {md_text(s.time)}: {md_text(s.reason)}"
             + (f" (signs off the wrong assumption{'s' * (len(s.overrides) > 1)} "
                f"{', '.join(md_code(a) for a in s.overrides)})" if s.overrides else "")
+            + (f" (unblocks slice{'s' * (len(s.unblocks) > 1)} "
+               f"{', '.join(md_code(i) for i in s.unblocks)})" if s.unblocks else "")
             for s in plan.signoffs), ""]
     return lines
 

@@ -1,13 +1,14 @@
 """The hand-off gate (config ``handoff``): work may claim a plan only once it is handed off,
 by its status and, when asked, by its latest reviews; and a slice not while it relies on an
-assumption a reviewer found wrong, unless a person signed that off (``signoffs:``)."""
+assumption a reviewer found wrong, or a reviewer's blocking finding stops it, unless a person
+signed that off (``signoffs:``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from checker.rules.config import Handoff
-from checker.rules.plan import Plan, Slice
+from checker.rules.plan import Plan, Review, Slice
 
 
 def _either(words: tuple[str, ...]) -> str:
@@ -42,18 +43,21 @@ def refusal(plan: Plan, gate: Handoff) -> str | None:
     return f"{plan.path} is not handed off: {'; '.join(why)}"
 
 
-def wrong_assumptions(plan: Plan) -> dict[str, list[str]]:
-    """Assumption id → the reviewers whose latest review found it wrong (the last review of
-    each reviewer and model counts: a later one by the same that no longer finds it clears
-    it; another model under the same name does not)."""
+def _latest(plan: Plan, ids: Callable[[Review], Sequence[str]]) -> dict[str, list[str]]:
+    """Id → the reviewers whose latest review names it (the last review of each reviewer and
+    model counts: a later one by the same that no longer names it clears it; another model
+    under the same name does not)."""
     latest = {(r.reviewer, r.model): r for r in plan.reviews}
     out: dict[str, list[str]] = {}
     for r in latest.values():
-        for a in r.assumptions:
-            out.setdefault(a, []).append(r.reviewer)
-    for a in out:
-        out[a] = list(dict.fromkeys(out[a]))
-    return out
+        for i in ids(r):
+            out.setdefault(i, []).append(r.reviewer)
+    return {i: list(dict.fromkeys(who)) for i, who in out.items()}
+
+
+def wrong_assumptions(plan: Plan) -> dict[str, list[str]]:
+    """Assumption id → the reviewers whose latest review found it wrong."""
+    return _latest(plan, lambda r: r.assumptions)
 
 
 def signed_off(plan: Plan) -> set[str]:
@@ -67,11 +71,28 @@ def unsigned_findings(plan: Plan, slices: Sequence[Slice]) -> dict[str, list[str
     return {a: who for a, who in wrong.items() if a in relied and a not in signed}
 
 
+def unsigned_blocks(plan: Plan, slices: Sequence[Slice]) -> dict[str, list[str]]:
+    """Slice id → the reviewers whose latest review has a blocking finding on it, for those
+    of ``slices`` no sign-off unblocks."""
+    signed = {i for s in plan.signoffs for i in s.unblocks}
+    ids = {s.id for s in slices} - signed
+    return {i: who for i, who in _latest(plan, lambda r: r.blocks).items() if i in ids}
+
+
+def findings_said(found: dict[str, list[str]], blocked: dict[str, list[str]]) -> str:
+    """The unsigned findings, in one phrase."""
+    return "; ".join([*(f"assumption '{a}' found wrong by {', '.join(who)}"
+                        for a, who in found.items()),
+                      *(f"a blocking finding on slice '{i}' by {', '.join(who)}"
+                        for i, who in blocked.items())])
+
+
 def slice_refusal(plan: Plan, s: Slice) -> str | None:
-    """Why work may not claim slice ``s`` yet: an assumption it relies on was found wrong."""
-    found = unsigned_findings(plan, [s])
-    if not found:
+    """Why work may not claim slice ``s`` yet: an assumption it relies on was found wrong,
+    or a reviewer's blocking finding stops it."""
+    found, blocked = unsigned_findings(plan, [s]), unsigned_blocks(plan, [s])
+    if not found and not blocked:
         return None
-    said = "; ".join(f"'{a}' (found wrong by {', '.join(who)})" for a, who in found.items())
-    return (f"{plan.path}#{s.id} relies on {said}: fix the plan and review it again, or sign "
-            f"it off: planscope plan-review {plan.path} --record --approve --override REASON")
+    return (f"{plan.path}#{s.id} may not start: {findings_said(found, blocked)}: fix the plan "
+            f"and review it again, or sign it off: planscope plan-review {plan.path} --record "
+            f"--approve --override REASON")

@@ -29,6 +29,7 @@ class Review:
     assumptions: tuple[str, ...] = ()  # ids of the assumptions the reviewer found wrong
     focus: str = ""  # what the reviewer was asked to look hardest at
     model: str = ""  # provider:model that answered (a finding clears only by the same)
+    blocks: tuple[str, ...] = ()  # ids of the slices a blocking finding of it stops
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class SignOff:
     time: str  # ISO 8601
     reason: str
     overrides: tuple[str, ...] = ()  # ids of the assumptions signed off
+    unblocks: tuple[str, ...] = ()  # ids of the slices whose blocking findings it signs off
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,11 @@ def _build(data: dict[str, Any], name: str) -> Plan:
         reviews=tuple(
             Review(r["reviewer"], float(r["confidence"]), str(r.get("at", "")),
                    r.get("notes", ""), _strs(r.get("assumptions")), str(r.get("focus", "")),
-                   str(r.get("model", "")))
+                   str(r.get("model", "")), _strs(r.get("blocks")))
             for r in data.get("reviews") or ()
         ),
         signoffs=tuple(SignOff(str(s["by"]), str(s["time"]), str(s["reason"]),
-                               _strs(s.get("overrides")))
+                               _strs(s.get("overrides")), _strs(s.get("unblocks")))
                        for s in data.get("signoffs") or ()),
         data=data,
     )

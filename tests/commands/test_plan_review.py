@@ -63,7 +63,7 @@ def test_plan_review_ready(planned: Repo, api: fake_api.FakeAPI,
     body = request_for(api, OPUS)
     assert body["tool_choice"]["name"] == "record_plan_review"
     assert set(body["tools"][0]["input_schema"]["required"]) == {
-        "confidence", "ready", "gaps", "wrong_assumptions"}
+        "confidence", "ready", "gaps", "wrong_assumptions", "blockers"}
     _, blocks, _ = data_blocks(user_message(body))
     assert "id: awards" in blocks["plan"] and "reviews" not in blocks["plan"]
     assert '"app/models/member.py"\n' in blocks["file-list"]

@@ -46,8 +46,8 @@ def flagged(planned: Repo, api: fake_api.FakeAPI, monkeypatch: pytest.MonkeyPatc
                           OPUS: plan_reply(0.9, True)})
     r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
                 "--approve")
-    assert "status stays 'draft': slices rely on assumptions found wrong: 'members-file' " \
-           f"(found wrong by {SONNET})" in r.out, r.out + r.err
+    assert "status stays 'draft': assumption 'members-file' found wrong by " \
+           f"{SONNET}; fix the plan" in r.out, r.out + r.err
     doc = yaml.safe_load((planned.path / "plans/awards.yaml").read_text())
     assert doc["status"] == "draft" and doc["reviews"][0]["assumptions"] == ["members-file"]
     return planned
@@ -59,9 +59,9 @@ def test_a_wrong_assumption_refuses_approval_and_the_slice(flagged: Repo) -> Non
     flagged.commit("approved by hand", plan="none")
     commit_slice(flagged, GOOD)
     r = flagged.planscope("check", "--commit", "HEAD")
-    assert r.code == 1 and "plans/awards.yaml#tables relies on 'members-file' (found wrong " \
-                           f"by {SONNET}): fix the plan and review it again, or sign it off" \
-        in r.err, r.err
+    assert r.code == 1 and "plans/awards.yaml#tables may not start: assumption 'members-file' " \
+                           f"found wrong by {SONNET}: fix the plan and review it again, or " \
+                           "sign it off" in r.err, r.err
 
 
 def test_a_person_signs_it_off(flagged: Repo, api: fake_api.FakeAPI,
@@ -99,3 +99,72 @@ def test_override_needs_approve_and_a_reason(flagged: Repo, args: list[str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     r = cli_run(flagged, monkeypatch, "plan-review", "plans/awards.yaml", "--record", *args)
     assert r.code == 2 and "--override REASON signs findings off for --approve" in r.err
+
+
+TWO_SLICES = RELYING.replace("    relies_on: [members-file]\n", """\
+  - id: page
+    title: Awards page
+    files:
+      create: [app/views/awards.py]
+""")
+
+
+@pytest.fixture
+def blocked(planned: Repo, api: fake_api.FakeAPI, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """Two slices; one reviewer's blocking finding names the second, the other's names a
+    slice the plan does not have (so it stops every slice)."""
+    planned.write("plans/awards.yaml", TWO_SLICES)
+    planned.commit("the plan", plan="none")
+    api.route = by_model({
+        SONNET: plan_reply(0.9, True, blockers=["[page] app/views/ does not exist"]),
+        OPUS: plan_reply(0.9, True)})
+    r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
+                "--approve")
+    assert "    blocker: [page] app/views/ does not exist" in r.out
+    assert f"status stays 'draft': a blocking finding on slice 'page' by {SONNET}; fix the " \
+           "plan and review it again, or --override REASON" in r.out, r.out + r.err
+    doc = yaml.safe_load((planned.path / "plans/awards.yaml").read_text())
+    assert doc["reviews"][0]["blocks"] == ["page"] and "blocks" not in doc["reviews"][1]
+    assert "1 blocker; first: [page] app/views/ does not exist" in doc["reviews"][0]["notes"]
+    return planned
+
+
+def test_a_blocking_finding_stops_its_slice_and_not_the_others(blocked: Repo) -> None:
+    text = (blocked.path / "plans/awards.yaml").read_text()
+    blocked.write("plans/awards.yaml", text.replace("status: draft", "status: approved"))
+    blocked.commit("approved by hand", plan="none")
+    commit_slice(blocked, GOOD)  # the first slice: not blocked
+    assert blocked.planscope("check", "--commit", "HEAD").code == 0
+    blocked.write("app/views/awards.py", "def page(): ...\n")
+    blocked.commit("the page", plan="plans/awards.yaml#page")
+    r = blocked.planscope("check", "--commit", "HEAD")
+    assert r.code == 1 and "plans/awards.yaml#page may not start: a blocking finding on " \
+                           f"slice 'page' by {SONNET}: fix the plan" in r.err, r.err
+
+
+def test_a_blocker_naming_no_slice_stops_every_slice(planned: Repo, api: fake_api.FakeAPI,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    planned.write("plans/awards.yaml", TWO_SLICES)
+    planned.commit("the plan", plan="none")
+    api.route = by_model({SONNET: plan_reply(0.9, True, blockers=["[nope] x", "no id"]),
+                          OPUS: plan_reply(0.9, True, blockers=["[plan] the goal is unclear"])})
+    r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record")
+    row = next(line.split() for line in r.out.splitlines() if line.startswith("  blockers"))
+    assert row[1:] == ["2", "1"], r.out
+    doc = yaml.safe_load((planned.path / "plans/awards.yaml").read_text())
+    assert [rv["blocks"] for rv in doc["reviews"]] == [["tables", "page"], ["tables", "page"]]
+
+
+def test_a_sign_off_unblocks_and_pr_body_says_so(blocked: Repo,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    r = cli_run(blocked, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
+                "--approve", "--override", "the folder comes with the first slice")
+    assert "status set to approved;" in r.out and "; unblocked page" in r.out, r.out
+    doc = yaml.safe_load((blocked.path / "plans/awards.yaml").read_text())
+    assert doc["signoffs"][0]["unblocks"] == ["page"] and "overrides" not in doc["signoffs"][0]
+    blocked.commit("signed off", plan="none")
+    blocked.write("app/views/awards.py", "def page(): ...\n")
+    blocked.commit("the page", plan="plans/awards.yaml#page")
+    assert blocked.planscope("check", "--commit", "HEAD").code == 0
+    body = blocked.planscope("pr-body", "plans/awards.yaml#page").out
+    assert "(unblocks slice `page`)" in body, body

@@ -47,4 +47,5 @@ def test_unusable_replies(reply: object, said: str) -> None:
     with pytest.raises(VerifyUnavailable, match=said):
         plan_prompt.parse_reply(reply, "m")
     good = plan_prompt.parse_reply({"confidence": 0.5, "ready": False, "gaps": ["x", 1]}, "m")
-    assert good == {"confidence": 0.5, "ready": False, "gaps": ["x"], "wrong_assumptions": []}
+    assert good == {"confidence": 0.5, "ready": False, "gaps": ["x"], "wrong_assumptions": [],
+                    "blockers": []}
