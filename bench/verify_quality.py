@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,16 +101,24 @@ def replay(case: dict[str, Any], config: dict[str, Any], workdir: Path) -> dict[
         return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
 
 
-def score(name: str, config: dict[str, Any], cases: list[dict[str, Any]]) -> Score:
+def _timed(case: dict[str, Any], config: dict[str, Any], tmp: Path) -> tuple[dict[str, Any],
+                                                                                float]:
+    start = time.monotonic()
+    said = replay(case, config, tmp)
+    return said, time.monotonic() - start
+
+
+def score(name: str, config: dict[str, Any], cases: list[dict[str, Any]],
+          jobs: int = 1) -> Score:
     out = Score(name, str(config.get("verify", {}).get("model") or
                           " ".join(config.get("verify", {}).get("command") or ())))
     prices = {m: (p.get("input_per_mtok", 0), p.get("output_per_mtok", 0))
               for m, p in (config.get("prices") or {}).items()}
-    with tempfile.TemporaryDirectory(prefix="planscope-corpus-") as tmp:
-        for case in cases:
-            start = time.monotonic()
-            said = replay(case, config, Path(tmp))
-            out.seconds += time.monotonic() - start
+    with tempfile.TemporaryDirectory(prefix="planscope-corpus-") as tmp, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        replies = pool.map(lambda c: _timed(c, config, Path(tmp)), cases)
+        for case, (said, seconds) in zip(cases, replies, strict=True):
+            out.seconds += seconds  # the cases' own time, added up: not the wall time
             out.cases += 1
             if said.get("error") and not said.get("drift"):
                 out.errors.append(f"{case['id']}: {said['error']}")
@@ -161,6 +170,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--corpus", type=Path, default=HERE / "corpus")
     ap.add_argument("--config", type=Path, action="append", required=True,
                     help="a .planscope.yaml fragment with verify: (and prices:); repeatable")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="cases replayed at once (each is a git repository and a check)")
     args = ap.parse_args(argv)
     cases = load_corpus(args.corpus)
     if not cases:
@@ -172,7 +183,7 @@ def main(argv: list[str]) -> int:
         if verify.get("provider") == "command":  # relative to the config file
             verify["command"] = [str((path.parent / c).resolve()) if i == 0 and c.startswith(".")
                                  else c for i, c in enumerate(verify.get("command") or ())]
-        scores.append(score(path.stem, config, cases))
+        scores.append(score(path.stem, config, cases, args.jobs))
     sys.stdout.write(report(scores, len(cases)))
     return 1 if any(s.errors for s in scores) else 0
 

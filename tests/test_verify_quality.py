@@ -25,13 +25,14 @@ def test_the_harness_scores_the_corpus_with_the_deterministic_judge() -> None:
     cases = [json.loads(p.read_text()) for p in sorted((BENCH / "corpus").glob("*.json"))]
     labels = [lab["label"] for c in cases for lab in c["labels"].values()]
     assert cases and all(c["labels"] and c["source"]["commit"] for c in cases)
-    done = _run("--config", str(BENCH / "judges/by_path.yaml"))
+    done = _run("--config", str(BENCH / "judges/by_path.yaml"), "--jobs", "2")
     assert done.returncode == 0, done.stdout + done.stderr
     row = done.stdout.splitlines()[2].split()
     paths, precision, recall, f1, tp, fp, fn, tn, calls = row[2:11]
     assert int(paths) == len(labels) and int(tp) + int(fn) == labels.count("real")
     assert int(fp) + int(tn) == labels.count("incidental") and int(calls) == len(cases)
-    assert (precision, recall, f1) == ("0.750", "1.000", "0.857")
+    assert len(cases) >= 60 and done.stdout.count("error:") == 0
+    assert (precision, recall, f1) == ("0.602", "0.649", "0.625")
 
 
 def test_a_drifted_path_with_no_label_is_an_error(tmp_path: Path) -> None:
