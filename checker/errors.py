@@ -12,7 +12,8 @@ one line per problem, with an optional fix; ``error_text`` prints it the same wa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from checker.record import record
 
 OK = 0
 DRIFT = 1
@@ -70,7 +71,7 @@ def text(lines: Iterable[str]) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What a command prints on stdout and stderr, and its exit code."""
 

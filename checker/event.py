@@ -13,17 +13,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checker.errors import BadInput
+from checker.record import record
 
 PR_EVENTS = ("pull_request", "pull_request_target")
 MERGE_GROUP = "merge_group"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     """What planscope uses from the workflow's event payload."""
 

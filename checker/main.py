@@ -1,8 +1,8 @@
 """The console script. The entries that run on every commit and push (``hook pre-commit``,
-``hook commit-msg``, ``hook pre-push``, ``check --staged``) are read here and run without
-importing click: on that path its import cost more than the check. Any other command line,
-any option these forms do not know, and ``--help`` go to click (``checker.cli``), which owns
-the usage.
+``hook commit-msg``, ``hook pre-push``, ``check --staged``) and on every edit an agent makes
+(``guard``) are read here and run without importing click: on that path its import cost
+more than the check. Any other command line, any option these forms do not know, and
+``--help`` go to click (``checker.cli``), which owns the usage.
 """
 
 from __future__ import annotations
@@ -100,6 +100,22 @@ def _check(args: Sequence[str]) -> Call | None:
     return call
 
 
+def _guard(args: Sequence[str]) -> Call | None:
+    """``guard [--deny-with exit-code|json]``: the agent's hook, on every edit it makes."""
+    parsed = _options(args, set(), {"--deny-with"})
+    if parsed is None or parsed[1] or parsed[0].get("--deny-with", "exit-code") not in (
+            "exit-code", "json"):
+        return None
+    deny_with = str(parsed[0].get("--deny-with", "exit-code"))
+
+    def call() -> Outcome:
+        from checker.commands import guard
+
+        return guard.from_stdin(sys.stdin, deny_with)
+
+    return call
+
+
 def fast(argv: Sequence[str]) -> Call | None:
     """The call for a command line this module runs itself; None for click's."""
     argv = list(argv)
@@ -107,6 +123,8 @@ def fast(argv: Sequence[str]) -> Call | None:
         return _hook(argv[1:])
     if argv[:1] == ["check"]:
         return _check(argv[1:])
+    if argv[:1] == ["guard"]:
+        return _guard(argv[1:])
     return None
 
 

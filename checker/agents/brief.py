@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from checker.judge.claims import TRAILER
+from checker.record import asdict, record
 from checker.rules.book import Rulebook
 from checker.rules.plan import Plan, Slice
 from checker.rules.ruleset import Part, RuleSet
@@ -34,13 +34,13 @@ RULES = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Forbid:
     pattern: str
     source: str  # where the rule is written: "forbid of plans/x.yaml", "forbid in .planscope.yaml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Brief:
     ref: str  # plans/x.yaml#slice
     plan_title: str

@@ -43,16 +43,16 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.git import repository
+from checker.record import record
 from checker.rules.globs import Fold
 
 _LISTED = 500  # entries read per folder when looking for a hard link
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gate:
     """The folders and files of the gate outside the rules: absolute, as found."""
 

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker import state
@@ -59,6 +58,7 @@ from checker.agents.guardrules import Active, Guarded
 from checker.agents.hookinput import HookCall, entry_and_target, repo_paths
 from checker.errors import PlanscopeError
 from checker.git import worktrees
+from checker.record import record
 from checker.rules import rulefiles
 from checker.rules.globlint import literal
 from checker.rules.ruleset import RuleSet
@@ -69,7 +69,7 @@ GUARD_LOG = "guard.jsonl"
 SCOPE_LIST_MAX = 12  # patterns named in a refusal before "and N more"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Decision:
     """What the guard says of one tool call."""
 

@@ -15,26 +15,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checker import files, state
 from checker.errors import BadInput
 from checker.git import repository
+from checker.record import record
 from checker.rules import schemas
 from checker.rules.config import CONFIG_FILE
 
 FORMAT = 5
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Active:
     ref: str  # plans/x.yaml#slice, as written
     source: str  # where it came from, for messages
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Guarded:
     """The guard's view of one work tree."""
 

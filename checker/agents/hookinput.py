@@ -28,10 +28,10 @@ import json
 import os
 import re
 import shlex
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.agents.shellwords import tilde
+from checker.record import record, replace
 
 FILE_TOOLS: dict[str, str] = {
     "Edit": "file_path",
@@ -69,7 +69,7 @@ class HookInputError(ValueError):
     """The input is not a PreToolUse hook call."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HookCall:
     tool: str
     names: tuple[str, ...]  # the files the tool edits, from cwd; () for calls not read

@@ -25,7 +25,6 @@ import shlex
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -42,6 +41,7 @@ from checker.judge import changes, explain
 from checker.judge.changes import Unit
 from checker.judge.claims import Claim
 from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.record import record
 from checker.render.text import display
 from checker.rules import plan as plan_mod
 from checker.rules import yamlfile
@@ -55,7 +55,7 @@ MIN_POLL_S = 0.5  # the work tree is polled at most this often, less when git is
 MIN_QUIET_S = 1.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunOptions:
     ref: str  # PLAN#SLICE
     argv: tuple[str, ...]
@@ -64,7 +64,7 @@ class RunOptions:
     verify: bool = True
 
 
-@dataclass
+@record
 class Seen:
     """What the watch found, as it found it."""
 
@@ -263,7 +263,7 @@ def _say_leftovers(left: Sequence[tuple[int, str]], adopts: bool) -> None:
                "process group cannot be followed")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ran:
     """What a run came to: the final check, the executor's exit status, why it was stopped."""
 

@@ -32,10 +32,10 @@ import os
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.agents import shellgit, shellwords
+from checker.record import field, record
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "\n", "(", ")", "|&", ";;"})
 _REDIRECTS = re.compile(r"^(?:\d*|&)(?:>>?|>\|)$")
@@ -63,7 +63,7 @@ _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 _IN_PLACE_VALUED = {"sed": "efl", "gsed": "efl", "perl": "eEIMmlxC0"}
 
 
-@dataclass
+@record
 class Writes:
     """What a command writes, as far as its text says."""
 

@@ -30,11 +30,11 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker import procfs
 from checker.procfs import Stat
+from checker.record import record
 
 PROC = Path("/proc")
 NO_PROC = "no /proc"
@@ -60,7 +60,7 @@ _BOTH = ("input", "network")
 _WCHANS = ((_TTY_WCHANS, ("input",)), (_NET_WCHANS, ("network",)), (_ANY_WCHANS, _BOTH))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Activity:
     # "input" | "stdin" | "network" | "running" | "sleeping" | "stopped" | "disk" | "exited"
     # | "unknown"
@@ -68,7 +68,7 @@ class Activity:
     detail: str = ""  # the tty, the remote address, or "name, pid N" of the busy process
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TcpSocket:
     inode: int
     remote: str

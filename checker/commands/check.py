@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from checker import errors
@@ -12,6 +11,7 @@ from checker.git import repository
 from checker.judge import claims, pipeline, targets
 from checker.judge.changes import Target
 from checker.judge.pipeline import Options
+from checker.record import replace
 from checker.render import text
 
 # The pull request's modules (branch, event, the GitHub and JSON renderers) are imported

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from checker.errors import BadInput, Outcome
 from checker.judge import claims
 from checker.judge import explain as explaining
 from checker.judge.pipeline import Options
+from checker.record import replace
 from checker.render.explain import as_json, as_text
 from checker.rules.config import Config
 

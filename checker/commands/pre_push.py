@@ -16,7 +16,6 @@ yet will fail the pull request check: the push warns (or, with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +25,7 @@ from checker.git import blobs, repository, revs
 from checker.git.formats import Commit, RefUpdate, parse_push_lines
 from checker.judge import adoption, changes, claims, merged_branches, pipeline, targets
 from checker.judge.pipeline import Options, UnitResult
+from checker.record import record, replace
 from checker.render import text
 from checker.rules import config as config_mod
 from checker.rules.book import Rulebook
@@ -38,7 +38,7 @@ def _remotes(remote: str | None) -> list[str]:
     return [f"--remotes={remote}"] if remote else []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Push:
     """One pushed ref: the branch it pushes (None for a ref that is no local branch), its
     tip, and the rev-list arguments that name its new commits."""
@@ -122,7 +122,7 @@ def _failure_line(r: UnitResult, subject: str) -> str:
     return f"{head}: {'; '.join(parts) or 'failed'}"
 
 
-@dataclass
+@record
 class Checked:
     """The commits of one pushed ref and what the check said of each."""
 

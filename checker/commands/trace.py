@@ -5,13 +5,13 @@ what one commit did, under which plan, slice, section and assumption
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from checker import errors, event
 from checker.errors import BadInput, Outcome
 from checker.history.trace import Tracer, trace_commit, trace_file, trace_line
 from checker.judge import claims
+from checker.record import asdict
 from checker.render.trace import lines
 from checker.rules.config import Config
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from checker.errors import BadInput
 from checker.git.messagetext import near_misses, reverted, split_message, trailer_values
+from checker.record import record
 
 _FS_ENCODING = sys.getfilesystemencoding()
 
@@ -117,7 +117,7 @@ def parse_numstat(out: bytes) -> int | None:
     return total
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -219,7 +219,7 @@ ZERO = re.compile(r"0{40}(?:0{24})?")
 SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RefUpdate:
     """One line git gives a pre-push hook on stdin."""
 

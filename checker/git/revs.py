@@ -5,7 +5,6 @@ bases, and the commits a target names."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import BadInput
@@ -24,6 +23,7 @@ from checker.git.formats import (
     parse_log_changes,
     parse_range,
 )
+from checker.record import record
 
 
 def rev_parse(root: Path, rev: str) -> str:
@@ -146,7 +146,7 @@ def is_ancestor(root: Path, ancestor: str, rev: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """The commits a target names, oldest first (merges included), and the whole diff they
     make together: ``base`` to ``head``."""

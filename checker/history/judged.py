@@ -8,7 +8,6 @@ trace and pr-body read history only through here, so they say what ``check --com
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import state
@@ -16,6 +15,7 @@ from checker.git.formats import Change, Commit
 from checker.judge import targets
 from checker.judge.pipeline import Options, UnitResult
 from checker.model.verify import Verdict
+from checker.record import field, record
 
 Key = tuple[str, str]  # (plan path, slice id)
 
@@ -24,14 +24,14 @@ def recorded_verdicts(root: Path) -> dict[tuple[str, str], Verdict]:
     """(commit, path) → the last verdict the verification pass gave that path of that commit
     (``.git/planscope/verdicts.jsonl``; a staged check is not there by commit)."""
     out: dict[tuple[str, str], Verdict] = {}
-    for record in state.read_log(root, state.VERDICT_LOG):
-        sha = record.get("commit")
+    for logged in state.read_log(root, state.VERDICT_LOG):
+        sha = logged.get("commit")
         if not isinstance(sha, str) or not sha:
-            diff = str(record.get("diff", ""))
+            diff = str(logged.get("diff", ""))
             if ".." not in diff:
                 continue
             sha = diff.rpartition("..")[2]
-        for v in record.get("verdicts") or ():
+        for v in logged.get("verdicts") or ():
             if not isinstance(v, dict) or v.get("verdict") not in ("incidental", "drift"):
                 continue
             try:
@@ -51,7 +51,7 @@ def judged(root: Path, commits: Sequence[Commit],
     return targets.judge_commits(root, commits, opts, known)
 
 
-@dataclass
+@record
 class SliceWork:
     """What one commit did for one slice it claims."""
 

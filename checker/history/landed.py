@@ -10,7 +10,6 @@ pr-body, ``validate --against``, plan-review and the hand-off gate to know what 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import errors
@@ -19,13 +18,14 @@ from checker.git.formats import Commit
 from checker.history import judged
 from checker.judge import adoption
 from checker.judge.pipeline import UnitResult
+from checker.record import field, record
 from checker.rules.config import Config
 from checker.rules.plan import Plan, Slice
 
 Key = tuple[str, str]  # (plan path, slice id)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Landed:
     """The slices commits on ``base`` claim, with those commits (oldest first)."""
 

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from checker import state
 from checker.git import revs
 from checker.history import stats
+from checker.record import asdict, record
 from checker.rules.config import Config
 
 CALL_LOG = "calls.jsonl"  # written by checker.model.ask
 
 
-@dataclass
+@record
 class Spend:
     key: str
     calls: int = 0
@@ -30,7 +30,7 @@ class Spend:
     lead_time_days: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out: dict[str, Any] = asdict(self)
         out["model_seconds"] = round(self.model_seconds, 3)
         out["cost"] = None if self.cost is None else round(self.cost, 4)
         return out

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from checker import state
@@ -29,6 +28,7 @@ from checker.history import judged
 from checker.history.judged import Key, SliceWork, by_slice
 from checker.judge import claims
 from checker.judge.pipeline import UnitResult
+from checker.record import asdict, field, record
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
 from checker.rules.globlint import literal
@@ -39,7 +39,7 @@ GROUPS = ("plan", "slice", "executor", "author", "week")
 NO_CLAIM, NONE, RULES = "(no claim)", "(Plan: none)", "(rules change)"
 
 
-@dataclass
+@record
 class Row:
     """The counts of one group."""
 
@@ -74,7 +74,7 @@ class Row:
                 "incidental": round(self.incidental / n, 4)}
 
 
-@dataclass
+@record
 class Fact:
     """What one commit did."""
 

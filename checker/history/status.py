@@ -6,19 +6,19 @@ incidental and forbidden paths, each commit judged as ``check --commit`` judges 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from checker.git.formats import Commit
 from checker.history.judged import SliceWork, by_slice
 from checker.history.landed import NOTHING, Landed
 from checker.judge import order
 from checker.judge.pipeline import UnitResult
+from checker.record import record
 from checker.rules.globlint import literal
 from checker.rules.plan import Plan, Slice
 from checker.rules.scope import untouched_of
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SliceStatus:
     slice: Slice
     commits: tuple[Commit, ...]

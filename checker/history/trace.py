@@ -15,7 +15,6 @@ the file, never a guess from the text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.errors import BadInput
@@ -24,11 +23,12 @@ from checker.git.formats import Commit
 from checker.history.judged import recorded_verdicts
 from checker.judge import targets
 from checker.judge.pipeline import Options, UnitResult
+from checker.record import field, record
 from checker.rules.globs import Matcher
 from checker.rules.plan import Plan, Slice
 
 
-@dataclass
+@record
 class Assumed:
     id: str | None
     text: str
@@ -36,7 +36,7 @@ class Assumed:
     reviews: list[str] = field(default_factory=list)  # reviews that found it wrong
 
 
-@dataclass
+@record
 class PathTrace:
     """One path as one commit touched it."""
 
@@ -49,7 +49,7 @@ class PathTrace:
     reason: str | None = None  # the verification pass's reason, for an incidental path
 
 
-@dataclass
+@record
 class CommitTrace:
     commit: str
     subject: str

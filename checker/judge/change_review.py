@@ -23,7 +23,6 @@ the exit code comes from the local facts alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import errors, event
@@ -46,6 +45,7 @@ from checker.model.review_prompt import (
     model_review,
     parse_reply,
 )
+from checker.record import field, record
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 from checker.rules.globlint import literal
@@ -53,7 +53,7 @@ from checker.rules.plan import Plan, Slice
 from checker.rules.scope import ScopeResult, Touched, classify
 
 
-@dataclass
+@record
 class Result:
     span: Span
     claim: Claim
@@ -135,7 +135,7 @@ def local_findings(plan: Plan, slices: Sequence[Slice], scope: ScopeResult,
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setup:
     """What the command line asks to review: the change, and the rules to review it by."""
 

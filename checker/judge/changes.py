@@ -12,17 +12,17 @@ judged.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.git import amend, blobs, diffs, merges, messages, repository, revs
 from checker.git.formats import Change, Commit
 from checker.git.messagetext import near_misses, reverted, split_message
 from checker.judge import adoption, claims
+from checker.record import record, replace
 from checker.rules.config import Config
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """What to check: ``staged``, ``commit`` (rev), ``range`` (A..B) or ``base`` (ref)."""
 
@@ -30,7 +30,7 @@ class Target:
     rev: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unit:
     """One change set and the trailers that claim it: the staged diff, one commit, or a
     whole range (``--plan``)."""

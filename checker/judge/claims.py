@@ -19,13 +19,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import state
 from checker.errors import BadInput
 from checker.git import repository, revs
 from checker.git.formats import Commit
+from checker.record import field, record
 from checker.rules.book import Rulebook, clean
 from checker.rules.plan import Plan, Slice
 from checker.rules.ruleset import Part
@@ -37,7 +37,7 @@ SEARCH = 500  # how many earlier commits a fixup!/squash! target is looked for i
 _FIXUP = re.compile(r"(?:(?:fixup|squash|amend)! )+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Claim:
     """What a change claims: the slices of one or more plans, or ``Plan: none`` (no part)."""
 
@@ -69,7 +69,7 @@ class Claim:
         return self.source in ACTIVE_SOURCES
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """What an entry point knows of a change besides the change itself."""
 
@@ -258,7 +258,7 @@ def _earlier(root: Path, rev: str | None) -> list[Commit]:
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Trailers:
     """The trailers a change is claimed by, and where they come from."""
 

@@ -7,7 +7,6 @@ claimed, ``exempt.paths`` and the plan files, else the path needs a plan."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker import errors
@@ -15,6 +14,7 @@ from checker.git import blobs
 from checker.judge.changes import Unit
 from checker.judge.claims import Claim
 from checker.judge.pipeline import Judge, Options
+from checker.record import record
 from checker.rules import rulefiles
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
@@ -27,21 +27,21 @@ FORBIDDEN, IN_SCOPE, DRIFT, EXEMPT, UNCLAIMED = (
 BLOCKING = (FORBIDDEN, DRIFT, UNCLAIMED)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     pattern: str
     where: str  # FILE:LINE:COL where the pattern is written (the file alone for pyproject)
     list: str  # which list holds it: "files.modify of slice 'tables'", "forbid of plans/x.yaml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Explained:
     path: str
     verdict: str  # one of FORBIDDEN, IN_SCOPE, DRIFT, EXEMPT, UNCLAIMED
     rule: Rule | None  # None: no pattern decides (drift, unclaimed)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Explanation:
     claim: Claim | None
     paths: tuple[Explained, ...]

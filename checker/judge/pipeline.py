@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from checker.git import blobs, diffs, repository
 from checker.judge import adoption, claims, order
 from checker.judge.changes import Unit, after_of, before_of
 from checker.judge.claims import Claim, Context
+from checker.record import field, record
 from checker.rules import ruleschange
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the pass itself is imported only when drift is to be verifi
     from checker.model.verify import Verdict
 
 
-@dataclass
+@record
 class UnitResult:
     unit: Unit
     exit_code: int = errors.OK
@@ -62,7 +62,7 @@ class UnitResult:
                 if t.path not in self.verdicts or self.verdicts[t.path].verdict != "incidental"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Options:
     plan_ref: str | None = None  # --plan
     plan_source: str = "--plan"  # what the claim of plan_ref is said to come from

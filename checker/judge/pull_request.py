@@ -17,7 +17,6 @@ person's review (CODEOWNERS on the rule files).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker import errors
@@ -27,6 +26,7 @@ from checker.git import blobs, diffs, process, repository, revs
 from checker.judge import adoption, changes, pipeline, targets
 from checker.judge.changes import Target
 from checker.judge.pipeline import Options, UnitResult
+from checker.record import field, record, replace
 from checker.rules.book import Rulebook
 from checker.rules.config import Config
 
@@ -38,7 +38,7 @@ SHALLOW_HINT = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanChange:
     """A plan that governs a commit of the pull request and that the pull request changes."""
 
@@ -48,7 +48,7 @@ class PlanChange:
     diff: str
 
 
-@dataclass
+@record
 class BranchResult:
     results: list[UnitResult]
     code: int

@@ -23,7 +23,6 @@ commit already made, when it is on the checked-out branch and not on the default
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from checker.git import blobs, diffs, repository, revs
@@ -31,6 +30,7 @@ from checker.git.formats import Change, Commit, parse_range
 from checker.judge import adoption, changes, merged_branches
 from checker.judge.changes import Target
 from checker.judge.pipeline import Judge, Options, UnitResult
+from checker.record import replace
 from checker.rules.book import Rulebook, Rulebooks
 from checker.rules.config import CONFIG_FILE, PYPROJECT_SOURCE, Config
 

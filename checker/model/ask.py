@@ -18,13 +18,13 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checker import state
 from checker.errors import VerifyUnavailable
 from checker.model.prompt import Prompt
+from checker.record import record
 from checker.rules.config import VerifyConfig
 
 OFFLINE_ENV = "PLANSCOPE_OFFLINE"
@@ -36,7 +36,7 @@ def offline(env: Mapping[str, str] | None = None) -> bool:
     return (os.environ if env is None else env).get(OFFLINE_ENV) == "1"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     config: VerifyConfig  # provider, model, command (timeout and on_error are the run's)
     prompt: Prompt  # system, user text and the forced tool
@@ -47,7 +47,7 @@ class Question:
     about: str = ""  # the plan or slice the question is about, for the call log
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answer:
     provider: str
     model: str

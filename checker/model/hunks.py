@@ -10,16 +10,16 @@ every cut is stated.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.git import diffs
 from checker.git.formats import unquote
+from checker.record import record, replace
 from checker.rules import globs
 from checker.rules.scope import Touched
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileDiff:
     path: str
     status: str

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from checker.git import blobs
 from checker.model import prompt as mprompt
 from checker.model import reply as mreply
 from checker.model.hunks import FileDiff, fit
+from checker.record import replace
 from checker.rules import globs
 from checker.rules.config import Reviewer
 from checker.rules.globlint import literal

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.model.hunks import FileDiff
+from checker.record import record
 from checker.rules.plan import Plan, Slice, slice_yaml
 
 DATA_RULE = (
@@ -59,7 +59,7 @@ def plan_blocks(parts: Sequence[tuple[Plan, Sequence[Slice]]]) -> list[Block]:
     ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Prompt:
     system: str
     user: str
@@ -73,7 +73,7 @@ class Prompt:
         return str(self.tool["name"])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Block:
     """One data block: its label (part of the opening line) and the title above it."""
 
@@ -82,7 +82,7 @@ class Block:
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Files:
     """How the file texts of a question are introduced."""
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker import errors
@@ -45,6 +44,7 @@ from checker.model.plan_prompt import (
     modify_files,
     parse_reply,
 )
+from checker.record import field, record, replace
 from checker.rules import validation
 from checker.rules.config import Config, Reviewer
 from checker.rules.plan import Plan
@@ -52,7 +52,7 @@ from checker.rules.plan import Plan
 READY, NOT_READY, DISAGREE, UNAVAILABLE = "ready", "not ready", "disagree", "could not run"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Opinion:
     reviewer: Reviewer
     confidence: float
@@ -70,7 +70,7 @@ class Opinion:
         return (*self.gaps, *self.wrong_assumptions, *self.blockers)
 
 
-@dataclass
+@record
 class Result:
     plan: Plan
     reviewers: tuple[Reviewer, ...]

@@ -9,18 +9,18 @@ import email.utils
 import random
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import VerifyUnavailable
 from checker.model.reply import clean_reason
+from checker.record import record
 
 MAX_ATTEMPTS = 3  # one call and at most two retries, all inside the deadline
 RETRY_STATUS = frozenset({408, 409, 429})
 MAX_REPLY_BYTES = 1 << 20  # a verdict is a few KB: reading stops here, the pass fails
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reply:
     data: Any  # the answer object, ``{"verdicts": [...]}`` when well formed
     input_tokens: int = 0

@@ -10,13 +10,13 @@ forbidden paths never). The reply is a forced tool call: does the change match t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import VerifyUnavailable
 from checker.model import hunks
 from checker.model import prompt as mprompt
 from checker.model import reply as mreply
+from checker.record import record
 from checker.rules.plan import Plan, Slice, slice_yaml
 from checker.rules.scope import ScopeResult
 
@@ -104,7 +104,7 @@ Data blocks. {mprompt.DATA_RULE}
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     severity: str  # blocker | major | minor
     message: str
@@ -117,7 +117,7 @@ class Finding:
                 "message": self.message, "source": self.source}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModelReview:
     matches_plan: bool
     confidence: float

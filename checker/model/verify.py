@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from checker.model import hunks
 from checker.model import prompt as mprompt
 from checker.model.ask import Answer, Question, ask
 from checker.model.reply import clean_reason, confidence
+from checker.record import record
 from checker.rules.config import VerifyConfig
 from checker.rules.plan import slice_yaml
 from checker.rules.ruleset import Part
@@ -95,7 +95,7 @@ REPLY_FORMAT = ('{"verdicts": [{"path", "verdict": "incidental"|"drift", "reason
                 '"confidence"}]} on stdout')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     path: str
     verdict: str  # "incidental" | "drift"
@@ -107,7 +107,7 @@ class Verdict:
                 "confidence": self.confidence}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verification:
     provider: str
     model: str
@@ -119,7 +119,7 @@ class Verification:
     output_tokens: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Request:
     """Everything one verification needs; ``diff_revs``/``cached`` re-read the hunks."""
 

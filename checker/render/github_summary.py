@@ -6,13 +6,13 @@ request controls is escaped as inert Markdown."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checker.errors import PlanscopeError
 from checker.event import MERGE_GROUP, PR_EVENTS
 from checker.judge import adoption
 from checker.judge.pull_request import BranchResult, result_word, rules_changes
+from checker.record import record
 from checker.render.markdown import md_block, md_code, md_text
 from checker.render.sections import RANK, Section, claimed_by, sections
 from checker.render.text import short
@@ -25,7 +25,7 @@ MAX_DIFF_CHARS = 30_000
 MAX_SUMMARY_BYTES = 900_000  # GitHub takes at most 1 MiB per step summary
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skipped:
     """Why the verification pass did not run for some drift, and what followed."""
 

@@ -5,17 +5,17 @@ drawn from these rows."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from checker.judge.pipeline import Options, UnitResult
 from checker.judge.pull_request import BranchResult
+from checker.record import field, record
 from checker.render.text import short
 from checker.rules.config import Config
 
 RANK = {"forbidden": 4, "plan-changed": 3, "drift": 2, "incidental": 1, "in scope": 0}
 
 
-@dataclass
+@record
 class Row:
     """One changed path under one claimed slice, merged over the commits that touched it."""
 
@@ -27,7 +27,7 @@ class Row:
     commits: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Section:
     ref: str
     title: str

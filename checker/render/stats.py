@@ -7,11 +7,11 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 
 from checker import errors
 from checker.history.spend import Spend
 from checker.history.stats import Row
+from checker.record import asdict
 
 COLUMNS = ("commits", "changed", "in_scope", "drift", "forbidden", "incidental", "unclaimed",
            "plan_edits_after_claim", "untouched_done", "unreadable", "guard_refusals")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker import errors
 from checker.errors import BadInput
+from checker.record import field, record
 from checker.rules import built, globlint, schemas, yamlfile
 from checker.state import Cache
 
@@ -18,7 +18,7 @@ DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_SECRET_PATHS = (".env*", "**/*.pem", "**/*.key", "**/id_rsa*")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VerifyConfig:
     provider: str = "anthropic"
     model: str = DEFAULT_MODEL
@@ -32,7 +32,7 @@ class VerifyConfig:
     api_key_env: str | None = None  # provider openai: the key's variable (OPENAI_API_KEY)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GuardConfig:
     """The edit-time guard (``planscope guard``): what out-of-scope edits do."""
 
@@ -41,7 +41,7 @@ class GuardConfig:
     unprotect: tuple[str, ...] = ()  # rule files and hook settings agents may edit
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reviewer:
     """One blind reviewer of ``planscope plan-review``."""
 
@@ -60,7 +60,7 @@ DEFAULT_REVIEWERS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanReviewConfig:
     """``planscope plan-review``: who reviews, and where the verdicts' lines are drawn."""
 
@@ -69,12 +69,12 @@ class PlanReviewConfig:
     disagree_at: float = 0.25  # a confidence spread at least this wide: disagree
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewConfig:
     plan: PlanReviewConfig = field(default_factory=PlanReviewConfig)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Handoff:
     """``handoff``: when a plan is handed off to its executor (checker.handoff)."""
 
@@ -83,7 +83,7 @@ class Handoff:
     min_confidence: float = 0.8
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     plans_dir: str = "plans"
     always_allow: tuple[str, ...] = ()

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker import errors
 from checker.errors import BadInput
+from checker.record import asdict, field, record
 from checker.rules import built, globlint, schemas, yamlfile
 from checker.rules.globlint import literal
 from checker.state import Cache
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TestRef:
     path: str
     covers: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Review:
     reviewer: str
     confidence: float
@@ -32,7 +32,7 @@ class Review:
     blocks: tuple[str, ...] = ()  # ids of the slices a blocking finding of it stops
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gap:
     """An open question the executor found in the plan (``planscope gap``)."""
 
@@ -42,7 +42,7 @@ class Gap:
     status: str = "open"  # open | answered
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignOff:
     """A person's sign-off of review findings (``plan-review --approve --override``)."""
 
@@ -53,7 +53,7 @@ class SignOff:
     unblocks: tuple[str, ...] = ()  # ids of the slices whose blocking findings it signs off
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assumption:
     """What the plan believes about the existing code; ``id`` None for a plain sentence."""
 
@@ -62,7 +62,7 @@ class Assumption:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Slice:
     id: str
     title: str
@@ -89,7 +89,7 @@ class Slice:
         return (*self.create, *self.modify, *self.delete, *(t.path for t in self.tests))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plan:
     path: str  # repo-relative, as errors name it
     id: str

@@ -12,13 +12,12 @@ push is judged by the base's rules, so a forbid it removes never takes effect th
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import BadInput, PlanscopeError
 from checker.git import blobs
+from checker.record import fields, record
 from checker.rules.book import Rulebook
 from checker.rules.config import CONFIG_FILE, Config, pyproject_doc
 from checker.rules.globs import Fold
@@ -30,7 +29,7 @@ NOTE = ("a rules change (planscope's config, plans or hook settings only): it ne
 _SKIPPED = frozenset({"data", "source", "baseline"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RulesChange:
     paths: tuple[str, ...]
     said: tuple[str, ...]  # what it changes, one line each
@@ -98,7 +97,7 @@ def _config_said(rel: str, books: tuple[Rulebook | None, Rulebook]) -> list[str]
     except PlanscopeError as exc:
         return [f"{rel}: changed (its earlier version cannot be read: {_one_line(exc)})"]
     lines = []
-    for f in dataclasses.fields(Config):
+    for f in fields(Config):
         if f.name in _SKIPPED:
             continue
         was, now = getattr(old, f.name), getattr(new, f.name)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from checker.record import record
 from checker.rules import handoff
 from checker.rules.config import CONFIG_FILE, Config
 from checker.rules.globlint import literal
@@ -33,7 +33,7 @@ CONFIG, PLAN, SLICE = "config", "plan", "slice"
 FORMAT = 1  # of to_data(); an entry of another format is built again
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Origin:
     """Where a forbid is written: the config, a plan's plan-level list, or a slice's."""
 
@@ -50,13 +50,13 @@ class Origin:
         return f"forbid of {self.file}#{self.slice}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Forbid:
     origin: Origin
     patterns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Part:
     """One claimed plan and the slices of it that are claimed."""
 

@@ -4,10 +4,10 @@ drift or forbidden (forbid wins), and the planned files no change touched."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from checker.git.formats import Change
+from checker.record import record
 from checker.rules.ruleset import RuleSet
 
 
@@ -25,7 +25,7 @@ class Touched(NamedTuple):
         return [Touched(new, change.status)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScopeResult:
     changed: tuple[Touched, ...]
     in_scope: tuple[Touched, ...]

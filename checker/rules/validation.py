@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from checker import errors
 from checker.errors import PlanscopeError
 from checker.git import blobs, revs
+from checker.record import field, record
 from checker.rules import globs
 from checker.rules import plan as plan_mod
 from checker.rules.config import Config
 from checker.rules.globlint import literal
 
 
-@dataclass
+@record
 class Validation:
     valid: list[plan_mod.Plan] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # invalid plans (exit 2)

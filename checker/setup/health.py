@@ -11,7 +11,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from checker.agents import hookconfig
 from checker.errors import PlanscopeError
 from checker.git import hookfiles, process, repository
 from checker.model import ask
+from checker.record import record
 from checker.rules import config
 from checker.rules.validation import validate
 
@@ -28,7 +28,7 @@ DEFAULT_API = "https://api.anthropic.com"
 STAGES = ("pre-commit", "commit-msg", "pre-push")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     level: str  # OK | WARN | FAIL
     what: str

@@ -8,7 +8,6 @@ import json
 import re
 import textwrap
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 
 from checker.model import readiness
 from checker.model.ask import Answer
+from checker.record import replace
 from checker.rules import plan as plan_mod
 from checker.rules.config import Reviewer
 from tests import fake_api
