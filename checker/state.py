@@ -24,11 +24,9 @@ two commits may run side by side.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +81,10 @@ def key(kind: str, *inputs: str | bytes) -> str:
 
 
 def digest(*parts: str | bytes) -> str:
-    """sha256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
-    h = hashlib.sha256()
+    """BLAKE2b-256 of ``parts``, each length-prefixed (no two lists of parts collide)."""
+    from checker.seal import blake2b  # built in: no OpenSSL to load
+
+    h = blake2b(digest_size=32)
     for part in parts:
         raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(raw).to_bytes(8, "big"))
@@ -149,6 +149,8 @@ class Cache:
 
 
 def now() -> str:
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 

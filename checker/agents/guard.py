@@ -53,7 +53,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from checker import state
-from checker.agents import gatepaths, guardrules, shellwords, shellwrites
+from checker.agents import gatepaths, guardrules
 from checker.agents.guardrules import Active, Guarded
 from checker.agents.hookinput import HookCall, entry_and_target, repo_paths
 from checker.errors import PlanscopeError
@@ -232,6 +232,8 @@ def _at_the_gate(call: HookCall, name: str, tops: Sequence[Path], env: Mapping[s
 
 def _shell_gate(call: HookCall, env: Mapping[str, str]) -> Decision | None:
     """A refusal when a shell call's plain writes reach the gate (best effort)."""
+    from checker.agents import shellwords, shellwrites  # only a shell call reads them
+
     said = shellwrites.writes(call.shell)
     cwd = call.shell_cwd or call.cwd
     if said.past_gate:
@@ -271,6 +273,8 @@ def _written(call: HookCall, written: str, bases: Sequence[Path],
              env: Mapping[str, str]) -> Decision | None:
     """A refusal when ``written``, a name a shell call writes to (a pattern: every name it
     matches from each folder), reaches the gate."""
+    from checker.agents import shellwords
+
     for base in bases:
         for name in shellwords.matches(written, base):
             trees = worktrees.work_trees(base, name, env.get("CLAUDE_PROJECT_DIR"))

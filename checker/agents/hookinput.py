@@ -27,10 +27,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 from pathlib import Path
 
-from checker.agents.shellwords import tilde
 from checker.record import record, replace
 
 FILE_TOOLS: dict[str, str] = {
@@ -152,6 +150,8 @@ def unwrapped(script: str, depth: int = 0) -> str:
     if depth > 4 or not _WRAPPER.match(script):
         return script
     try:
+        import shlex  # shell calls only: an Edit never needs it
+
         words = shlex.split(script)
     except ValueError:
         return script
@@ -174,6 +174,8 @@ def _wrapped(words: list[str]) -> str | None:
         return None
     script, rest = words[at], words[at + 1:]
     if script.strip() == _SNAPSHOT and len(rest) > 1:  # sh -c '. "$0" && exec "$@"' SNAP CMD..
+        import shlex
+
         return shlex.join(rest[1:])
     if script.lstrip().startswith("if . ") and "\nexec " in script:  # the newer snapshot form
         return script[script.rindex("\nexec ") + len("\nexec "):]
@@ -219,6 +221,8 @@ def _shell(command: object) -> tuple[list[str], str]:
     leading = _CD_THEN_PATCH.match(rest + " ")
     if leading is not None and len(moves) == 1:
         named = next(g for g in leading.groups() if g is not None)
+        from checker.agents.shellwords import tilde  # shell calls only
+
         moved = tilde(named, ".", os.path.expanduser("~"))  # "~+" is where the call runs
         if moved is None:
             return [], (f"it applies a patch after 'cd {named[:100]}', a folder of the folder "

@@ -326,6 +326,11 @@ def test_many_patterns_agree_with_git(check_ignore: Git) -> None:
     assert ours(patterns, paths) == check_ignore.which(patterns, paths)
     assert ours(patterns, paths, ignore_case=True) == check_ignore.which(patterns, paths,
                                                                 ignore_case=True)
+    # the first paths asked of a big list are matched by the patterns that could match them
+    # (the guard asks about one): each path asked first of its own matcher, the same answers
+    for fold in (False, True):
+        firsts = [Matcher(patterns, ignore_case=fold).which(p) for p in paths[::7]]
+        assert firsts == check_ignore.which(patterns, paths[::7], ignore_case=fold)
 
 
 # -- any character in a name ------------------------------------------------------------
