@@ -151,5 +151,8 @@ def main() -> None:
         cli(prog_name="planscope")
         return
     from checker import output
+    from checker.git import process
 
-    output.emit(output.guarded(call))
+    with process.remembered():  # a short run: git is asked each fixed question once
+        outcome = output.guarded(call)
+    output.emit(outcome)

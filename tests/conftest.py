@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import cli, main, output
-from checker.git import repository
+from checker.git import process, repository
 from tests import fake_api, gitignore, reviewing
 from tests.actions import Gh
 
@@ -147,7 +147,7 @@ class Repo:
             if call is not None and main.quick_pass(args):
                 return Run(0, "", "")
             if call is not None:
-                with _environment(env):
+                with _environment(env), process.remembered():  # as checker.main runs it
                     outcome = output.guarded(call)
                 return _checked(Run(outcome.code, outcome.stdout, outcome.stderr))
             return self.clicked(*args, stdin=stdin, env=env)

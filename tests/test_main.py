@@ -4,6 +4,9 @@ to click."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +134,67 @@ class _Stdin:
         import io
 
         self.buffer = io.BytesIO(text.encode())
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _edit(repo: Repo, path: str) -> str:
+    return json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Edit",
+                       "cwd": str(repo.path), "tool_input": {"file_path": str(repo.path / path),
+                                                             "old_string": "a",
+                                                             "new_string": "b"}})
+
+
+@pytest.mark.parametrize(("args", "path"), [
+    (("guard",), "db/migrations/0042_awards.sql"), (("guard",), "README.md"),
+    (("guard", "--deny-with", "json"), "README.md"),
+    (("guard", "--deny-with=exit-code"), ".git/hooks/pre-commit"),
+])
+def test_the_guard_the_same_as_click(awards: Repo, monkeypatch: pytest.MonkeyPatch,
+                                     args: tuple[str, ...], path: str) -> None:
+    monkeypatch.chdir(awards.path)
+    assert awards.planscope("use", TABLES).code == 0
+    call = main.fast(args)
+    assert call is not None
+    monkeypatch.setattr("sys.stdin", _Stdin(_edit(awards, path)))
+    fast = output.guarded(call)
+    clicked = awards.clicked(*args, stdin=_edit(awards, path))
+    assert (fast.code, fast.stdout, fast.stderr) == (clicked.code, clicked.out, clicked.err)
+    allowed = fast.code == 0 and '"deny"' not in fast.stdout  # json: a refusal exits 0
+    assert allowed == path.startswith("db/"), fast
+
+
+def test_the_guard_imports_neither_click_nor_yaml_when_rules_are_unchanged(awards: Repo) -> None:
+    assert awards.planscope("use", TABLES).code == 0
+    edit = _edit(awards, "db/migrations/0042_awards.sql")
+    for _ in range(2):  # the first call builds the rules; the second finds them
+        proc = subprocess.run((sys.executable, "-X", "importtime", "-m", "checker", "guard"),
+                              cwd=awards.path, input=edit, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+    loaded = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert not loaded & {"click", "yaml", "jsonschema", "anthropic", "dataclasses",
+                         "hashlib", "shlex"}, loaded
+
+
+def test_the_commit_message_hook_asks_git_eight_times(staged: Repo, tmp_path: Path) -> None:
+    """One config read, HEAD resolved once, the config and the plans listed and read
+    together: git is started 8 times for a commit message (it was 14)."""
+    staged.git("reset", "-q", DRIFT)
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    log = tmp_path / "git.log"
+    real = shutil.which("git")
+    (shim / "git").write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    message = tmp_path / "MSG"
+    message.write_text(f"Add awards\n\nPlan: {TABLES}\n")
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run((sys.executable, "-m", "checker", "hook", "commit-msg", str(message)),
+                          cwd=staged.path, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    calls = log.read_text().split()
+    assert len(calls) <= 8 and calls.count("config") == 1, calls

@@ -1,12 +1,13 @@
-"""Running git: the one runner (GitError with git's first error line), and the config overrides
-planscope run's own git calls carry."""
+"""Running git: the one runner (GitError with git's first error line), the answers a short
+run asks twice given once, and the config overrides planscope run's own git calls carry."""
 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from checker.errors import BadInput
@@ -36,6 +37,39 @@ def run(root: Path | None, *args: str, stdin: bytes | None = None,
         reason = lines[0] if lines else f"exit code {proc.returncode}"
         raise GitError(f"git {args[0]}: {reason.removeprefix('fatal: ')}")
     return proc.stdout
+
+
+_MEMO: dict[tuple[Path | None, tuple[str, ...]], bytes | GitError] | None = None
+
+
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """Within it, ``run_once`` asks git each question once: for the hooks, the guard and
+    ``check --staged`` (``checker.main``), runs too short for the repository to change
+    under them. Outside it (every other command, and any library call) nothing is kept."""
+    global _MEMO
+    outer, _MEMO = _MEMO, {}
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
+def run_once(root: Path | None, *args: str) -> bytes:
+    """``run(root, *args)`` for a question whose answer cannot change within a short run
+    (a config value, whether HEAD exists): asked once inside ``remembered``."""
+    if _MEMO is None:
+        return run(root, *args)
+    key = (root, args)
+    if key not in _MEMO:
+        try:
+            _MEMO[key] = run(root, *args)
+        except GitError as exc:
+            _MEMO[key] = exc
+    found = _MEMO[key]
+    if isinstance(found, GitError):
+        raise found
+    return found
 
 
 # What an executor could set in the repository's config to make git overlook its changes

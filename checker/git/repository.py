@@ -108,7 +108,7 @@ def commit_parents(root: Path) -> list[str]:
 def has_commits(root: Path) -> bool:
     """False on an unborn branch (a new repository before its first commit)."""
     try:
-        process.run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        process.run_once(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     except process.GitError:
         return False
     return True
@@ -160,8 +160,32 @@ def git_path(root: Path, name: str) -> Path:
     return path if path.is_absolute() else root / path
 
 
+# The settings the commit path reads, read by one git call (names as git prints them).
+SETTINGS = ("commit.cleanup", "core.commentstring", "core.commentchar", "core.ignorecase",
+            "core.precomposeunicode")
+
+
+def settings(root: Path) -> dict[str, str | None]:
+    """``SETTINGS`` as set (the last value of each; None for a key given without ``=``,
+    which git reads as true); unset ones are absent. One ``git config`` call, not one a key."""
+    pattern = "^(" + "|".join(k.replace(".", "\\.") for k in SETTINGS) + ")$"
+    try:
+        out = process.run_once(root, "config", "-z", "--get-regexp", pattern)
+    except process.GitError:  # none is set
+        return {}
+    found: dict[str, str | None] = {}
+    for item in out.split(b"\0"):
+        if item:
+            key, sep, value = item.decode("utf-8", "replace").partition("\n")
+            found[key.lower()] = value if sep else None
+    return found
+
+
 def config_get(root: Path, key: str) -> str | None:
     """The value of a git config key (the last one when set several times); None when unset."""
+    if key.lower() in SETTINGS:
+        found = settings(root)
+        return (found[key.lower()] or "") if key.lower() in found else None
     try:
         out = process.run(root, "config", "--get", key)
     except process.GitError:
@@ -169,18 +193,27 @@ def config_get(root: Path, key: str) -> str | None:
     return out.decode("utf-8", "replace").rstrip("\n")
 
 
+def _true(value: str | None) -> bool:
+    """A git boolean: a key without a value, true/yes/on, or a non-zero number."""
+    if value is None:
+        return True
+    word = value.strip().lower()
+    if word in ("true", "yes", "on"):
+        return True
+    try:  # git's integers take a k, m or g unit
+        return int(word[:-1] if word[-1:] in ("k", "m", "g") else word) != 0
+    except ValueError:  # false, no, off, empty; and what git would refuse as a boolean
+        return False
+
+
 def name_folding(root: Path) -> tuple[bool, bool]:
     """(ignore case, compare in NFC): whether git compares names in this repository ignoring
     case (``core.ignorecase``) or in NFC (``core.precomposeUnicode``), as ``git init`` sets
     them on such a file system."""
-    try:
-        out = process.run(root, "config", "-z", "--type=bool", "--get-regexp",
-                          r"^core\.(ignorecase|precomposeunicode)$")
-    except process.GitError:  # neither is set
-        return False, False
-    values = dict(item.split(b"\n", 1) for item in out.split(b"\0") if b"\n" in item)
-    return (values.get(b"core.ignorecase") == b"true",
-            values.get(b"core.precomposeunicode") == b"true")
+    found = settings(root)
+    return (_true(found["core.ignorecase"]) if "core.ignorecase" in found else False,
+            _true(found["core.precomposeunicode"]) if "core.precomposeunicode" in found
+            else False)
 
 
 def config_set_local(root: Path, key: str, value: str) -> None:

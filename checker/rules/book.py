@@ -16,7 +16,6 @@ what a link says differs between the index (its text) and the working tree (its 
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -43,6 +42,8 @@ class _Read:
         self.fold = fold
         self.entries: dict[str, tuple[str, str]] | None = None
         self.bytes: dict[str, bytes] | None = None
+        # read with the config, in the same two git calls: the plans of the default folder
+        self.guessed: tuple[dict[str, tuple[str, str]], dict[str, bytes]] | None = None
         self.loaded: dict[str, Plan] = {}  # plans at rev
         self.rules: dict[str, RuleSet] = {}
         self.validated: Cache | None = None
@@ -83,14 +84,22 @@ class Rulebook:
                 if (self.root / name).is_symlink():
                     raise BadInput(_link(name))
             return config_mod.load(self.root)
-        found = blobs.entries(self.root, self.rev, [CONFIG_FILE, "pyproject.toml"])
+        # the plans of the default folder are listed and read with the config (most configs
+        # keep it): two git calls where there were four
+        found = blobs.entries(self.root, self.rev, [CONFIG_FILE, "pyproject.toml",
+                                                    Config.plans_dir])
+        plans = {rel: e for rel, e in found.items()
+                 if rel.startswith(f"{Config.plans_dir}/") and rel.endswith((".yaml", ".yml"))}
+        read = blobs.read_blobs(self.root, sorted({oid for mode, oid in found.values()
+                                                   if mode != blobs.LINK}))
+        self._read.guessed = plans, read
         for name, source in ((CONFIG_FILE, CONFIG_FILE), ("pyproject.toml", PYPROJECT_SOURCE)):
             if name not in found:
                 continue
             mode, oid = found[name]
             if mode == blobs.LINK:
                 raise BadInput(_link(f"{name} ({blobs.where(self.rev)})"))
-            raw = blobs.read_blobs(self.root, [oid]).get(oid)
+            raw = read.get(oid)
             if raw is None:  # a damaged or partial clone: unread rules are no rules to skip
                 raise BadInput(f"{name} ({blobs.where(self.rev)}): its object {oid[:12]} "
                                f"cannot be read from this clone; fetch it (git fetch) or "
@@ -112,6 +121,10 @@ class Rulebook:
         """Plan file → (mode, blob id) at ``rev``: one git call for every plan."""
         if self._read.entries is None:
             assert self.rev is not None
+            guessed = self._read.guessed
+            if guessed is not None and self.config.plans_dir == Config.plans_dir:
+                self._read.entries = guessed[0]
+                return guessed[0]
             found = blobs.entries(self.root, self.rev, [self.config.plans_dir])
             self._read.entries = {rel: e for rel, e in found.items()
                                   if rel.endswith((".yaml", ".yml"))}
@@ -122,7 +135,9 @@ class Rulebook:
         """Plan file → its bytes at ``rev``, every plan read by one git call."""
         if self._read.bytes is None:
             ids = sorted({oid for mode, oid in self._entries.values() if mode != blobs.LINK})
-            found = blobs.read_blobs(self.root, ids)
+            guessed = self._read.guessed
+            found = guessed[1] if guessed is not None and guessed[0] is self._entries else \
+                blobs.read_blobs(self.root, ids)
             self._read.bytes = {rel: found[oid] for rel, (_, oid) in self._entries.items()
                                 if oid in found}
         return self._read.bytes
@@ -196,6 +211,8 @@ class Rulebook:
         except PlanscopeError:
             return ""
         stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        import difflib  # only to name a near miss
+
         found = difflib.get_close_matches(stem, list(files), n=1, cutoff=0.8)
         return f"; did you mean {files[found[0]]}?" if found and files[found[0]] != rel else ""
 
