@@ -39,6 +39,7 @@ _CACHE_LIMIT, _FEW = 1 << 16, 8  # folders remembered; globs tried one by one
 # could match them (by their literal start) before the whole table is built: the guard asks
 # about one or two paths, and building 3,000 patterns' table took it 28 ms (bench/hotpath.py).
 _LAZY, _PROBES = 256, 8
+_LITERAL_START = re.compile(r"[^*?\[\\ \t\r]+")  # a pattern line's text before any glob byte
 
 _Part = bytes | re.Pattern[bytes]
 _Split = tuple[tuple[_Part, ...], tuple[_Part, ...]]
@@ -220,15 +221,15 @@ class Matcher:
     ) -> None:
         self.patterns: tuple[str, ...] = tuple(patterns)
         self.ignore_case, self.nfc = ignore_case, nfc
-        self._rules = [wildmatch.parse(line.removeprefix("\ufeff") if index == 0 else line, nfc)
-                       for index, line in enumerate(self.patterns)]  # git skips a UTF-8 BOM
-        self._probes = 0 if len(self.patterns) > _LAZY else _PROBES
+        self._probes = 0 if len(self.patterns) > _LAZY and not nfc else _PROBES
         self._built = False
         if self._probes == _PROBES:
             self._build()
 
     def _build(self) -> None:
-        rules, ignore_case = self._rules, self.ignore_case
+        rules = [wildmatch.parse(line.removeprefix("\ufeff") if index == 0 else line, self.nfc)
+                 for index, line in enumerate(self.patterns)]  # git skips a UTF-8 BOM
+        ignore_case = self.ignore_case
         self._built = True
         self._any, self._dirs = _Table(), _Table()
         for index, rule in enumerate(rules):
@@ -255,7 +256,7 @@ class Matcher:
                 self._build()
             else:
                 self._probes += 1
-                return self._probe(data).which(path)
+                return self._probe(path).which(path)
         cut = data.rfind(b"/")
         if cut >= 0:
             hit = self._folders.get(data[:cut])
@@ -265,16 +266,22 @@ class Matcher:
         best = self._any.last(data, data.split(b"/"))
         return None if best < 0 or self._negated[best] else best
 
-    def _probe(self, data: bytes) -> Matcher:
-        """A matcher of the patterns that could decide ``data`` or a folder above it, each at
+    def _probe(self, path: str) -> Matcher:
+        """A matcher of the patterns that could decide ``path`` or a folder above it, each at
         its own index (the others blank): an anchored pattern only matches paths that start
-        with its literal start, and so do the folders it matches."""
+        with its literal start, and so do the folders it matches. Read from the line itself,
+        without parsing it, and only where that is sure: a pattern in doubt is kept."""
+        folded = path.lower() if self.ignore_case else path
         kept = []
-        for line, rule in zip(self.patterns, self._rules, strict=True):
-            if rule is not None and rule.anchored:
-                start = wildmatch.literal_start(rule.body)
-                if not data.startswith(start.lower() if self.ignore_case else start):
-                    line = ""
+        for index, line in enumerate(self.patterns):
+            rest = line[1:] if line.startswith("!") else line
+            rest = rest[1:] if rest.startswith("/") else rest
+            start = _LITERAL_START.match(rest)
+            head = start.group() if start and index else ""  # (the first line: a BOM?)
+            slash = head.find("/")
+            anchored = 0 <= slash < len(rest.rstrip("/ \t\r")) - 1
+            if anchored and not folded.startswith(head.lower() if self.ignore_case else head):
+                line = ""
             kept.append(line)
         probe = Matcher(kept, ignore_case=self.ignore_case, nfc=self.nfc)
         probe._build()

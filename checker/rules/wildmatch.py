@@ -108,12 +108,6 @@ def void(pattern: str) -> str | None:
     return None
 
 
-def literal_start(body: bytes) -> bytes:
-    """The bytes before ``body``'s first glob-special byte: every path it matches starts so."""
-    run = _LITERAL_RUN.match(body)
-    return run.group() if run else b""
-
-
 def is_literal(body: bytes) -> bool:
     """Whether ``body`` holds none of git's glob-special bytes (``*?[\\``)."""
     run = _LITERAL_RUN.match(body)
