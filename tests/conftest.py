@@ -277,7 +277,7 @@ def sdk() -> None:
 
 
 @pytest.fixture
-def api(sdk: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI]:
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_api.FakeAPI]:
     """The fake Messages API; planscope (in process and as processes) is pointed at it and
     given a key."""
     with fake_api.running() as server:

@@ -175,8 +175,10 @@ def test_the_guard_imports_neither_click_nor_yaml_when_rules_are_unchanged(award
         assert proc.returncode == 0, proc.stderr
     loaded = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
               if line.startswith("import time:")}
-    assert not loaded & {"click", "yaml", "jsonschema", "anthropic", "dataclasses",
-                         "hashlib", "shlex"}, loaded
+    heavy = {"click", "yaml", "jsonschema", "anthropic", "shlex"}
+    if "coverage" not in loaded:  # (coverage, measuring the process, imports these itself)
+        heavy |= {"dataclasses", "hashlib"}
+    assert not loaded & heavy, loaded & heavy
 
 
 def test_the_commit_message_hook_asks_git_eight_times(staged: Repo, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ Printing is the renderers' job (``checker.render``).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -303,6 +304,7 @@ class Judge:
             result.exit_code = max(result.exit_code, errors.DRIFT)
 
     def _verify(self, result: UnitResult, claim: Claim, scope: ScopeResult) -> None:
+        started = time.monotonic()  # verify.timeout_s counts from here: imports included
         from checker.model import verify
 
         # the judge comes from where the rules come from: a base commit, never the change
@@ -310,7 +312,8 @@ class Judge:
         request = verify.Request(self.root, claim.parts, scope, result.unit.diff_revs,
                                  result.unit.cached, no_cache=self.opts.no_cache,
                                  sha=result.unit.sha,
-                                 judge_from=rev if rev and rev != blobs.INDEX else None)
+                                 judge_from=rev if rev and rev != blobs.INDEX else None,
+                                 started=started)
         try:
             result.verification = verify.verify_drift(request, self.config.verify)
         except errors.VerifyUnavailable as exc:

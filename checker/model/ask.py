@@ -69,9 +69,23 @@ def cache_key(q: Question, provider: str) -> str:
                      q.version, tool, q.asker, q.prompt.system, q.prompt.user, endpoint)
 
 
+def recall(root: Path, early: str, parse: Parse) -> Answer | None:
+    """The answer kept under an early key (``remember``): found from facts read before any
+    prompt is built, so a re-run of the same question costs a cache read."""
+    cache = state.Cache.of(root, "answers")
+    key = cache.get(early)
+    return _cached(cache.get(key), parse, key) if isinstance(key, str) else None
+
+
+def remember(root: Path, early: str, answer: Answer) -> None:
+    """Keep ``answer``'s cache key under ``early``, for ``recall``."""
+    if answer.key:
+        state.Cache.of(root, "answers").put(early, answer.key)
+
+
 def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: float,
-        what: str, no_cache: bool = False,
-        judge_from: str | None = None) -> list[Answer | VerifyUnavailable]:
+        what: str, no_cache: bool = False, judge_from: str | None = None,
+        started: float | None = None) -> list[Answer | VerifyUnavailable]:
     """One result per question, in order: an Answer, or why there is none.
 
     Cached answers make no call. The others are asked at once and all end within
@@ -85,12 +99,13 @@ def ask(root: Path, questions: Sequence[Question], parse: Parse, *, timeout_s: f
         from checker.git import snapshot
 
         with snapshot.checked_out(root, judge_from) as where:
-            return _ask(root, where, questions, parse, timeout_s, what, no_cache)
-    return _ask(root, root, questions, parse, timeout_s, what, no_cache)
+            return _ask(root, where, questions, parse, timeout_s, what, no_cache, started)
+    return _ask(root, root, questions, parse, timeout_s, what, no_cache, started)
 
 
 def _ask(root: Path, where: Path, questions: Sequence[Question], parse: Parse,
-         timeout_s: float, what: str, no_cache: bool) -> list[Answer | VerifyUnavailable]:
+         timeout_s: float, what: str, no_cache: bool,
+         started: float | None) -> list[Answer | VerifyUnavailable]:
     from checker.model import providers
 
     cache = state.Cache.of(root, "answers")
@@ -113,8 +128,9 @@ def _ask(root: Path, where: Path, questions: Sequence[Question], parse: Parse,
     todo = [t for t in todo if _prepared(t[1], t[0], out)]
     if todo:
         start = time.monotonic()
+        deadline = (started if started is not None else start) + timeout_s  # the whole pass
         calls = [(provider, questions[i].prompt, questions[i].request) for i, provider, _ in todo]
-        replies = providers.call_all_within(calls, start + timeout_s, timeout_s, what)
+        replies = providers.call_all_within(calls, deadline, timeout_s, what)
         for (i, provider, key), got in zip(todo, replies, strict=True):
             out[i] = _answered(got, provider.name, provider.model, key, parse, start, cache)
             _log_call(root, questions[i], provider.name, provider.model, got, out[i], start)

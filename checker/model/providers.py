@@ -1,11 +1,13 @@
-"""Providers: ``anthropic`` (the official SDK), ``openai`` (``checker.model.openai_chat``:
-any OpenAI-compatible endpoint) and ``command`` (any program speaking JSON).
+"""Providers: ``anthropic`` (``checker.model.anthropic_messages``), ``openai``
+(``checker.model.openai_chat``: any OpenAI-compatible endpoint), both on one HTTP client of
+the standard library (``checker.model.http_provider``), and ``command`` (any program
+speaking JSON).
 
-Both run under one hard deadline for the whole pass (``verify.timeout_s``, retries
-included). The call runs in a worker thread while the caller waits at most until the
-deadline and draws the progress line; each HTTP attempt also gets the time left as its own
-timeout, and retries stop when their wait would pass the deadline. The SDK's own retries
-are off: it obeys ``retry-after`` without a cap, which would break the deadline.
+All run under one hard deadline for the whole pass (``verify.timeout_s``, retries
+included, from the start of the pass: what the user waits). The call runs in a worker
+thread while the caller waits at most until the deadline and draws the progress line; each
+HTTP attempt also gets the time left as its own timeout, and retries stop when their wait
+would pass the deadline.
 """
 
 from __future__ import annotations
@@ -21,25 +23,20 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from checker.errors import VerifyUnavailable
 from checker.model.progress import Progress
 from checker.model.prompt import Prompt
 from checker.model.retrying import (
-    MAX_ATTEMPTS,
     MAX_REPLY_BYTES,
     Reply,
-    backoff,
-    capped,
     one_line,
-    status_wait,
-    usage_tokens,
 )
 from checker.rules.config import VerifyConfig
 
 if TYPE_CHECKING:  # types only: the SDK itself is imported when a call is made
-    from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
+    pass
 
 MARGIN_S = 0.2  # the worker stops this much before the hard deadline, to report its reason
 
@@ -56,140 +53,6 @@ class Provider(Protocol):
     def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply: ...
 
     def cancel(self) -> None: ...
-
-
-# --- anthropic ----------------------------------------------------------------------------
-
-
-class AnthropicProvider:
-    name = "anthropic"
-
-    def __init__(self, config: VerifyConfig) -> None:
-        self.model = config.model
-        self.timeout_s = config.timeout_s
-        self.last_failure: str | None = None
-        self._client: Any = None
-        self._where = ""
-
-    def _status_reason(self, exc: Any) -> str:
-        code = int(exc.status_code)
-        what = {
-            401: "the API key was rejected",
-            403: "the API key may not use this model or endpoint",
-            404: f"the model {self.model!r} or the endpoint was not found",
-            413: "the request is too large (lower verify.max_diff_bytes)",
-            429: "rate limited by the API",
-            529: "the API is overloaded",
-        }.get(code) or ("the API failed" if code >= 500 else "the API refused the request")
-        kind = getattr(exc, "type", None)
-        text = f"{what} (HTTP {code}{f' {kind}' if isinstance(kind, str) else ''})"
-        message = getattr(exc, "api_message", None)
-        if isinstance(message, str) and message.strip():
-            text += f": {one_line(message, 160)}"
-        request_id = getattr(exc, "request_id", None)
-        if request_id:
-            text += f" [request-id {one_line(request_id, 60)}]"
-        return text
-
-    def prepare(self) -> None:
-        """Import the SDK (about a second) and make the client: done before the deadline
-        starts, and only when a model is really asked. No key: VerifyUnavailable."""
-        if self._client is not None:
-            return
-        import anthropic  # deferred: ~1 s of imports, paid only when a model is asked
-
-        client = anthropic.Anthropic(max_retries=0, timeout=self.timeout_s)
-        if not (client.api_key or client.auth_token or getattr(client, "credentials", None)):
-            raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY (or use "
-                                    "verify.provider: command)")
-        self._client = client
-        self._where = str(client.base_url).rstrip("/")
-
-    def call(self, prompt: Prompt, request: Mapping[str, Any], deadline: float) -> Reply:
-        self.prepare()
-        reason = (f"no reply from the API ({self._where}) within {self.timeout_s:g}s "
-                  f"(verify.timeout_s)")
-        for attempt in range(MAX_ATTEMPTS):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            try:
-                return self._ask_once(prompt, left)
-            except Exception as exc:  # the SDK's errors, sorted out by _retry_or_raise
-                reason, wait = self._retry_or_raise(exc, attempt, deadline)
-            if attempt + 1 >= MAX_ATTEMPTS or time.monotonic() + wait >= deadline:
-                break
-            self.last_failure = reason
-            time.sleep(wait)
-        raise VerifyUnavailable(reason)
-
-    def _ask_once(self, prompt: Prompt, left: float) -> Reply:
-        import anthropic
-
-        messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
-        choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool_name,
-                                       "disable_parallel_tool_use": True}
-        with self._client.messages.with_streaming_response.create(
-            model=self.model,
-            max_tokens=prompt.reply_tokens,
-            system=prompt.system,
-            messages=messages,
-            tools=[cast("ToolParam", dict(prompt.tool))],
-            tool_choice=choice,
-            timeout=anthropic.Timeout(left, connect=min(5.0, left)),
-        ) as response:
-            body = capped(response.iter_bytes(), f"the API ({self._where})")
-        try:
-            message = json.loads(body)
-        except ValueError:
-            raise VerifyUnavailable(f"malformed reply from the API ({self._where}): not "
-                                    f"JSON") from None
-        return self._reply(message, prompt.tool_name)
-
-    def _retry_or_raise(self, exc: Exception, attempt: int, deadline: float) -> tuple[str, float]:
-        """(why the attempt failed, how long to wait before the next) for an error worth a
-        retry; VerifyUnavailable for one that is not; anything unknown is raised again."""
-        import anthropic
-
-        if isinstance(exc, anthropic.APIStatusError):
-            return self._status_retry(exc, attempt, deadline)
-        if isinstance(exc, anthropic.APITimeoutError):
-            return (f"no reply from the API ({self._where}) within {self.timeout_s:g}s "
-                    f"(verify.timeout_s)"), backoff(attempt)
-        if isinstance(exc, anthropic.APIConnectionError):
-            cause = exc.__cause__ or exc
-            return (f"cannot reach the API at {self._where}: {one_line(cause, 120)}",
-                    backoff(attempt))
-        if isinstance(exc, (ValueError, anthropic.APIResponseValidationError)):
-            raise VerifyUnavailable(f"malformed reply from the API ({self._where}): "
-                                    f"{one_line(exc, 120)}") from None
-        if isinstance(exc, TypeError) and "authentication" in str(exc).lower():
-            raise VerifyUnavailable("no API key: set ANTHROPIC_API_KEY") from None
-        raise exc
-
-    def _status_retry(self, exc: Any, attempt: int, deadline: float) -> tuple[str, float]:
-        reason = self._status_reason(exc)
-        return reason, status_wait(int(exc.status_code), exc.response.headers, reason,
-                                   attempt, deadline, self.timeout_s)
-
-    def _reply(self, message: Any, tool_name: str) -> Reply:
-        """The forced tool call's input from the Messages API's JSON reply."""
-        message = message if isinstance(message, dict) else {}
-        tokens = usage_tokens(message, ("input_tokens", "output_tokens"))
-        content = message.get("content")
-        for block in content if isinstance(content, list) else ():
-            if isinstance(block, dict) and block.get("type") == "tool_use" \
-                    and block.get("name") == tool_name:
-                return Reply(block.get("input"), tokens[0], tokens[1])
-        stop = message.get("stop_reason")
-        raise VerifyUnavailable(f"malformed reply from {self.model}: no {tool_name} tool call "
-                                f"(stop_reason {one_line(stop, 40)})")
-
-    def cancel(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):
-                client.close()
 
 
 # --- command ------------------------------------------------------------------------------
@@ -281,6 +144,8 @@ class CommandProvider:
 
 def make(config: VerifyConfig, root: Path) -> Provider:
     if config.provider == "anthropic":
+        from checker.model.anthropic_messages import AnthropicProvider
+
         return AnthropicProvider(config)
     if config.provider == "openai":
         from checker.model.openai_chat import OpenAIProvider

@@ -14,6 +14,8 @@ verdicts, any ``drift`` wins, otherwise the lowest confidence.
 from __future__ import annotations
 
 import functools
+import json
+import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from checker import state
 from checker.errors import VerifyUnavailable
 from checker.model import hunks
 from checker.model import prompt as mprompt
-from checker.model.ask import Answer, Question, ask
+from checker.model.ask import Answer, Question, ask, recall, remember
 from checker.model.reply import clean_reason, confidence
 from checker.record import record
 from checker.rules.config import VerifyConfig
@@ -131,6 +133,7 @@ class Request:
     no_cache: bool = False  # --no-cache: ask the model even when a cached verdict exists
     sha: str | None = None  # the commit judged, when it is one
     judge_from: str | None = None  # a command judge runs from this revision's files
+    started: float | None = None  # time.monotonic() when the pass began: the deadline's start
 
 
 # --- the reply ------------------------------------------------------------------------------
@@ -245,6 +248,45 @@ def _question(request: Request, config: VerifyConfig) -> Question:
     return Question(config, built, payload, "verify", PROMPT_VERSION, about=about)
 
 
+def early_key(request: Request, config: VerifyConfig) -> str | None:
+    """A key for the question, from facts read before its prompt is built: the plans and
+    slices, the paths in scope and drifted, the commits (and, for staged changes, the
+    staged blobs of the drifted paths) the hunks come from, the provider, model, endpoint
+    and prompt version, and planscope's own code (``state.key``). Whatever changes the
+    prompt changes one of these. None when the hunks come from the working tree (nothing
+    names them without reading them)."""
+    from checker.git import process
+
+    revs = list(request.diff_revs)
+    if not request.cached and len(revs) < 2:
+        return None
+    named = [r for r in revs if not (len(r) in (40, 64) and r.isalnum())]
+    try:
+        if named:
+            out = process.run(request.root, "rev-parse", "--verify", "--end-of-options",
+                              *named).decode().split()
+            found = dict(zip(named, out, strict=True))
+            revs = [found.get(r, r) for r in revs]
+        staged = b""
+        if request.cached:
+            staged = process.run(request.root, "ls-files", "-s", "-z", "--full-name", "--",
+                                 *(f":(top,literal){t.path}" for t in request.scope.drift))
+    except (process.GitError, ValueError):
+        return None
+    scope = request.scope
+    endpoint = (config.base_url or os.environ.get("OPENAI_BASE_URL", "")) \
+        if config.provider == "openai" else config.base_url
+    return state.key(
+        "verify-early", PROMPT_VERSION, config.provider, config.model,
+        json.dumps(list(config.command or ())), endpoint or "", request.judge_from or "",
+        json.dumps([[p.plan.path, p.plan.data, [s.id for s in p.slices]]
+                    for p in request.parts], sort_keys=True, default=str),
+        json.dumps([[[t.path, t.status] for t in ts] for ts in
+                    (scope.in_scope, scope.drift, scope.forbidden)]),
+        json.dumps([list(config.secret_paths), config.max_diff_bytes]),
+        " ".join(revs), staged)
+
+
 def verification(answer: Answer) -> Verification:
     return Verification(answer.provider, answer.model,
                         parse_verdicts(answer.data, "the cache"), answer.cached, answer.calls,
@@ -262,11 +304,17 @@ def verify_drift(request: Request, config: VerifyConfig) -> Verification:
     who = config.model if config.provider == "anthropic" else "verify.command"
     what = f"verifying {n} drifted path{'s' * (n != 1)} with {who}"
     parse = functools.partial(_parse, asked=frozenset(t.path for t in drifted))
-    (got,) = ask(request.root, [_question(request, config)], parse,
-                 timeout_s=config.timeout_s, what=what, no_cache=request.no_cache,
-                 judge_from=request.judge_from)
-    if isinstance(got, VerifyUnavailable):
-        raise got
+    early = early_key(request, config)  # --no-cache asks again, and keeps the new answer
+    got = None if early is None or request.no_cache else recall(request.root, early, parse)
+    if got is None:
+        (asked,) = ask(request.root, [_question(request, config)], parse,
+                       timeout_s=config.timeout_s, what=what, no_cache=request.no_cache,
+                       judge_from=request.judge_from, started=request.started)
+        if isinstance(asked, VerifyUnavailable):
+            raise asked
+        got = asked
+        if early is not None:
+            remember(request.root, early, got)
     result = verification(got)
     final = final_verdicts([t.path for t in drifted], result, config.min_confidence)
     state.append_log(request.root, state.VERDICT_LOG, {

@@ -28,8 +28,8 @@ class VerifyConfig:
     min_confidence: float = 0.7
     max_diff_bytes: int = 200_000
     secret_paths: tuple[str, ...] = DEFAULT_SECRET_PATHS
-    base_url: str | None = None  # provider openai: the endpoint (else OPENAI_BASE_URL)
-    api_key_env: str | None = None  # provider openai: the key's variable (OPENAI_API_KEY)
+    base_url: str | None = None  # the endpoint (else ANTHROPIC_BASE_URL / OPENAI_BASE_URL)
+    api_key_env: str | None = None  # the key's variable (ANTHROPIC_API_KEY / OPENAI_API_KEY)
 
 
 @record(frozen=True)
