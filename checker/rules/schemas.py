@@ -50,7 +50,16 @@ def checked_errors(schema_name: str, data: Any, file_name: str, source: str,
     key = state.key("valid", schema_name, text(schema_name), source)
     if cache is not None and cache.get(key) is True:
         return []
-    problems = errors(schema_name, data, file_name)
+    from checker.rules import validators
+
+    problems: list[str] = []
+    try:
+        check = validators.validator(schema_name, text(schema_name))
+        if check is None:  # made from another text of the schema
+            raise ValueError(schema_name)
+        check(data)
+    except Exception:  # invalid (or a value it cannot read): jsonschema says why
+        problems = errors(schema_name, data, file_name)
     if not problems and cache is not None:
         cache.put(key, True)
     return problems
