@@ -1,7 +1,7 @@
 """The console script. The entries that run on every commit and push (``hook pre-commit``,
-``hook commit-msg``, ``hook pre-push``, ``check --staged``) and on every edit an agent makes
-(``guard``) are read here and run without importing click: on that path its import cost
-more than the check. Any other command line, any option these forms do not know, and
+``hook commit-msg``, ``hook pre-push``, ``check [--staged | --commit REV]``) and on every
+edit an agent makes (``guard``) are read here and run without importing click: on that path
+its import cost more than the check. Any other command line, any option these forms do not know, and
 ``--help`` go to click (``checker.cli``), which owns the usage.
 """
 
@@ -80,10 +80,12 @@ def _hook(args: Sequence[str]) -> Call | None:
 
 def _check(args: Sequence[str]) -> Call | None:
     parsed = _options(args, {"--staged", "--no-verify", "--no-cache", "--all"},
-                      {"--plan", "--format"})
+                      {"--plan", "--format", "--commit"})
     if parsed is None or parsed[1] or parsed[0].get("--format", "text") not in ("text", "json"):
         return None
     found = parsed[0]
+    if "--commit" in found and "--staged" in found:
+        return None  # click says which one to choose
 
     def call() -> Outcome:
         from checker.commands import check
@@ -94,7 +96,9 @@ def _check(args: Sequence[str]) -> Call | None:
         plan_ref = found.get("--plan")
         opts = Options(plan_ref=plan_ref if isinstance(plan_ref, str) else None,
                        verify=not found.get("--no-verify"), no_cache=bool(found.get("--no-cache")))
-        return check.check(repository.repo_root(), Target("staged"), opts,
+        commit = found.get("--commit")
+        target = Target("commit", commit) if isinstance(commit, str) else Target("staged")
+        return check.check(repository.repo_root(), target, opts,
                            str(found.get("--format", "text")), every=bool(found.get("--all")))
 
     return call

@@ -47,6 +47,8 @@ def _both(repo: Repo, *args: str) -> tuple[int, str, str]:
     ("check", "--staged", "--plan", TABLES, "--format", "json"),
     ("check", "--plan", "plans/awards.yaml#views", "--no-verify", "--no-cache",
      "--format=text"),
+    ("check", "--commit", "HEAD"), ("check", "--commit=HEAD", "--format", "json"),
+    ("check", "--commit", "no-such-rev"),
 ])
 def test_the_same_answer_as_click(staged: Repo, args: tuple[str, ...]) -> None:
     code, out, err = _both(staged, *args)
@@ -82,7 +84,8 @@ def test_outside_a_repository_the_same_error(tmp_path: Path, awards: Repo,
     ("hook", "pre-commit", "--plan"), ("hook", "pre-commit", "--plan", "--no-verify"),
     ("hook", "pre-commit", "--", "x"), ("check", "--base", "main"), ("check", "--range", "a..b"),
     ("check", "--format", "github"), ("check", "--bogus"), ("check", "file.py"),
-    ("check", "-h"), ("validate",),
+    ("check", "-h"), ("validate",), ("check", "--commit", "HEAD", "--staged"),
+    ("check", "--commit"),
 ])
 def test_everything_else_goes_to_click(args: tuple[str, ...]) -> None:
     assert main.fast(args) is None

@@ -135,6 +135,7 @@ class _Table:
         self.keyed: list[tuple[int, dict[bytes, _Bucket]]] = []  # (index into parts, by part)
         self._names: list[tuple[int, bytes]] = []
         self._globs: list[_Glob] = []
+        self._named: dict[bytes, int] = {}  # name -> what the name patterns say of it
 
     def add(self, index: int, rule: wildmatch.Rule, fold: bool) -> None:
         body, anchored = rule.body, rule.anchored
@@ -172,14 +173,20 @@ class _Table:
     def last(self, path: bytes, parts: Sequence[bytes]) -> int:
         """The index of the last pattern matching ``path`` (split at slashes: ``parts``), or -1."""
         name = parts[-1]
-        best = max(self.names.get(name, -1), self.paths.get(path, -1))
-        size = len(name)
-        for length in self.lengths:
-            if length > size:
-                break
-            best = max(best, self.suffixes.get(name[size - length :], -1))
-        if self.name_regex is not None:
-            best = wildmatch.find(self.name_regex, self.name_indexes, name, best)
+        best = self._named.get(name)
+        if best is None:  # what the name alone decides: the same in every folder
+            best = self.names.get(name, -1)
+            size = len(name)
+            for length in self.lengths:
+                if length > size:
+                    break
+                best = max(best, self.suffixes.get(name[size - length :], -1))
+            if self.name_regex is not None:
+                best = wildmatch.find(self.name_regex, self.name_indexes, name, best)
+            if len(self._named) >= _CACHE_LIMIT:
+                self._named.clear()
+            self._named[name] = best
+        best = max(best, self.paths.get(path, -1))
         return self._globbed(path, parts, best) if self._globs else best
 
     def _globbed(self, path: bytes, parts: Sequence[bytes], best: int) -> int:

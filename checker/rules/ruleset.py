@@ -96,6 +96,11 @@ class RuleSet:
         self.allowed = fold.matcher([*self.always_allow, *(p for part in self.parts
                                                             for p in part.patterns)])
         self._groups = [(f, fold.matcher(f.patterns)) for f in self.forbids]
+        # every forbid in one matcher when none negates (then a path matches the union iff
+        # it matches some group): one lookup a path instead of one a group
+        every = [p for f in self.forbids for p in f.patterns]
+        self._union = None if any(p.lstrip().startswith("!") for p in every) else \
+            fold.matcher(every)
         self.planned = tuple(dict.fromkeys(
             path for part in self.parts for s in part.slices
             for path in map(literal, s.planned) if path is not None))
@@ -114,6 +119,8 @@ class RuleSet:
         return None
 
     def forbidden(self, path: str) -> bool:
+        if self._union is not None:
+            return self._union.match(path)
         return any(matcher.match(path) for _, matcher in self._groups)
 
     def rule(self, path: str) -> str:
