@@ -108,7 +108,7 @@ def commit_parents(root: Path) -> list[str]:
 def has_commits(root: Path) -> bool:
     """False on an unborn branch (a new repository before its first commit)."""
     try:
-        process.run_once(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        process.run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     except process.GitError:
         return False
     return True
@@ -170,7 +170,7 @@ def settings(root: Path) -> dict[str, str | None]:
     which git reads as true); unset ones are absent. One ``git config`` call, not one a key."""
     pattern = "^(" + "|".join(k.replace(".", "\\.") for k in SETTINGS) + ")$"
     try:
-        out = process.run_once(root, "config", "-z", "--get-regexp", pattern)
+        out = process.run(root, "config", "-z", "--get-regexp", pattern)
     except process.GitError:  # none is set
         return {}
     found: dict[str, str | None] = {}
