@@ -329,8 +329,8 @@ def test_many_patterns_agree_with_git(check_ignore: Git) -> None:
     # the first paths asked of a big list are matched by the patterns that could match them
     # (the guard asks about one): each path asked first of its own matcher, the same answers
     for fold in (False, True):
-        firsts = [Matcher(patterns, ignore_case=fold).which(p) for p in paths[::7]]
-        assert firsts == check_ignore.which(patterns, paths[::7], ignore_case=fold)
+        firsts = [Matcher(patterns, ignore_case=fold).which(p) for p in paths[::61]]
+        assert firsts == check_ignore.which(patterns, paths[::61], ignore_case=fold)
 
 
 # -- any character in a name ------------------------------------------------------------

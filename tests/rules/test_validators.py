@@ -82,7 +82,7 @@ def test_the_same_verdict_as_jsonschema(name: str) -> None:
     rng = random.Random(27)
     seen = {True: 0, False: 0}
     for doc in _documents()[name]:
-        for _ in range(600):
+        for _ in range(160):
             mutated = _mutate(doc, rng) if rng.random() < 0.95 else doc
             try:
                 check(mutated)
@@ -91,4 +91,4 @@ def test_the_same_verdict_as_jsonschema(name: str) -> None:
                 ours = False
             assert ours == reference.is_valid(mutated), mutated
             seen[ours] += 1
-    assert seen[True] > 100 and seen[False] > 100, seen  # both answers were exercised
+    assert seen[True] > 40 and seen[False] > 40, seen  # both answers were exercised
