@@ -290,8 +290,8 @@ def plan_review(root: Path, cfg: Config, plan_path: str, reviewer_specs: tuple[s
     """Blind reviewers each give a confidence that PLAN is ready: ready, not ready, disagree.
 
     The plan is linted against HEAD first; a plan that misreads the repository is not ready
-    and no model is asked. Exit 0 ready, 1 not ready or disagree, 2 bad input, 3 a reviewer
-    could not be asked (verify.on_error: fail).
+    and no model is asked. Exit 0 ready, 1 not ready or disagree (or --approve refused), 2 bad
+    input, 3 a reviewer could not be asked (verify.on_error: fail).
     """
     from checker.commands.plan_review import plan_review as run
     from checker.judge.claims import repo_relative

@@ -244,7 +244,8 @@ def plan_review_options(func: F) -> F:
         click.option("--approve", is_flag=True,
                      help="With --record: set a draft (or a plan under review) to approved "
                           "when every reviewer scored at least handoff.min_confidence and no "
-                          "wrong assumption a slice relies on was found."),
+                          "wrong assumption a slice relies on, nor a blocking finding, is left "
+                          "unsigned (else exit 1)."),
         click.option("--override", metavar="REASON",
                      help="With --approve: a person signs the findings off and approves, "
                           "whatever the scores; recorded with your git identity and the time."),

@@ -58,6 +58,7 @@ class Brief:
     depends_on: tuple[tuple[str, str, str], ...]  # (slice id, title, status)
     rules: tuple[str, ...]
     gaps: tuple[str, ...] = ()  # the slice's open gaps
+    findings: tuple[str, ...] = ()  # reviewers' findings on this slice, and their sign-offs
 
     @property
     def trailer(self) -> str:
@@ -80,7 +81,27 @@ def build(plan: Plan, s: Slice, rules: RuleSet) -> Brief:
         depends_on=tuple((d, by_id[d].title, by_id[d].status) for d in s.depends_on),
         rules=RULES,
         gaps=tuple(g.text for g in s.open_gaps),
+        findings=_findings(plan, s),
     )
+
+
+def _findings(plan: Plan, s: Slice) -> tuple[str, ...]:
+    """What reviewers found wrong in the assumptions ``s`` relies on, or blocking in it, with
+    the sign-off that lets the work go ahead, if any."""
+    from checker.rules import handoff
+
+    wrong = {a: who for a, who in handoff.wrong_assumptions(plan).items() if a in s.relies_on}
+    blocked = handoff.latest(plan, lambda r: r.blocks).get(s.id)
+    out = []
+    for what, who, key in [*((f"the assumption '{a}' was found wrong", w, a)
+                             for a, w in wrong.items()),
+                           *([("a blocking finding on this slice", blocked, s.id)]
+                             if blocked else [])]:
+        signed = [o for o in plan.signoffs if key in (*o.overrides, *o.unblocks)]
+        said = (f"; signed off by {signed[-1].by} ({signed[-1].time}): {signed[-1].reason}"
+                if signed else "; not signed off: the hand-off refuses this slice")
+        out.append(f"{what} by {', '.join(who)}{said}")
+    return tuple(out)
 
 
 def _code(path: str) -> str:
@@ -118,6 +139,9 @@ def markdown(b: Brief) -> str:
     if b.assumptions:
         lines += ["### What the plan assumes (stop and say so if one is wrong)", "",
                   *(f"- {_line(a)}" for a in b.assumptions), ""]
+    if b.findings:
+        lines += ["### What reviewers found (build as the sign-off says)", "",
+                  *(f"- {_line(f)}" for f in b.findings), ""]
     lines += _list("Files to create", b.create)
     lines += _list("Files to modify", b.modify)
     lines += _list("Files to delete", b.delete)

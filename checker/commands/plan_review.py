@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from checker import errors
 from checker.errors import Outcome
@@ -25,8 +26,18 @@ from checker.rules import plan as plan_mod
 from checker.rules.config import Config
 
 
+def _same(entry: dict[str, Any], review: plan_mod.Review) -> bool:
+    """Whether ``entry`` says what ``review`` (recorded earlier) says, word for word."""
+    return (entry["confidence"], entry["at"], entry["notes"], entry.get("focus", ""),
+            tuple(entry.get("assumptions", ())), tuple(entry.get("blocks", ()))) == (
+        review.confidence, review.at, review.notes, review.focus, review.assumptions,
+        review.blocks)
+
+
 def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
-    """Append the reviewers' answers to the plan's ``reviews:`` (see checker.planrecord)."""
+    """Append the reviewers' answers to the plan's ``reviews:`` (see checker.planrecord); a
+    cached answer already recorded that day, word for word, is not recorded again (a
+    ``--override`` after a refused ``--approve`` asks the same reviewers again)."""
 
     at = (today or datetime.date.today()).isoformat()
     entries = [{"reviewer": o.reviewer.name, "confidence": round(o.confidence, 2), "at": at,
@@ -40,9 +51,16 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
         if o.reviewer.focus.strip():
             entry["focus"] = o.reviewer.focus.strip()[:200]
         entry["model"] = f"{o.reviewer.provider}:{describe(o.reviewer)}"[:200]
+    latest = {(r.reviewer, r.model): r for r in out.plan.reviews}
+    entries = [e for e, o in zip(entries, out.opinions.values(), strict=True)
+               if not (o.answer.cached and (prior := latest.get((str(e["reviewer"]),
+                                                                 str(e["model"]))))
+                       and _same(e, prior))]
+    if len(entries) < len(out.opinions):
+        out.notes.append("the same cached answers are recorded already; not recorded again")
+    out.recorded = bool(entries)
     if entries:
         planrecord.record(root, out.plan.path, entries)
-        out.recorded = True
 
 
 def approve(root: Path, config: Config, out: Result, override: str | None = None) -> None:
@@ -79,6 +97,7 @@ def approve(root: Path, config: Config, out: Result, override: str | None = None
         out.notes.append(f"status stays '{out.plan.status}': "
                          f"{handoff.findings_said(found, blocked)}; fix the plan and review "
                          f"it again, or --override REASON to sign them off")
+        out.exit_code = max(out.exit_code, errors.DRIFT)  # whatever the scores: not handed off
     elif len(scores) >= 2 and min(scores) >= bar:
         planrecord.set_status(root, out.plan.path, "approved")
         out.notes.append(f"status set to approved: every reviewer at {bar:.2f} or above "
@@ -87,6 +106,7 @@ def approve(root: Path, config: Config, out: Result, override: str | None = None
         shown = ", ".join(f"{c:.2f}" for c in scores)
         out.notes.append(f"status stays '{out.plan.status}': approving needs every reviewer at "
                          f"{bar:.2f} or above (scored {shown})")
+        out.exit_code = max(out.exit_code, errors.DRIFT)
 
 
 def plan_review(root: Path, config: Config, rel: str, reviewer_specs: Sequence[str],

@@ -43,7 +43,7 @@ def refusal(plan: Plan, gate: Handoff) -> str | None:
     return f"{plan.path} is not handed off: {'; '.join(why)}"
 
 
-def _latest(plan: Plan, ids: Callable[[Review], Sequence[str]]) -> dict[str, list[str]]:
+def latest(plan: Plan, ids: Callable[[Review], Sequence[str]]) -> dict[str, list[str]]:
     """Id → the reviewers whose latest review names it (the last review of each reviewer and
     model counts: a later one by the same that no longer names it clears it; another model
     under the same name does not)."""
@@ -57,7 +57,7 @@ def _latest(plan: Plan, ids: Callable[[Review], Sequence[str]]) -> dict[str, lis
 
 def wrong_assumptions(plan: Plan) -> dict[str, list[str]]:
     """Assumption id → the reviewers whose latest review found it wrong."""
-    return _latest(plan, lambda r: r.assumptions)
+    return latest(plan, lambda r: r.assumptions)
 
 
 def signed_off(plan: Plan) -> set[str]:
@@ -76,7 +76,7 @@ def unsigned_blocks(plan: Plan, slices: Sequence[Slice]) -> dict[str, list[str]]
     of ``slices`` no sign-off unblocks."""
     signed = {i for s in plan.signoffs for i in s.unblocks}
     ids = {s.id for s in slices} - signed
-    return {i: who for i, who in _latest(plan, lambda r: r.blocks).items() if i in ids}
+    return {i: who for i, who in latest(plan, lambda r: r.blocks).items() if i in ids}
 
 
 def findings_said(found: dict[str, list[str]], blocked: dict[str, list[str]]) -> str:

@@ -195,8 +195,10 @@ def test_record_round_trip_keeps_the_file_and_revalidates(
         ("alice", 0.5, "2026-11-01"), (SONNET, 0.9, TODAY), (OPUS, 0.4, TODAY)]
 
     r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record")
-    assert r.code == 1 and len(api.requests) == 2  # cached answers, recorded again
-    assert len(plan_mod.load(planned.path, "plans/awards.yaml").reviews) == 5
+    assert r.code == 1 and len(api.requests) == 2  # cached answers: said, not recorded twice
+    assert "the same cached answers are recorded already; not recorded again" in r.out
+    assert "recorded 2 reviews" not in r.out
+    assert len(plan_mod.load(planned.path, "plans/awards.yaml").reviews) == 3
     assert planned.planscope("validate", "plans/awards.yaml").code == 0
 
 

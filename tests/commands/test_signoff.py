@@ -34,6 +34,7 @@ slices:
     relies_on: [members-file]
 """
 WRONG = "[members-file] app/models/member.py has no id column"
+TABLES_REF = "plans/awards.yaml#tables"
 
 
 @pytest.fixture
@@ -46,6 +47,7 @@ def flagged(planned: Repo, api: fake_api.FakeAPI, monkeypatch: pytest.MonkeyPatc
                           OPUS: plan_reply(0.9, True)})
     r = cli_run(planned, monkeypatch, "plan-review", "plans/awards.yaml", "--record",
                 "--approve")
+    assert r.code == 1 and "plan review: READY" in r.out  # ready, and still not approved
     assert "status stays 'draft': assumption 'members-file' found wrong by " \
            f"{SONNET}; fix the plan" in r.out, r.out + r.err
     doc = yaml.safe_load((planned.path / "plans/awards.yaml").read_text())
@@ -77,7 +79,8 @@ def test_a_person_signs_it_off(flagged: Repo, api: fake_api.FakeAPI,
     (signoff,) = doc["signoffs"]
     assert signoff["by"] == "Ada Reviewer <ada@example.com>"
     assert signoff["overrides"] == ["members-file"] and signoff["time"].endswith("+00:00")
-    assert doc["status"] == "approved" and len(doc["reviews"]) == 4  # scores kept apart
+    assert doc["status"] == "approved" and len(doc["reviews"]) == 2  # scores kept apart,
+    # and the same cached answers are not recorded a second time by the sign-off
     flagged.commit("signed off", plan="none")
     commit_slice(flagged, GOOD)
     assert flagged.planscope("check", "--commit", "HEAD").code == 0
@@ -168,3 +171,16 @@ def test_a_sign_off_unblocks_and_pr_body_says_so(blocked: Repo,
     assert blocked.planscope("check", "--commit", "HEAD").code == 0
     body = blocked.planscope("pr-body", "plans/awards.yaml#page").out
     assert "(unblocks slice `page`)" in body, body
+
+
+def test_the_brief_says_what_reviewers_found_and_who_signed_it_off(
+        flagged: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = flagged.planscope("brief", TABLES_REF).out
+    assert "### What reviewers found" in before
+    assert f"the assumption 'members-file' was found wrong by {SONNET}; not signed off" in before
+    flagged.git("config", "user.name", "Ada Reviewer")
+    cli_run(flagged, monkeypatch, "plan-review", "plans/awards.yaml", "--record", "--approve",
+            "--override", "Member gets its id from Base")
+    after = flagged.planscope("brief", TABLES_REF).out
+    assert f"found wrong by {SONNET}; signed off by Ada Reviewer" in after
+    assert ": Member gets its id from Base" in after
