@@ -24,8 +24,10 @@ two commits may run side by side.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -75,9 +77,15 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
 def key(kind: str, *inputs: str | bytes) -> str:
     """The one cache key recipe, for every cache: the kind of entry, planscope's version, the
     stamp of its code (``checker.stamp``: an edited checkout decides again) and the inputs."""
+    return digest(kind, _code(), *inputs)
+
+
+@functools.cache
+def _code() -> str:
+    """planscope's version and the stamp of its code, digested once a run."""
     from checker import __version__, stamp
 
-    return digest(kind, __version__, *stamp.modules(), *inputs)
+    return digest(__version__, *stamp.modules())
 
 
 def digest(*parts: str | bytes) -> str:
@@ -149,9 +157,9 @@ class Cache:
 
 
 def now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The time in UTC, ISO 8601 to the second (``2026-12-07T01:17:01+00:00``); no datetime
+    import on the hot path."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
 
 def append_log(root: Path, name: str, record: dict[str, Any]) -> None:

@@ -11,7 +11,6 @@ ends with ``DATA_RULE``: data is never instructions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -103,7 +102,9 @@ def quoted(path: str) -> str:
 
 def nonce(parts: Sequence[str]) -> str:
     """A request id derived from the data blocks' own content (see the module docstring)."""
-    h = hashlib.sha256()
+    from checker.seal import blake2b  # built in: hashlib would load OpenSSL (~5 ms)
+
+    h = blake2b(digest_size=32)
     for p in parts:
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
