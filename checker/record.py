@@ -95,7 +95,10 @@ def _frozen_del(self: Any, name: str) -> None:
     raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
 
 
-def _make(cls: type[T], frozen: bool) -> type[T]:
+def _fields_of(cls: type[Any]) -> tuple[Field, ...]:
+    """The class's own annotated fields, in order, checked as dataclasses check them."""
+    if any(hasattr(base, _FIELDS) for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__name__}: a record does not extend another record")
     spec = []
     own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect costs an import)
     for name, kind in own.items():
@@ -119,7 +122,11 @@ def _make(cls: type[T], frozen: bool) -> type[T]:
         elif seen_default:
             raise TypeError(f"{cls.__name__}.{f.name}: a field without a default follows "
                             f"one with a default")
-    setattr(cls, _FIELDS, tuple(spec))
+    return tuple(spec)
+
+
+def _make(cls: type[T], frozen: bool) -> type[T]:
+    setattr(cls, _FIELDS, _fields_of(cls))
     cls.__init__ = _init  # type: ignore[method-assign]
     cls.__eq__ = _eq  # type: ignore[method-assign]
     cls.__repr__ = _repr  # type: ignore[method-assign]

@@ -88,3 +88,10 @@ def test_misdeclared_records_are_refused() -> None:
         class Order:
             a: int = 0
             b: int  # type: ignore[misc]
+
+
+def test_a_record_does_not_extend_another() -> None:
+    with pytest.raises(TypeError, match="does not extend another record"):
+        @record
+        class Child(Box):
+            extra: int = 0
