@@ -58,7 +58,7 @@ def record(root: Path, out: Result, today: datetime.date | None = None) -> None:
                        and _same(e, prior))]
     if len(entries) < len(out.opinions):
         out.notes.append("the same cached answers are recorded already; not recorded again")
-    out.recorded = bool(entries)
+    out.recorded, out.recorded_count = bool(entries), len(entries)
     if entries:
         planrecord.record(root, out.plan.path, entries)
 

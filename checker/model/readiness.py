@@ -85,6 +85,7 @@ class Result:
     exit_code: int = errors.DRIFT
     notes: list[str] = field(default_factory=list)
     recorded: bool = False
+    recorded_count: int = 0  # how many of the reviews --record appended (the others: kept)
 
     @property
     def recordable(self) -> bool:

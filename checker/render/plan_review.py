@@ -101,7 +101,7 @@ def as_text(out: Result) -> Outcome:
         lines += [f"    wrong assumption: {w}" for w in wrong]
     lines += [f"  {n}" for n in out.notes]
     if out.recorded:
-        lines.append(f"  recorded {plural(len(out.opinions), 'review')} in {out.plan.path}")
+        lines.append(f"  recorded {plural(out.recorded_count, 'review')} in {out.plan.path}")
     err = "".join(errors.error_text(f"reviewer {name} could not run: {why}")
                   for name, why in out.failed.items() if out.verdict == UNAVAILABLE)
     return Outcome(out.exit_code, errors.text(lines), err)
