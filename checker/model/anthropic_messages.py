@@ -41,7 +41,8 @@ class AnthropicProvider(HttpProvider):
         base = config.base_url or env.get(BASE_ENV) or DEFAULT_BASE_URL
         self.url, where = endpoint(base, "base_url" if config.base_url else BASE_ENV,
                                    "anthropic", "/v1/messages")
-        self.where = f"the API ({where.removesuffix('/v1/messages')})"
+        self.base = where.removesuffix("/v1/messages")  # as shown: no user or password
+        self.where = f"the API ({self.base})"
 
     def prepare(self) -> None:
         if not self.key:
@@ -49,7 +50,7 @@ class AnthropicProvider(HttpProvider):
                                     f"verify.provider: command)")
 
     def unreachable(self, said: str) -> str:
-        return f"cannot reach the API at {self.where[9:-1]}: {said}"
+        return f"cannot reach the API at {self.base}: {said}"
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}", "anthropic-version": API_VERSION}
