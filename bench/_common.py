@@ -29,6 +29,14 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
                           check=True, env=clean_env()).stdout
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of this process's finished children so far."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def median_time(cmd: Sequence[str], cwd: Path, runs: int, ok: Sequence[int] = (0,)) -> float:
     times = []
     for _ in range(runs):

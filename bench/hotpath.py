@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PLANSCOPE, clean_env, git, machine
+from _common import PLANSCOPE, children_cpu, clean_env, git, machine
 
 PLAN = """\
 version: 1
@@ -41,11 +40,6 @@ slices:
 """
 
 
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
 class Case:
     """One command line, with what to do before each run (not timed)."""
 
@@ -59,11 +53,11 @@ class Case:
     def run(self, env: dict[str, str]) -> None:
         if self.before is not None:
             self.before()
-        cpu, start = _cpu(), time.perf_counter()
+        cpu, start = children_cpu(), time.perf_counter()
         done = subprocess.run(self.cmd, cwd=self.cwd, input=self.stdin, capture_output=True,
                               env=env, check=False)
         self.wall.append(time.perf_counter() - start)
-        self.cpu.append(_cpu() - cpu)
+        self.cpu.append(children_cpu() - cpu)
         if done.returncode not in self.ok:
             raise SystemExit(f"{self.name}: exit {done.returncode}: {done.stderr.decode()}")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
-from _common import PLANSCOPE, clean_env, git, machine
+from _common import PLANSCOPE, children_cpu, clean_env, git, machine
 
 from tests import fake_api
 
@@ -41,16 +40,11 @@ slices:
 """
 
 
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
 def timed(root: Path, env: dict[str, str], *args: str) -> tuple[float, float, int]:
-    cpu, start = _cpu(), time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run((*PLANSCOPE, "check", "--commit", "HEAD", *args), cwd=root, env=env,
                           capture_output=True, check=False)
-    return time.perf_counter() - start, _cpu() - cpu, done.returncode
+    return time.perf_counter() - start, children_cpu() - cpu, done.returncode
 
 
 def main(argv: list[str]) -> int:
